@@ -3,6 +3,8 @@
  * short lower-case message and an optional cause; `formatError` joins the cause chain with ": ".
  * The CLI maps the `code` to an exit code in exactly one place (src/cli/main.ts, via `exitCodeFor`).
  */
+import { inspect } from 'node:util';
+
 export const ErrorCode = {
   USAGE: 'USAGE', // bad flags, arguments or names
   CONFIG: 'CONFIG', // invalid vcluster.yaml
@@ -61,7 +63,7 @@ export function formatError(err: unknown): string {
       if (cur.message) parts.push(cur.message);
       cur = cur.cause;
     } else {
-      parts.push(String(cur));
+      parts.push(typeof cur === 'string' ? cur : inspect(cur));
       cur = undefined;
     }
   }
