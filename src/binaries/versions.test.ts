@@ -1,0 +1,50 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cacheKey, parsePinnedVersions, parseVersionOutput } from './versions.js';
+
+const goMod = `module x
+
+go 1.26.0
+
+require (
+\tgo.etcd.io/etcd/etcdctl/v3 v3.6.16 // indirect
+\tgo.etcd.io/etcd/server/v3 v3.6.16 // indirect
+\tk8s.io/kubernetes v1.36.3 // indirect
+\tsigs.k8s.io/kwok v0.8.0 // indirect
+)
+`;
+
+describe('parsePinnedVersions', () => {
+  it('reads the three modules', () => {
+    assert.deepEqual(parsePinnedVersions(goMod), { kubernetes: 'v1.36.3', kwok: 'v0.8.0', etcd: 'v3.6.16' });
+  });
+  it('reads a single-line require', () => {
+    const v = parsePinnedVersions(
+      'require k8s.io/kubernetes v1.36.1\nrequire sigs.k8s.io/kwok v0.8.0\nrequire go.etcd.io/etcd/server/v3 v3.6.1\n',
+    );
+    assert.equal(v.kubernetes, 'v1.36.1');
+  });
+  it('names the missing module and file', () => {
+    assert.throws(() => parsePinnedVersions('module x\n', 'deps/kubernetes/go.mod'), {
+      message: 'deps/kubernetes/go.mod: no requirement for k8s.io/kubernetes',
+    });
+  });
+});
+
+describe('cacheKey', () => {
+  it('joins the versions', () => {
+    assert.equal(cacheKey(parsePinnedVersions(goMod)), 'k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16');
+  });
+});
+
+describe('parseVersionOutput', () => {
+  const cases = [
+    { name: 'kube-apiserver', out: 'Kubernetes v1.36.3\n', want: 'v1.36.3' },
+    { name: 'kubectl', out: 'Client Version: v1.36.3\nKustomize Version: v5.8.1\n', want: 'v1.36.3' },
+    { name: 'etcd', out: 'etcd Version: 3.6.16\nGit SHA: GitNotFound\n', want: 'v3.6.16' },
+    { name: 'kwok', out: 'kwok version v0.8.0 go1.26.8 (linux/amd64)', want: 'v0.8.0' },
+    { name: 'unstamped', out: 'Kubernetes v0.0.0-master+$Format:%H$', want: 'v0.0.0-master' },
+    { name: 'garbage', out: 'no version here', want: undefined },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(parseVersionOutput(c.out), c.want));
+});

@@ -1,0 +1,53 @@
+/** `vcluster binaries ensure | list`: the pinned upstream binaries. */
+import { Command } from 'commander';
+import { ensureBinaries } from '../../binaries/build.js';
+import { binarySet, isExecutable } from '../../binaries/locate.js';
+import { BINARY_NAMES, expectedVersion, parseVersionOutput, versionArgs } from '../../binaries/versions.js';
+import { run } from '../../lib/process.js';
+import { binarySource, println, type CliContext } from '../context.js';
+import { outputOption, type OutputFormat } from '../options.js';
+import { renderTable } from '../table.js';
+
+export function binariesCommand(ctx: CliContext): Command {
+  const cmd = new Command('binaries').description(
+    'Build and inspect the pinned upstream binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, etcd, etcdctl)',
+  );
+
+  cmd
+    .command('ensure')
+    .description(
+      'Build any missing binary from the Go modules in deps/kubernetes into the version-keyed cache; reuses what is there. Needs Go >= 1.26 unless everything is cached.',
+    )
+    .action(async () => {
+      const started = Date.now();
+      const result = await ensureBinaries(binarySource(ctx), { onProgress: (l) => println(ctx.stderr, l) });
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      println(
+        ctx.stdout,
+        result.built.length > 0
+          ? `built ${result.built.join(', ')} into ${result.set.dir} in ${secs} s`
+          : `all binaries present in ${result.set.dir}`,
+      );
+    });
+
+  cmd
+    .command('list')
+    .description('Show each binary, the version it reports, and its path')
+    .option('-o, --output <format>', 'table or json', outputOption, 'table' as OutputFormat)
+    .action(async (opts: { output: OutputFormat }) => {
+      const set = await binarySet(binarySource(ctx));
+      const rows = [];
+      for (const name of BINARY_NAMES) {
+        const path = set.path(name);
+        let version = 'missing';
+        if (await isExecutable(path)) {
+          const out = await run(path, versionArgs(name), { timeoutMs: 20_000 }).catch(() => undefined);
+          version = (out && parseVersionOutput(out.stdout + out.stderr)) ?? 'unknown';
+        }
+        rows.push({ name, version, expected: expectedVersion(name, set.versions), path });
+      }
+      if (opts.output === 'json') println(ctx.stdout, JSON.stringify({ dir: set.dir, origin: set.origin, binaries: rows }, null, 2));
+      else println(ctx.stdout, renderTable(['NAME', 'VERSION', 'PINNED', 'PATH'], rows.map((r) => [r.name, r.version, r.expected, r.path])));
+    });
+  return cmd;
+}

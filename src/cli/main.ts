@@ -1,0 +1,70 @@
+/**
+ * The `vcluster` command line: builds the program, and is the ONE place that turns errors into
+ * messages and exit codes (see exitCodeFor in src/lib/errors.ts).
+ */
+import { Command, CommanderError } from 'commander';
+import { ErrorCode, UsageError, exitCodeFor, formatError, hintOf } from '../lib/errors.js';
+import { createLogger } from '../lib/logger.js';
+import { binariesCommand } from './commands/binaries.js';
+import { hostCommand } from './commands/host.js';
+import type { CliContext } from './context.js';
+import { readEnvironment } from './environment.js';
+
+export function buildProgram(ctx: CliContext, globals: { binariesDir?: string }): Command {
+  const program = new Command('vcluster')
+    .description('Virtual Kubernetes clusters: a real control plane on one SQLite file, synced into one host namespace')
+    .version('0.1.0', '--version', 'print the vcluster-ts version')
+    .option('--binaries-dir <dir>', 'use the upstream binaries in this directory instead of the built cache (env VCLUSTER_BINARIES_DIR)')
+    .option('--debug', 'log at debug level')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .exitOverride()
+    .hook('preAction', (cmd) => {
+      const o = cmd.optsWithGlobals<{ binariesDir?: string; debug?: boolean }>();
+      if (o.binariesDir) globals.binariesDir = o.binariesDir;
+      if (o.debug) ctx.log.level = 'debug';
+    });
+  for (const sub of [binariesCommand(ctx), hostCommand(ctx)]) program.addCommand(sub);
+  const inherit = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.copyInheritedSettings(cmd);
+      inherit(sub);
+    }
+  };
+  inherit(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const env = readEnvironment();
+  const log = createLogger({ level: env.logLevel });
+  const globals: { binariesDir?: string } = {};
+  const ctx: CliContext = {
+    env,
+    log,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    binariesDir: () => globals.binariesDir ?? env.binariesDir,
+  };
+  const program = buildProgram(ctx, globals);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; commander already printed the message.
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 0;
+      // An option parser threw one of our errors: commander wraps nothing, it rethrows as is.
+      return exitCodeFor(new UsageError(err.message));
+    }
+    const hint = hintOf(err);
+    process.stderr.write(`error: ${formatError(err)}\n${hint ? `hint: ${hint}\n` : ''}`);
+    if (exitCodeFor(err) === 1 && !(err instanceof Error && 'code' in err && err.code !== ErrorCode.INTERNAL)) {
+      log.debug({ err }, 'unexpected error');
+    }
+    return exitCodeFor(err);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,35 @@
+/**
+ * A component is described apart from being run: a pure ComponentSpec (command, args, env, readiness),
+ * built by the functions in this folder and run by ../supervisor.
+ */
+
+/** How the supervisor learns that a started component is ready. */
+export type ReadinessProbe =
+  | { readonly kind: 'http'; readonly url: string; readonly caFile?: string; readonly insecure?: boolean }
+  | { readonly kind: 'unix-socket'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'none' };
+
+export interface ComponentSpec {
+  /** Also the pid file (pids/<name>.pid) and log file (logs/<name>.log) name. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly readiness: ReadinessProbe;
+  /** How long to wait for readiness. @default 120_000 */
+  readonly readyTimeoutMs?: number;
+  /** Grace period between SIGTERM and SIGKILL on stop. @default 10_000 */
+  readonly stopGraceMs?: number;
+}
+
+/**
+ * Merges extra `--flag=value` arguments into defaults: an extra flag replaces every default with the
+ * same name; other extras are appended. Mirrors how vCluster merges distro extraArgs.
+ */
+export function mergeArgs(defaults: readonly string[], extra: readonly string[] = []): string[] {
+  const flagName = (a: string): string | undefined => (a.startsWith('--') ? a.slice(2).split('=')[0] : undefined);
+  const overridden = new Set(extra.map(flagName).filter((n): n is string => n !== undefined));
+  return [...defaults.filter((a) => !overridden.has(flagName(a) ?? '\0')), ...extra];
+}

@@ -1,0 +1,75 @@
+/**
+ * The components of the embedded host, in start order: etcd → kube-apiserver → kube-controller-manager
+ * → kube-scheduler → kwok. Pure.
+ */
+import type { BinarySet } from '../binaries/locate.js';
+import { buildApiServer } from '../controlplane/components/apiserver.js';
+import { buildControllerManager } from '../controlplane/components/controller-manager.js';
+import { buildEtcd } from '../controlplane/components/etcd.js';
+import { buildKwok } from '../controlplane/components/kwok.js';
+import { buildScheduler } from '../controlplane/components/scheduler.js';
+import type { ComponentSpec } from '../controlplane/components/spec.js';
+import { PKI_FILES } from '../controlplane/pki/layout.js';
+import { HOST_POD_CIDR } from './nodes.js';
+import { HOST_SERVICE_CIDR, type HostPaths } from './paths.js';
+import type { HostPorts } from './state.js';
+import { join } from 'node:path';
+
+export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, ports: HostPorts): ComponentSpec[] {
+  const pki = (f: string): string => join(paths.pkiDir, f);
+  return [
+    buildEtcd({
+      binary: bins.path('etcd'),
+      dataDir: paths.etcdDir,
+      clientPort: ports.etcdClient,
+      peerPort: ports.etcdPeer,
+      memberName: 'host',
+    }),
+    buildApiServer({
+      binary: bins.path('kube-apiserver'),
+      etcdServers: `http://127.0.0.1:${ports.etcdClient}`,
+      securePort: ports.apiServer,
+      serviceCidr: HOST_SERVICE_CIDR,
+      certDir: paths.certDir,
+      authorizationMode: 'Node,RBAC',
+      pki: {
+        clientCa: pki(PKI_FILES.clientCaCert),
+        servingCert: pki(PKI_FILES.cert('apiserver')),
+        servingKey: pki(PKI_FILES.key('apiserver')),
+        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
+        frontProxyClientCert: pki(PKI_FILES.cert('front-proxy-client')),
+        frontProxyClientKey: pki(PKI_FILES.key('front-proxy-client')),
+        saPub: pki(PKI_FILES.saPub),
+        saKey: pki(PKI_FILES.saKey),
+      },
+    }),
+    buildControllerManager({
+      binary: bins.path('kube-controller-manager'),
+      mode: 'host',
+      kubeconfig: paths.controllerManagerKubeconfig,
+      securePort: ports.controllerManager,
+      serviceCidr: HOST_SERVICE_CIDR,
+      certDir: paths.certDir,
+      pki: {
+        clientCa: pki(PKI_FILES.clientCaCert),
+        serverCa: pki(PKI_FILES.serverCaCert),
+        serverCaKey: pki(PKI_FILES.serverCaKey),
+        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
+        saKey: pki(PKI_FILES.saKey),
+      },
+    }),
+    buildScheduler({
+      binary: bins.path('kube-scheduler'),
+      kubeconfig: paths.schedulerKubeconfig,
+      securePort: ports.scheduler,
+      certDir: paths.certDir,
+    }),
+    buildKwok({
+      binary: bins.path('kwok'),
+      kubeconfig: paths.adminKubeconfig,
+      stagesFile: paths.stagesFile,
+      cidr: HOST_POD_CIDR,
+      serverPort: ports.kwok,
+    }),
+  ];
+}
