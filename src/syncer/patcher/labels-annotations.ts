@@ -1,0 +1,47 @@
+/**
+ * The 3-way merges for metadata: labels (reserved keys hashed, markers kept on the host) and
+ * annotations (bookkeeping annotations never copied, identity re-added on the host).
+ */
+import { BOOKKEEPING_ANNOTATIONS } from '../translate/constants.js';
+import { identityAnnotations, type ObjectIdentity } from '../translate/annotations.js';
+import { hostLabelKey, markerLabels, virtualLabelKey, type StringMap } from '../translate/labels.js';
+import type { NameContext } from '../translate/names.js';
+import { mergeMaps, type MapMergeInput, type MapMergeResult } from './merge-maps.js';
+
+export interface LabelMergeOptions {
+  /** Absent for cluster-scoped objects. */
+  readonly virtualNamespace?: string;
+  /** Extra host-only labels the syncer owns (e.g. namespace labels on pods), set on the host result. */
+  readonly hostExtra?: StringMap;
+}
+
+/** Bidirectional label merge; the host result always carries the real markers. */
+export function mergeLabels(ctx: NameContext, input: MapMergeInput, options: LabelMergeOptions = {}): MapMergeResult {
+  const merged = mergeMaps(input, { toHost: (k) => hostLabelKey(ctx, k), toVirtual: (k) => virtualLabelKey(ctx, k) });
+  return {
+    virtual: merged.virtual,
+    host: { ...merged.host, ...(options.hostExtra ?? {}), ...markerLabels(ctx, options.virtualNamespace) },
+  };
+}
+
+export interface AnnotationMergeOptions {
+  readonly identity: ObjectIdentity;
+  /** Keys that never flow in either direction (e.g. the pod bookkeeping and token annotations). */
+  readonly exclude?: readonly string[];
+  /** Prefixes that never flow in either direction (e.g. "vcluster.loft.sh/token-"). */
+  readonly excludePrefixes?: readonly string[];
+  /** Extra host-only annotations the syncer owns, set on the host result. */
+  readonly hostExtra?: StringMap;
+}
+
+/** Bidirectional annotation merge; the host result always carries the identity annotations. */
+export function mergeAnnotations(input: MapMergeInput, options: AnnotationMergeOptions): MapMergeResult {
+  const excluded = (k: string): boolean =>
+    BOOKKEEPING_ANNOTATIONS.includes(k) || (options.exclude ?? []).includes(k) || (options.excludePrefixes ?? []).some((p) => k.startsWith(p));
+  const keep = (k: string): string | undefined => (excluded(k) ? undefined : k);
+  const merged = mergeMaps(input, { toHost: keep, toVirtual: keep });
+  return {
+    virtual: merged.virtual,
+    host: { ...merged.host, ...(options.hostExtra ?? {}), ...identityAnnotations(options.identity) },
+  };
+}
