@@ -1,0 +1,90 @@
+/** kine's options and the pure parsing of its endpoint and listen address. */
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../lib/errors.js';
+import type { Durability } from './sqlite/schema.js';
+
+export interface KineOptions {
+  /** Path of the SQLite database file. */
+  readonly dbPath: string;
+  readonly listen: ListenAddress;
+  /** synchronous=FULL survives power loss; NORMAL survives process crashes only (kine's default). @default 'FULL' */
+  readonly durability: Durability;
+  /** Own compaction every interval (0 = off: kube-apiserver compacts). @default 0 */
+  readonly compactIntervalMs: number;
+  /** Revisions kept when kine compacts by itself. @default 1000 */
+  readonly compactMinRetain: number;
+  /** Revisions per compaction transaction. @default 1000 */
+  readonly compactBatchSize: number;
+  /** @default 5000 (kine's 5 s) */
+  readonly watchProgressNotifyIntervalMs: number;
+  /** Status.version. @default '3.6.16' */
+  readonly emulatedEtcdVersion: string;
+  /** @default 1.5 MiB (etcd's --max-request-bytes) */
+  readonly maxRequestBytes: number;
+}
+
+export type ListenAddress =
+  | { readonly kind: 'unix'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
+
+export const DEFAULTS = {
+  durability: 'FULL',
+  compactIntervalMs: 0,
+  compactMinRetain: 1000,
+  compactBatchSize: 1000,
+  watchProgressNotifyIntervalMs: 5000,
+  emulatedEtcdVersion: '3.6.16',
+  maxRequestBytes: 1.5 * 1024 * 1024,
+} as const;
+
+/** `sqlite://<path>[?params]` (params are accepted and ignored) or a bare path. */
+export function parseEndpoint(endpoint: string, flag = '--endpoint'): string {
+  let path = endpoint;
+  if (endpoint.includes('://')) {
+    const m = /^([a-z0-9+]+):\/\/(.*)$/i.exec(endpoint);
+    if (m === null || m[1]?.toLowerCase() !== 'sqlite') {
+      throw new UsageError(`${flag}: unsupported endpoint '${endpoint}' (only sqlite://<path> is supported)`);
+    }
+    path = m[2] ?? '';
+  }
+  path = path.split('?')[0] ?? '';
+  if (path === '') throw new UsageError(`${flag}: missing database path in '${endpoint}'`);
+  return isAbsolute(path) ? path : resolve(path);
+}
+
+/** `unix://<path>`, `unix:<path>`, `[tcp|http]://host:port` or `host:port`. */
+export function parseListenAddress(address: string, flag = '--listen-address'): ListenAddress {
+  const unix = /^unix:(?:\/\/)?(.+)$/.exec(address);
+  if (unix !== null) {
+    const p = unix[1] ?? '';
+    return { kind: 'unix', path: isAbsolute(p) ? p : resolve(p) };
+  }
+  const hp = address.replace(/^(tcp|http):\/\//, '');
+  const m = /^(\[[0-9a-f:]+\]|[A-Za-z0-9.-]+):(\d+)$/i.exec(hp);
+  if (m === null) throw new UsageError(`${flag}: expected unix://<path> or <host>:<port>, got '${address}'`);
+  const port = Number(m[2]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag}: invalid port in '${address}'`);
+  return { kind: 'tcp', host: m[1] ?? '', port };
+}
+
+export function parseDurability(v: string, flag = '--durability'): Durability {
+  const u = v.toUpperCase();
+  if (u === 'FULL' || u === 'NORMAL') return u;
+  throw new UsageError(`${flag}: expected FULL or NORMAL, got '${v}'`);
+}
+
+/** Durations like 500ms, 5s, 2m, 0. */
+export function parseDuration(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (m === null) throw new UsageError(`${flag}: expected a duration such as 500ms, 5s or 5m, got '${v}'`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? (n === 0 ? 's' : undefined);
+  if (unit === undefined) throw new UsageError(`${flag}: missing unit in '${v}' (ms, s, m or h)`);
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
+}
+
+export function parseNonNegativeInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a non-negative integer, got '${v}'`);
+  return n;
+}

@@ -1,0 +1,123 @@
+/**
+ * Assembles kine: SQLite log -> backend -> gRPC services, bound to a unix socket or loopback TCP.
+ * `startKine` returns once the server is listening; it stops when the AbortSignal fires.
+ */
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { Logger } from '../../lib/logger.js';
+import { VClusterError, ErrorCode } from '../../lib/errors.js';
+import { Backend } from '../backend/backend.js';
+import type { KineOptions } from '../config.js';
+import { SqlLog } from '../sqlite/sql-log.js';
+import { kvService } from './kv.js';
+import { leaseService } from './lease.js';
+import { clusterService, maintenanceService } from './maintenance.js';
+import { loadEtcdServices } from './proto.js';
+import { watchService, type WatchSession } from './watch.js';
+
+export interface RunningKine {
+  /** What kube-apiserver's --etcd-servers takes: unix://<path> or http://127.0.0.1:<port>. */
+  readonly url: string;
+  readonly backend: Backend;
+  /** Resolves when the server has stopped (after the signal fired). */
+  readonly stopped: Promise<void>;
+}
+
+export async function startKine(options: KineOptions, log: Logger, signal: AbortSignal): Promise<RunningKine> {
+  if (signal.aborted) throw new VClusterError('kine: aborted before start');
+  mkdirSync(dirname(options.dbPath), { recursive: true });
+  const sql = SqlLog.open(options.dbPath, { durability: options.durability });
+  const backend = new Backend(sql, { log: log.child({ layer: 'backend' }), compactBatchSize: options.compactBatchSize });
+  backend.start();
+
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxRequestBytes + 512 * 1024,
+    'grpc.max_send_message_length': -1,
+    'grpc.max_concurrent_streams': 0x7fffffff,
+    'grpc.keepalive_time_ms': 2 * 60 * 60 * 1000,
+    'grpc.keepalive_timeout_ms': 20_000,
+  });
+  const services = loadEtcdServices();
+  const sessions = new Set<WatchSession>();
+  const bind = options.listen.kind === 'unix' ? `unix:${options.listen.path}` : `${options.listen.host}:${options.listen.port}`;
+  let url = '';
+  const grpcLog = log.child({ layer: 'grpc' });
+  const closeAll = async (): Promise<void> => {
+    for (const s of sessions) s.close();
+    await new Promise<void>((res) => {
+      const t = setTimeout(() => {
+        server.forceShutdown();
+        res();
+      }, 1000);
+      server.tryShutdown(() => {
+        clearTimeout(t);
+        res();
+      });
+    });
+    await backend.stop();
+    sql.close();
+    if (options.listen.kind === 'unix') rmSync(options.listen.path, { force: true });
+  };
+  try {
+    if (options.listen.kind === 'unix') {
+      mkdirSync(dirname(options.listen.path), { recursive: true });
+      if (existsSync(options.listen.path)) {
+        if (!statSync(options.listen.path).isSocket()) {
+          throw new VClusterError(`listen address ${options.listen.path} exists and is not a socket`, { code: ErrorCode.PRECONDITION });
+        }
+        rmSync(options.listen.path);
+      }
+    }
+    const mo = { backend, log: grpcLog, emulatedVersion: options.emulatedEtcdVersion, clientUrl: () => url };
+    server.addService(services.KV, kvService({ backend, log: grpcLog, maxRequestBytes: options.maxRequestBytes }));
+    server.addService(
+      services.Watch,
+      watchService({ backend, log: grpcLog, progressIntervalMs: options.watchProgressNotifyIntervalMs, maxResponseBytes: options.maxRequestBytes }, sessions),
+    );
+    server.addService(services.Lease, leaseService(backend, grpcLog));
+    server.addService(services.Maintenance, maintenanceService(mo));
+    server.addService(services.Cluster, clusterService(mo));
+    const port = await new Promise<number>((res, rej) => {
+      server.bindAsync(bind, ServerCredentials.createInsecure(), (err, p) => (err ? rej(err) : res(p)));
+    });
+    url = options.listen.kind === 'unix' ? `unix://${options.listen.path}` : `http://${options.listen.host}:${port}`;
+  } catch (err) {
+    await closeAll().catch(() => undefined);
+    throw new VClusterError(`kine: listen on ${bind}`, { cause: err, code: ErrorCode.PRECONDITION });
+  }
+
+  let compactTimer: NodeJS.Timeout | undefined;
+  if (options.compactIntervalMs > 0) {
+    let previous = backend.revision();
+    compactTimer = setInterval(() => {
+      const target = Math.min(previous, backend.revision() - options.compactMinRetain);
+      previous = backend.revision();
+      if (target > backend.compactRevision()) {
+        backend.compact(target, false).catch((err: unknown) => log.warn({ err, target }, 'periodic compaction failed'));
+      }
+    }, options.compactIntervalMs);
+    compactTimer.unref();
+  }
+
+  log.info({ url, db: options.dbPath, durability: options.durability, revision: backend.revision() }, 'kine listening');
+  const stopped = new Promise<void>((res) => {
+    const onAbort = (): void => {
+      if (compactTimer !== undefined) clearInterval(compactTimer);
+      log.info({}, 'kine stopping');
+      closeAll().then(
+        () => {
+          log.info({}, 'kine stopped');
+          res();
+        },
+        (err: unknown) => {
+          log.error({ err }, 'kine stop failed');
+          res();
+        },
+      );
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return { url, backend, stopped };
+}

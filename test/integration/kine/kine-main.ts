@@ -1,0 +1,13 @@
+/** Runs `vcluster kine ...` standalone (until the lead wires it into src/cli/main.ts). */
+import { kineCommand } from '../../../src/cli/commands/kine.js';
+import { formatError } from '../../../src/lib/errors.js';
+import { createLogger } from '../../../src/lib/logger.js';
+
+const log = createLogger({ level: process.env.KINE_LOG_LEVEL ?? 'info' });
+kineCommand({ log })
+  .exitOverride()
+  .parseAsync(['node', 'kine', ...process.argv.slice(2)])
+  .catch((err: unknown) => {
+    process.stderr.write(`kine: ${formatError(err)}\n`);
+    process.exitCode = 2;
+  });
