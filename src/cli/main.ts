@@ -7,6 +7,8 @@ import { ErrorCode, UsageError, exitCodeFor, formatError, hintOf } from '../lib/
 import { createLogger } from '../lib/logger.js';
 import { binariesCommand } from './commands/binaries.js';
 import { hostCommand } from './commands/host.js';
+import { kineCommand } from './commands/kine.js';
+import { startCommand } from './commands/start.js';
 import type { CliContext } from './context.js';
 import { readEnvironment } from './environment.js';
 
@@ -24,7 +26,7 @@ export function buildProgram(ctx: CliContext, globals: { binariesDir?: string })
       if (o.binariesDir) globals.binariesDir = o.binariesDir;
       if (o.debug) ctx.log.level = 'debug';
     });
-  for (const sub of [binariesCommand(ctx), hostCommand(ctx)]) program.addCommand(sub);
+  for (const sub of [binariesCommand(ctx), hostCommand(ctx), startCommand(ctx), kineCommand({ log: ctx.log })]) program.addCommand(sub);
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.copyInheritedSettings(cmd);

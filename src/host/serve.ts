@@ -63,7 +63,7 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
   await setState({});
   for (const dir of [paths.etcdDir, paths.pidsDir, paths.logsDir, paths.certDir]) await mkdir(dir, { recursive: true });
 
-  const supervisor = new Supervisor({ pidsDir: paths.pidsDir, logsDir: paths.logsDir, log });
+  const supervisor = new Supervisor({ pidsDir: paths.pidsDir, logsDir: paths.logsDir, log, marker: paths.dataDir });
   try {
     const pki = await ensurePki(paths.pkiDir, { name: 'host', clusterDomain: 'cluster.local', serviceIp: HOST_SERVICE_IP });
     await writeKubeconfigs(paths, pki, state.ports.apiServer);

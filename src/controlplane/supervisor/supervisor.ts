@@ -19,6 +19,11 @@ export interface SupervisorOptions {
   readonly log: Logger;
   /** Extra environment for every child. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * A string found in the argv of every component of this supervisor (e.g. the data dir): a leftover
+   * pid file is only acted on when its process still carries it. @default each spec's command
+   */
+  readonly marker?: string;
 }
 
 interface Running {
@@ -66,7 +71,7 @@ export class Supervisor {
 
   private async start(spec: ComponentSpec, signal?: AbortSignal): Promise<void> {
     const log = this.opts.log.child({ component: spec.name });
-    const stale = await reapStale(this.pidFile(spec.name), spec.command);
+    const stale = await reapStale(this.pidFile(spec.name), this.opts.marker ?? spec.command);
     if (stale !== undefined) log.warn({ pid: stale }, 'stopped a leftover process from an earlier run');
     const out = openSync(this.logFile(spec.name), 'a');
     let child: ChildProcess;

@@ -1,0 +1,30 @@
+import type { ComponentSpec } from './spec.js';
+
+export interface KineConfig {
+  /** argv prefix that runs our CLI: [node, bin/vcluster.js]. */
+  readonly cliArgv: readonly string[];
+  readonly database: string;
+  readonly socket: string;
+  /** SQLite synchronous mode. @default 'FULL' */
+  readonly durability?: 'FULL' | 'NORMAL';
+  readonly extraArgs?: readonly string[];
+}
+
+/** Our kine (`vcluster kine`): the etcd v3 API over SQLite on a unix socket. */
+export function buildKine(c: KineConfig): ComponentSpec {
+  const [node, ...rest] = c.cliArgv;
+  return {
+    name: 'kine',
+    command: node ?? process.execPath,
+    args: [
+      ...rest,
+      'kine',
+      `--endpoint=sqlite://${c.database}`,
+      `--listen-address=unix://${c.socket}`,
+      `--durability=${c.durability ?? 'FULL'}`,
+      ...(c.extraArgs ?? []),
+    ],
+    readiness: { kind: 'unix-socket', path: c.socket },
+    readyTimeoutMs: 60_000,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The components of a virtual cluster's control plane, in start order: kine (embedded SQLite only) →
+ * kube-apiserver → kube-controller-manager. Pure.
+ */
+import type { BinarySet } from '../binaries/locate.js';
+import { backingStoreOf, type Config } from '../config/index.js';
+import { UsageError } from '../lib/errors.js';
+import { buildApiServer } from './components/apiserver.js';
+import { buildControllerManager } from './components/controller-manager.js';
+import { buildKine } from './components/kine.js';
+import type { ComponentSpec } from './components/spec.js';
+import type { DataDir } from './datadir.js';
+import { PKI_FILES } from './pki/layout.js';
+import { join } from 'node:path';
+
+export interface ControlPlanePorts {
+  readonly apiServer: number;
+  readonly controllerManager: number;
+}
+
+export interface PlanInput {
+  readonly binaries: Pick<BinarySet, 'path'>;
+  readonly cliArgv: readonly string[];
+  readonly dir: DataDir;
+  readonly config: Config;
+  readonly ports: ControlPlanePorts;
+  readonly serviceCidr: string;
+}
+
+export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
+  const pki = (f: string): string => join(p.dir.pkiDir, f);
+  const store = backingStoreOf(p.config);
+  const specs: ComponentSpec[] = [];
+  let etcdServers: string;
+  const etcdTls: string[] = [];
+  switch (store.type) {
+    case 'embedded-database':
+      specs.push(buildKine({ cliArgv: p.cliArgv, database: p.dir.database, socket: p.dir.kineSocket, durability: store.durability }));
+      etcdServers = `unix://${p.dir.kineSocket}`;
+      break;
+    case 'external-etcd':
+      etcdServers = store.endpoint;
+      if (store.tls.caFile) etcdTls.push(`--etcd-cafile=${store.tls.caFile}`);
+      if (store.tls.certFile) etcdTls.push(`--etcd-certfile=${store.tls.certFile}`);
+      if (store.tls.keyFile) etcdTls.push(`--etcd-keyfile=${store.tls.keyFile}`);
+      break;
+    case 'external-database':
+      throw new UsageError(
+        'controlPlane.backingStore.database.external: an external database is not supported yet; use the embedded SQLite database or etcd.external',
+      );
+  }
+  const k8s = p.config.controlPlane.distro.k8s;
+  specs.push(
+    buildApiServer({
+      binary: p.binaries.path('kube-apiserver'),
+      etcdServers,
+      securePort: p.ports.apiServer,
+      serviceCidr: p.serviceCidr,
+      clusterDomain: p.config.networking.advanced.clusterDomain,
+      certDir: p.dir.certDir,
+      authorizationMode: 'Node,RBAC',
+      pki: {
+        clientCa: pki(PKI_FILES.clientCaCert),
+        servingCert: pki(PKI_FILES.cert('apiserver')),
+        servingKey: pki(PKI_FILES.key('apiserver')),
+        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
+        frontProxyClientCert: pki(PKI_FILES.cert('front-proxy-client')),
+        frontProxyClientKey: pki(PKI_FILES.key('front-proxy-client')),
+        saPub: pki(PKI_FILES.saPub),
+        saKey: pki(PKI_FILES.saKey),
+      },
+      extraArgs: [...etcdTls, ...k8s.apiServer.extraArgs],
+    }),
+    buildControllerManager({
+      binary: p.binaries.path('kube-controller-manager'),
+      mode: 'virtual',
+      kubeconfig: p.dir.controllerManagerKubeconfig,
+      securePort: p.ports.controllerManager,
+      serviceCidr: p.serviceCidr,
+      certDir: p.dir.certDir,
+      pki: {
+        clientCa: pki(PKI_FILES.clientCaCert),
+        serverCa: pki(PKI_FILES.serverCaCert),
+        serverCaKey: pki(PKI_FILES.serverCaKey),
+        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
+        saKey: pki(PKI_FILES.saKey),
+      },
+      extraArgs: k8s.controllerManager.extraArgs,
+    }),
+  );
+  return specs;
+}

@@ -1,0 +1,63 @@
+/**
+ * A virtual cluster's persisted state (<data>/state.json): its identity on the host, the ports and
+ * service CIDR chosen at create (kept so kubeconfigs stay valid), and the phase the supervisor reports.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { VClusterError, isErrnoException } from '../lib/errors.js';
+
+const port = z.number().int().min(1).max(65535);
+
+export const VClusterStateSchema = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  /** The host kubeconfig context the vcluster was created in. */
+  hostContext: z.string(),
+  /** True when `create` made the namespace (then `delete` removes it). */
+  createdNamespace: z.boolean(),
+  ports: z.object({ apiServer: port, controllerManager: port }),
+  serviceCidr: z.string(),
+  phase: z.enum(['starting', 'ready', 'stopping', 'stopped', 'failed']),
+  /** Set by `vcluster pause`, cleared by `resume`: the control plane and its host workloads are stopped on purpose. */
+  paused: z.boolean().default(false),
+  error: z.string().optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  readyAt: z.string().optional(),
+  supervisorPid: z.number().int().optional(),
+});
+export type VClusterState = z.infer<typeof VClusterStateSchema>;
+
+export async function readVClusterState(file: string): Promise<VClusterState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (isErrnoException(err) && err.code === 'ENOENT') return undefined;
+    throw new VClusterError(`read ${file}`, { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new VClusterError(`${file} is not valid JSON`, { cause: err });
+  }
+  const parsed = VClusterStateSchema.safeParse(raw);
+  if (!parsed.success) throw new VClusterError(`${file} is not a vcluster state file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+export async function writeVClusterState(file: string, state: VClusterState): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+/** Reads, applies `patch`, writes; returns the new state. */
+export async function updateVClusterState(file: string, patch: Partial<VClusterState>): Promise<VClusterState> {
+  const current = await readVClusterState(file);
+  if (!current) throw new VClusterError(`${file} is missing`);
+  const next = { ...current, ...patch };
+  await writeVClusterState(file, next);
+  return next;
+}
