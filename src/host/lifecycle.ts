@@ -3,14 +3,16 @@
  * supervisor process and follows its progress until the host is ready; `down` stops it (and any
  * leftover component by its pid file); `status` reports what runs.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { open, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import type { BinarySet } from '../binaries/locate.js';
-import { isOurProcess, reapStale, readPidFile, terminate, writePidFile } from '../controlplane/supervisor/pidfile.js';
-import { tailFile } from '../controlplane/supervisor/log-tail.js';
-import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
+import {
+  followUntilReady,
+  launchDetached,
+  liveSupervisor,
+  reapComponents,
+  stopDetached,
+} from '../controlplane/supervisor/detached.js';
+import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { freePorts, isPortFree } from '../lib/net.js';
 import { kubectlFor } from './kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
@@ -31,9 +33,8 @@ export interface HostCommandContext {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The live supervisor's pid, or undefined. */
-export async function runningSupervisor(paths: HostPaths): Promise<number | undefined> {
-  const pid = await readPidFile(paths.supervisorPidFile);
-  return pid !== undefined && (await isOurProcess(pid, paths.dataDir)) ? pid : undefined;
+export function runningSupervisor(paths: HostPaths): Promise<number | undefined> {
+  return liveSupervisor(paths.supervisorPidFile, paths.dataDir);
 }
 
 async function choosePorts(previous: HostPorts | undefined): Promise<HostPorts> {
@@ -58,25 +59,13 @@ async function choosePorts(previous: HostPorts | undefined): Promise<HostPorts> 
   return { apiServer: apiServer!, etcdClient: etcdClient!, etcdPeer: etcdPeer!, controllerManager: controllerManager!, scheduler: scheduler!, kwok: kwok! };
 }
 
-/** Stops component processes left behind by a supervisor that died (their pid files remain), all at once. */
-async function reapComponents(paths: HostPaths): Promise<number[]> {
-  let files: string[] = [];
-  try {
-    files = (await readdir(paths.pidsDir)).filter((f) => f.endsWith('.pid') && f !== 'supervisor.pid');
-  } catch {
-    return [];
-  }
-  const pids = await Promise.all(files.map((f) => reapStale(join(paths.pidsDir, f), paths.dataDir)));
-  return pids.filter((p): p is number => p !== undefined);
-}
-
 export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<HostState> {
   const paths = hostPaths(ctx.dataDir);
   const running = await runningSupervisor(paths);
   const previous = await readHostState(paths.stateFile);
   if (running !== undefined && previous) {
     ctx.progress(`embedded host already running (supervisor pid ${running})`);
-    let state = previous.phase === 'ready' ? previous : await followStart(ctx, paths, running, await fileSize(paths.supervisorLog));
+    let state = previous.phase === 'ready' ? previous : await followStart(ctx, paths, running, 0);
     if (state.nodes !== nodes) {
       ctx.progress(`changing the number of nodes from ${state.nodes} to ${nodes}`);
       const kubectl = kubectlFor(ctx.binaries.path('kubectl'), paths.adminKubeconfig);
@@ -88,25 +77,19 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
     await addHostContext(ctx.binaries.path('kubectl'), ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
     return state;
   }
-  const reaped = await reapComponents(paths);
+  const reaped = await reapComponents(paths.pidsDir, paths.dataDir);
   if (reaped.length > 0) ctx.progress(`stopped ${reaped.length} leftover process(es) of an earlier run: ${reaped.join(', ')}`);
   const ports = await choosePorts(previous?.ports);
-  mkdirSync(paths.logsDir, { recursive: true });
-  mkdirSync(paths.pidsDir, { recursive: true });
+  await mkdir(paths.dataDir, { recursive: true });
   await writeHostState(paths.stateFile, { ports, nodes, phase: 'starting' });
-  const logOffset = await fileSize(paths.supervisorLog);
-  const out = openSync(paths.supervisorLog, 'a');
   const [node, ...rest] = ctx.cliArgv;
-  const child = spawn(node!, [...rest, 'host', 'serve', '--data-dir', paths.dataDir, '--binaries-dir', ctx.binaries.dir], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
-  child.unref();
-  if (child.pid === undefined) throw new ProcessError('could not start the host supervisor');
-  await writePidFile(paths.supervisorPidFile, child.pid);
+  const child = await launchDetached(
+    [node!, ...rest, 'host', 'serve', '--data-dir', paths.dataDir, '--binaries-dir', ctx.binaries.dir],
+    paths.supervisorLog,
+    paths.supervisorPidFile,
+  );
   ctx.progress(`starting the embedded host (supervisor pid ${child.pid}, logs in ${paths.logsDir})`);
-  const state = await followStart(ctx, paths, child.pid, logOffset);
+  const state = await followStart(ctx, paths, child.pid, child.logOffset);
   await addHostContext(ctx.binaries.path('kubectl'), ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
   if (await useHostContextIfUnset(ctx.binaries.path('kubectl'), ctx.userKubeconfig)) {
     ctx.progress(`current context set to ${HOST_CONTEXT}`);
@@ -114,62 +97,25 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
   return state;
 }
 
-/** Follows the supervisor's log and state until the host is ready, failed, or the supervisor died. */
+/** Follows the supervisor until the host is ready; throws if it fails or dies. */
 async function followStart(ctx: HostCommandContext, paths: HostPaths, pid: number, logOffset: number): Promise<HostState> {
-  const deadline = Date.now() + 300_000;
-  let offset = logOffset;
-  for (;;) {
-    const { lines, next } = await readLinesFrom(paths.supervisorLog, offset);
-    offset = next;
-    for (const line of lines) {
-      const ev = parseLogLine(line);
-      if (ev) ctx.progress(ev);
-    }
-    const state = await readHostState(paths.stateFile);
-    if (state?.phase === 'ready' && state.supervisorPid === pid) return state;
-    if (state?.phase === 'failed') {
-      throw new ProcessError(`the embedded host failed to start: ${state.error ?? 'unknown error'}`);
-    }
-    if (!(await isOurProcess(pid, paths.dataDir))) {
-      const tail = await tailFile(paths.supervisorLog, 15);
-      throw new ProcessError(`the host supervisor exited during start; last lines of ${paths.supervisorLog}:\n${tail.join('\n')}`);
-    }
-    if (Date.now() > deadline) throw new VClusterError('the embedded host was not ready after 300 s', { code: ErrorCode.TIMEOUT });
-    await sleep(250);
-  }
-}
-
-async function fileSize(path: string): Promise<number> {
-  return stat(path).then((s) => s.size, () => 0);
-}
-
-/** Complete lines appended to a file since `offset`, and the offset after them. */
-async function readLinesFrom(path: string, offset: number): Promise<{ lines: string[]; next: number }> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return { lines: [], next: offset };
-  try {
-    const { size } = await handle.stat();
-    if (size <= offset) return { lines: [], next: offset };
-    const buf = Buffer.alloc(size - offset);
-    await handle.read(buf, 0, buf.length, offset);
-    const text = buf.toString('utf8');
-    const end = text.lastIndexOf('\n') + 1;
-    return { lines: text.slice(0, end).split('\n').filter((l) => l.length > 0), next: offset + Buffer.byteLength(text.slice(0, end)) };
-  } finally {
-    await handle.close();
-  }
-}
-
-function parseLogLine(line: string): string | undefined {
-  try {
-    const ev = JSON.parse(line) as { msg?: unknown; component?: unknown; ms?: unknown; time?: unknown };
-    if (ev.msg === 'component ready' && typeof ev.component === 'string') {
-      return `  ${ev.component} ready${typeof ev.ms === 'number' ? ` (${(ev.ms / 1000).toFixed(1)} s)` : ''}`;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
+  let latest: HostState | undefined;
+  await followUntilReady({
+    logFile: paths.supervisorLog,
+    logOffset,
+    pid,
+    marker: paths.dataDir,
+    what: 'the embedded host',
+    timeoutMs: 300_000,
+    progress: ctx.progress,
+    readState: async () => {
+      latest = await readHostState(paths.stateFile);
+      if (latest?.phase === 'ready' && latest.supervisorPid === pid) return { kind: 'ready' };
+      if (latest?.phase === 'failed') return { kind: 'failed', error: latest.error ?? 'unknown error' };
+      return { kind: 'pending' };
+    },
+  });
+  return latest!;
 }
 
 export interface DownResult {
@@ -180,18 +126,9 @@ export interface DownResult {
 export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise<DownResult> {
   const paths = hostPaths(ctx.dataDir);
   const pid = await runningSupervisor(paths);
-  let stopped = false;
-  if (pid !== undefined) {
-    ctx.progress(`stopping the embedded host (supervisor pid ${pid})`);
-    await terminate(pid, 60_000);
-    stopped = true;
-  }
-  const reaped = await reapComponents(paths);
-  if (reaped.length > 0) {
-    ctx.progress(`stopped ${reaped.length} leftover process(es): ${reaped.join(', ')}`);
-    stopped = true;
-  }
-  await rm(paths.supervisorPidFile, { force: true });
+  if (pid !== undefined) ctx.progress(`stopping the embedded host (supervisor pid ${pid})`);
+  const { stopped, leftovers } = await stopDetached(paths.pidsDir, paths.supervisorPidFile, paths.dataDir);
+  if (leftovers.length > 0) ctx.progress(`stopped ${leftovers.length} leftover process(es): ${leftovers.join(', ')}`);
   const state = await readHostState(paths.stateFile).catch(() => undefined);
   if (state && !purge) await writeHostState(paths.stateFile, { ...state, phase: 'stopped' });
   if (purge) {
