@@ -16,8 +16,15 @@ export interface LabelMergeOptions {
 }
 
 /** Bidirectional label merge; the host result always carries the real markers. */
-export function mergeLabels(ctx: NameContext, input: MapMergeInput, options: LabelMergeOptions = {}): MapMergeResult {
-  const merged = mergeMaps(input, { toHost: (k) => hostLabelKey(ctx, k), toVirtual: (k) => virtualLabelKey(ctx, k) });
+export function mergeLabels(
+  ctx: NameContext,
+  input: MapMergeInput,
+  options: LabelMergeOptions = {},
+): MapMergeResult {
+  const merged = mergeMaps(input, {
+    toHost: (k) => hostLabelKey(ctx, k),
+    toVirtual: (k) => virtualLabelKey(ctx, k),
+  });
   return {
     virtual: merged.virtual,
     host: { ...merged.host, ...(options.hostExtra ?? {}), ...markerLabels(ctx, options.virtualNamespace) },
@@ -37,7 +44,9 @@ export interface AnnotationMergeOptions {
 /** Bidirectional annotation merge; the host result always carries the identity annotations. */
 export function mergeAnnotations(input: MapMergeInput, options: AnnotationMergeOptions): MapMergeResult {
   const excluded = (k: string): boolean =>
-    BOOKKEEPING_ANNOTATIONS.includes(k) || (options.exclude ?? []).includes(k) || (options.excludePrefixes ?? []).some((p) => k.startsWith(p));
+    BOOKKEEPING_ANNOTATIONS.includes(k) ||
+    (options.exclude ?? []).includes(k) ||
+    (options.excludePrefixes ?? []).some((p) => k.startsWith(p));
   const keep = (k: string): string | undefined => (excluded(k) ? undefined : k);
   const merged = mergeMaps(input, { toHost: keep, toVirtual: keep });
   return {

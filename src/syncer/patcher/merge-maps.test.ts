@@ -11,7 +11,13 @@ type M = Record<string, string>;
 
 describe('diffMaps', () => {
   it('reports added, changed and removed keys', () => {
-    assert.deepEqual([...diffMaps({ a: '1', b: '2' }, { a: '1', b: '3', c: '4' })], [['b', '3'], ['c', '4']]);
+    assert.deepEqual(
+      [...diffMaps({ a: '1', b: '2' }, { a: '1', b: '3', c: '4' })],
+      [
+        ['b', '3'],
+        ['c', '4'],
+      ],
+    );
     assert.deepEqual([...diffMaps({ a: '1' }, undefined)], [['a', null]]);
   });
   it('no history means no change', () => assert.equal(diffMaps(undefined, { a: '1' }).size, 0));
@@ -31,12 +37,22 @@ describe('mergeMaps', () => {
     },
     {
       name: 'host added a key → virtual gets it (label from host)',
-      input: { virtualOld: { a: '1' }, virtual: { a: '1' }, hostOld: { a: '1' }, host: { a: '1', 'test-label': 'from-host' } },
+      input: {
+        virtualOld: { a: '1' },
+        virtual: { a: '1' },
+        hostOld: { a: '1' },
+        host: { a: '1', 'test-label': 'from-host' },
+      },
       want: { virtual: { a: '1', 'test-label': 'from-host' }, host: { a: '1', 'test-label': 'from-host' } },
     },
     {
       name: 'both changed different keys → both applied',
-      input: { virtualOld: { a: '1' }, virtual: { a: '1', v: 'x' }, hostOld: { a: '1' }, host: { a: '1', h: 'y' } },
+      input: {
+        virtualOld: { a: '1' },
+        virtual: { a: '1', v: 'x' },
+        hostOld: { a: '1' },
+        host: { a: '1', h: 'y' },
+      },
       want: { virtual: { a: '1', v: 'x', h: 'y' }, host: { a: '1', h: 'y', v: 'x' } },
     },
     {
@@ -51,12 +67,22 @@ describe('mergeMaps', () => {
     },
     {
       name: 'host removed a key → removed on virtual',
-      input: { virtualOld: { a: '1', b: '2' }, virtual: { a: '1', b: '2' }, hostOld: { a: '1', b: '2' }, host: { a: '1' } },
+      input: {
+        virtualOld: { a: '1', b: '2' },
+        virtual: { a: '1', b: '2' },
+        hostOld: { a: '1', b: '2' },
+        host: { a: '1' },
+      },
       want: { virtual: { a: '1' }, host: { a: '1' } },
     },
     {
       name: 'first sight: virtual pushed, host-only keys kept',
-      input: { virtualOld: undefined, virtual: { a: '1' }, hostOld: undefined, host: { a: 'old', foreign: 'f' } },
+      input: {
+        virtualOld: undefined,
+        virtual: { a: '1' },
+        hostOld: undefined,
+        host: { a: 'old', foreign: 'f' },
+      },
       want: { virtual: { a: '1' }, host: { a: '1', foreign: 'f' } },
     },
     {
@@ -72,7 +98,10 @@ describe('mergeMaps', () => {
     fc.assert(
       fc.property(map, map, map, map, (virtualOld, virtual, hostOld, host) => {
         const first = mergeMaps({ virtualOld, virtual, hostOld, host }, identity);
-        const second = mergeMaps({ virtualOld: first.virtual, virtual: first.virtual, hostOld: first.host, host: first.host }, identity);
+        const second = mergeMaps(
+          { virtualOld: first.virtual, virtual: first.virtual, hostOld: first.host, host: first.host },
+          identity,
+        );
         assert.deepEqual(second, first);
       }),
     );
@@ -97,7 +126,12 @@ describe('mergeLabels', () => {
         virtualOld: { app: 'a' },
         virtual: { app: 'a', release: 'r' },
         hostOld: { app: 'a', 'vcluster.loft.sh/managed-by': 'vc1', 'vcluster.loft.sh/namespace': 'default' },
-        host: { app: 'a', 'vcluster.loft.sh/managed-by': 'tampered', 'vcluster.loft.sh/namespace': 'default', 'test-label': 'from-host' },
+        host: {
+          app: 'a',
+          'vcluster.loft.sh/managed-by': 'tampered',
+          'vcluster.loft.sh/namespace': 'default',
+          'test-label': 'from-host',
+        },
       },
       { virtualNamespace: 'default' },
     );
@@ -122,7 +156,13 @@ describe('mergeAnnotations', () => {
         host: { 'vcluster.loft.sh/token-abcd1234': 'secret', fromHost: 'h' },
       },
       {
-        identity: { gvk: GVK.ConfigMap, virtualName: 'cfg', virtualNamespace: 'default', hostName: 'cfg-x-default-x-vc1', hostNamespace: 'team-a' },
+        identity: {
+          gvk: GVK.ConfigMap,
+          virtualName: 'cfg',
+          virtualNamespace: 'default',
+          hostName: 'cfg-x-default-x-vc1',
+          hostNamespace: 'team-a',
+        },
         excludePrefixes: ['vcluster.loft.sh/token-'],
       },
     );

@@ -43,7 +43,12 @@ export interface MapMergeResult {
   readonly host: Record<string, string>;
 }
 
-function applyDiff(target: StringMap | undefined, changes: MapDiff, translate: (key: string) => string | undefined, skip: ReadonlySet<string>): Record<string, string> {
+function applyDiff(
+  target: StringMap | undefined,
+  changes: MapDiff,
+  translate: (key: string) => string | undefined,
+  skip: ReadonlySet<string>,
+): Record<string, string> {
   const out: Record<string, string> = { ...(target ?? {}) };
   for (const [key, value] of changes) {
     const translated = translate(key);
@@ -57,7 +62,9 @@ function applyDiff(target: StringMap | undefined, changes: MapDiff, translate: (
 /** The 3-way merge of one map. Inputs are never mutated. */
 export function mergeMaps(input: MapMergeInput, keys: KeyTranslation): MapMergeResult {
   const virtualChanges =
-    input.virtualOld === undefined ? new Map(Object.entries(input.virtual ?? {})) : diffMaps(input.virtualOld, input.virtual);
+    input.virtualOld === undefined
+      ? new Map(Object.entries(input.virtual ?? {}))
+      : diffMaps(input.virtualOld, input.virtual);
   const hostChanges = diffMaps(input.hostOld, input.host);
   const host = applyDiff(input.host, virtualChanges, keys.toHost, new Set());
   // Virtual wins a tie: host changes to keys the virtual side also changed are dropped...

@@ -6,15 +6,30 @@ import { toJson, type JsonValue } from './json.js';
 
 describe('computePatch', () => {
   const cases: { name: string; old: unknown; desired: unknown; want: JsonValue | undefined }[] = [
-    { name: 'equal objects', old: { a: 1, b: { c: [1, 2] } }, desired: { b: { c: [1, 2] }, a: 1 }, want: undefined },
+    {
+      name: 'equal objects',
+      old: { a: 1, b: { c: [1, 2] } },
+      desired: { b: { c: [1, 2] }, a: 1 },
+      want: undefined,
+    },
     { name: 'changed scalar', old: { a: 1 }, desired: { a: 2 }, want: { a: 2 } },
     { name: 'added key', old: {}, desired: { a: 'x' }, want: { a: 'x' } },
     { name: 'removed key', old: { a: 1, b: 2 }, desired: { a: 1 }, want: { b: null } },
-    { name: 'nested change', old: { metadata: { labels: { a: '1', b: '2' } } }, desired: { metadata: { labels: { a: '1', c: '3' } } }, want: { metadata: { labels: { b: null, c: '3' } } } },
+    {
+      name: 'nested change',
+      old: { metadata: { labels: { a: '1', b: '2' } } },
+      desired: { metadata: { labels: { a: '1', c: '3' } } },
+      want: { metadata: { labels: { b: null, c: '3' } } },
+    },
     { name: 'arrays replaced whole', old: { l: [1, 2, 3] }, desired: { l: [1, 3] }, want: { l: [1, 3] } },
     { name: 'object replaced by scalar', old: { a: { b: 1 } }, desired: { a: 'x' }, want: { a: 'x' } },
     { name: 'undefined fields are absent', old: { a: 1, b: undefined }, desired: { a: 1 }, want: undefined },
-    { name: 'dates compare by ISO value', old: { t: new Date(0) }, desired: { t: new Date(0) }, want: undefined },
+    {
+      name: 'dates compare by ISO value',
+      old: { t: new Date(0) },
+      desired: { t: new Date(0) },
+      want: undefined,
+    },
     { name: 'unicode values', old: { v: 'ä' }, desired: { v: '日本' }, want: { v: '日本' } },
     { name: 'whole document replaced when not an object', old: [1], desired: { a: 1 }, want: { a: 1 } },
   ];
@@ -35,10 +50,20 @@ describe('applyMergePatch', () => {
     { name: 'rfc: replace', target: { a: 'b' }, patch: { a: 'c' }, want: { a: 'c' } },
     { name: 'rfc: add', target: { a: 'b' }, patch: { b: 'c' }, want: { a: 'b', b: 'c' } },
     { name: 'rfc: remove', target: { a: 'b' }, patch: { a: null }, want: {} },
-    { name: 'rfc: nested remove', target: { a: { b: 'c' } }, patch: { a: { b: 'd', c: null } }, want: { a: { b: 'd' } } },
+    {
+      name: 'rfc: nested remove',
+      target: { a: { b: 'c' } },
+      patch: { a: { b: 'd', c: null } },
+      want: { a: { b: 'd' } },
+    },
     { name: 'rfc: array replace', target: { a: [{ b: 'c' }] }, patch: { a: [1] }, want: { a: [1] } },
     { name: 'rfc: non-object target', target: ['a', 'b'], patch: { a: 'b' }, want: { a: 'b' } },
-    { name: 'rfc: nested null creation', target: {}, patch: { a: { bb: { ccc: null } } }, want: { a: { bb: {} } } },
+    {
+      name: 'rfc: nested null creation',
+      target: {},
+      patch: { a: { bb: { ccc: null } } },
+      want: { a: { bb: {} } },
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(applyMergePatch(c.target, c.patch), c.want));
 });

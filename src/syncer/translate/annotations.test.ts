@@ -1,6 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyManagedKeys, formatManagedKeys, hostAnnotations, parseManagedKeys, virtualAnnotations, type ObjectIdentity } from './annotations.js';
+import {
+  applyManagedKeys,
+  formatManagedKeys,
+  hostAnnotations,
+  parseManagedKeys,
+  virtualAnnotations,
+  type ObjectIdentity,
+} from './annotations.js';
 import { GVK, gvkOf, gvkString } from './gvk.js';
 
 const pod: ObjectIdentity = {
@@ -15,14 +22,24 @@ const pod: ObjectIdentity = {
 describe('gvkString', () => {
   const cases = [
     { name: 'core', gvk: GVK.ConfigMap, want: '/v1, Kind=ConfigMap' },
-    { name: 'grouped', gvk: gvkOf('networking.k8s.io/v1', 'Ingress'), want: 'networking.k8s.io/v1, Kind=Ingress' },
+    {
+      name: 'grouped',
+      gvk: gvkOf('networking.k8s.io/v1', 'Ingress'),
+      want: 'networking.k8s.io/v1, Kind=Ingress',
+    },
     { name: 'discovery', gvk: GVK.EndpointSlice, want: 'discovery.k8s.io/v1, Kind=EndpointSlice' },
   ];
   for (const c of cases) it(c.name, () => assert.equal(gvkString(c.gvk), c.want));
 });
 
 describe('hostAnnotations', () => {
-  const cases: { name: string; virtual: Record<string, string> | undefined; identity: ObjectIdentity; exclude?: string[]; want: Record<string, string> }[] = [
+  const cases: {
+    name: string;
+    virtual: Record<string, string> | undefined;
+    identity: ObjectIdentity;
+    exclude?: string[];
+    want: Record<string, string>;
+  }[] = [
     {
       name: 'namespaced object',
       virtual: { note: 'hi' },
@@ -50,7 +67,13 @@ describe('hostAnnotations', () => {
     {
       name: 'tenant cannot spoof identity annotations',
       virtual: { 'vcluster.loft.sh/object-name': 'victim', 'vcluster.loft.sh/managed-labels': 'x' },
-      identity: { gvk: GVK.ConfigMap, virtualName: 'cfg', virtualNamespace: 'default', hostName: 'h', hostNamespace: 'n' },
+      identity: {
+        gvk: GVK.ConfigMap,
+        virtualName: 'cfg',
+        virtualNamespace: 'default',
+        hostName: 'h',
+        hostNamespace: 'n',
+      },
       want: {
         'vcluster.loft.sh/object-name': 'cfg',
         'vcluster.loft.sh/object-namespace': 'default',
@@ -64,18 +87,27 @@ describe('hostAnnotations', () => {
       virtual: { 'field.cattle.io/publicEndpoints': '[]', keep: 'y' },
       identity: { gvk: GVK.Service, virtualName: 's', hostName: 'h' },
       exclude: ['field.cattle.io/publicEndpoints'],
-      want: { keep: 'y', 'vcluster.loft.sh/object-name': 's', 'vcluster.loft.sh/object-kind': '/v1, Kind=Service', 'vcluster.loft.sh/object-host-name': 'h' },
+      want: {
+        keep: 'y',
+        'vcluster.loft.sh/object-name': 's',
+        'vcluster.loft.sh/object-kind': '/v1, Kind=Service',
+        'vcluster.loft.sh/object-host-name': 'h',
+      },
     },
   ];
-  for (const c of cases) it(c.name, () => assert.deepEqual(hostAnnotations(c.virtual, c.identity, { exclude: c.exclude ?? [] }), c.want));
+  for (const c of cases)
+    it(c.name, () =>
+      assert.deepEqual(hostAnnotations(c.virtual, c.identity, { exclude: c.exclude ?? [] }), c.want),
+    );
 
   it('virtualAnnotations strips what hostAnnotations adds', () => {
-    assert.deepEqual(virtualAnnotations(hostAnnotations({ a: '1', 'ünï': 'ç' }, pod)), { a: '1', 'ünï': 'ç' });
+    assert.deepEqual(virtualAnnotations(hostAnnotations({ a: '1', ünï: 'ç' }, pod)), { a: '1', ünï: 'ç' });
   });
 });
 
 describe('managed keys', () => {
-  it('formats sorted, deduplicated, newline-joined', () => assert.equal(formatManagedKeys(['b', 'a', 'b']), 'a\nb'));
+  it('formats sorted, deduplicated, newline-joined', () =>
+    assert.equal(formatManagedKeys(['b', 'a', 'b']), 'a\nb'));
   it('parses empty values', () => assert.deepEqual(parseManagedKeys(''), []));
   const cases: {
     name: string;
@@ -85,10 +117,38 @@ describe('managed keys', () => {
     want: Record<string, string>;
     wantManaged: string;
   }[] = [
-    { name: 'copies all source keys', source: { a: '1' }, target: { foreign: 'f' }, managed: undefined, want: { a: '1', foreign: 'f' }, wantManaged: 'a' },
-    { name: 'removes keys no longer on the source', source: { a: '1' }, target: { a: '1', b: '2', foreign: 'f' }, managed: 'a\nb', want: { a: '1', foreign: 'f' }, wantManaged: 'a' },
-    { name: 'never removes foreign keys', source: {}, target: { foreign: 'f' }, managed: 'a', want: { foreign: 'f' }, wantManaged: '' },
-    { name: 'source overwrites target values', source: { a: 'new' }, target: { a: 'old' }, managed: 'a', want: { a: 'new' }, wantManaged: 'a' },
+    {
+      name: 'copies all source keys',
+      source: { a: '1' },
+      target: { foreign: 'f' },
+      managed: undefined,
+      want: { a: '1', foreign: 'f' },
+      wantManaged: 'a',
+    },
+    {
+      name: 'removes keys no longer on the source',
+      source: { a: '1' },
+      target: { a: '1', b: '2', foreign: 'f' },
+      managed: 'a\nb',
+      want: { a: '1', foreign: 'f' },
+      wantManaged: 'a',
+    },
+    {
+      name: 'never removes foreign keys',
+      source: {},
+      target: { foreign: 'f' },
+      managed: 'a',
+      want: { foreign: 'f' },
+      wantManaged: '',
+    },
+    {
+      name: 'source overwrites target values',
+      source: { a: 'new' },
+      target: { a: 'old' },
+      managed: 'a',
+      want: { a: 'new' },
+      wantManaged: 'a',
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -56,7 +56,10 @@ export function hostAnnotations(
 }
 
 /** Host annotations with the bookkeeping ones (and any `exclude`d keys) removed. */
-export function virtualAnnotations(hostAnnotationMap: StringMap | undefined, exclude: readonly string[] = []): Record<string, string> {
+export function virtualAnnotations(
+  hostAnnotationMap: StringMap | undefined,
+  exclude: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(hostAnnotationMap ?? {})) {
     if (BOOKKEEPING_ANNOTATIONS.includes(key) || exclude.includes(key)) continue;

@@ -13,7 +13,12 @@ export const RELEASE_LABEL = 'release';
 export const K8S_SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** Virtual label keys that are hashed on the host so a tenant cannot spoof the markers. */
-export const RESERVED_LABEL_KEYS: readonly string[] = [RELEASE_LABEL, NAMESPACE_LABEL, MARKER_LABEL, CONTROLLER_LABEL];
+export const RESERVED_LABEL_KEYS: readonly string[] = [
+  RELEASE_LABEL,
+  NAMESPACE_LABEL,
+  MARKER_LABEL,
+  CONTROLLER_LABEL,
+];
 
 // Annotations
 export const NAME_ANNOTATION = 'vcluster.loft.sh/object-name';

@@ -31,8 +31,16 @@ describe('hostLabelKey', () => {
     { name: 'managed-by marker hashed', key: 'vcluster.loft.sh/managed-by', want: HASHED.managedBy },
     { name: 'controlled-by hashed', key: 'vcluster.loft.sh/controlled-by', want: HASHED.controlledBy },
     { name: 'already-translated key dropped', key: HASHED.release, want: undefined },
-    { name: 'ns-label key dropped', key: 'vcluster.loft.sh/ns-label-my-vcluster-x-ca8b22d0db', want: undefined },
-    { name: 'other vcluster.loft.sh keys verbatim', key: 'vcluster.loft.sh/fake-node', want: 'vcluster.loft.sh/fake-node' },
+    {
+      name: 'ns-label key dropped',
+      key: 'vcluster.loft.sh/ns-label-my-vcluster-x-ca8b22d0db',
+      want: undefined,
+    },
+    {
+      name: 'other vcluster.loft.sh keys verbatim',
+      key: 'vcluster.loft.sh/fake-node',
+      want: 'vcluster.loft.sh/fake-node',
+    },
     {
       name: 'long vcluster name: hashed key itself obeys the 63 rule',
       ctx: { vclusterName: 'a-very-long-vcluster-name-for-testing', hostNamespace: 'h' },
@@ -52,7 +60,11 @@ describe('virtualLabelKey', () => {
     { name: 'ns-label dropped', key: namespaceLabelKey(ctx, 'team'), want: undefined },
     { name: 'hashed release restored', key: HASHED.release, want: 'release' },
     { name: 'hashed managed-by restored', key: HASHED.managedBy, want: 'vcluster.loft.sh/managed-by' },
-    { name: "another vcluster's hashed key dropped", key: 'vcluster.loft.sh/label-other-x-a4d451ec23', want: undefined },
+    {
+      name: "another vcluster's hashed key dropped",
+      key: 'vcluster.loft.sh/label-other-x-a4d451ec23',
+      want: undefined,
+    },
   ];
   for (const c of cases) it(c.name, () => assert.equal(virtualLabelKey(ctx, c.key), c.want));
 });
@@ -68,7 +80,12 @@ describe('hostLabels', () => {
       name: 'namespaced metadata gets both markers',
       virtual: { app: 'web', 'test.sh/abcd': 'yes' },
       options: { virtualNamespace: 'default' },
-      want: { app: 'web', 'test.sh/abcd': 'yes', 'vcluster.loft.sh/managed-by': 'my-vcluster', 'vcluster.loft.sh/namespace': 'default' },
+      want: {
+        app: 'web',
+        'test.sh/abcd': 'yes',
+        'vcluster.loft.sh/managed-by': 'my-vcluster',
+        'vcluster.loft.sh/namespace': 'default',
+      },
     },
     {
       name: 'cluster-scoped metadata gets the cluster marker only',
@@ -78,7 +95,11 @@ describe('hostLabels', () => {
     },
     {
       name: 'spoofed markers are hashed, real markers win',
-      virtual: { 'vcluster.loft.sh/managed-by': 'other-vc', 'vcluster.loft.sh/namespace': 'kube-system', release: 'x' },
+      virtual: {
+        'vcluster.loft.sh/managed-by': 'other-vc',
+        'vcluster.loft.sh/namespace': 'kube-system',
+        release: 'x',
+      },
       options: { virtualNamespace: 'default' },
       want: {
         [HASHED.managedBy]: 'other-vc',
@@ -92,7 +113,11 @@ describe('hostLabels', () => {
       name: 'unicode values are copied byte for byte',
       virtual: { owner: 'José-ñ-日本-🚀' },
       options: { virtualNamespace: 'ns' },
-      want: { owner: 'José-ñ-日本-🚀', 'vcluster.loft.sh/managed-by': 'my-vcluster', 'vcluster.loft.sh/namespace': 'ns' },
+      want: {
+        owner: 'José-ñ-日本-🚀',
+        'vcluster.loft.sh/managed-by': 'my-vcluster',
+        'vcluster.loft.sh/namespace': 'ns',
+      },
     },
     {
       name: 'selector of an existing unmarked host object gets no markers',
@@ -104,13 +129,21 @@ describe('hostLabels', () => {
       name: 'fresh selector gets markers',
       virtual: { app: 'web' },
       options: { virtualNamespace: 'default', isMetadata: false },
-      want: { app: 'web', 'vcluster.loft.sh/managed-by': 'my-vcluster', 'vcluster.loft.sh/namespace': 'default' },
+      want: {
+        app: 'web',
+        'vcluster.loft.sh/managed-by': 'my-vcluster',
+        'vcluster.loft.sh/namespace': 'default',
+      },
     },
     {
       name: 'controlled-by on the host is kept',
       virtual: undefined,
       options: { virtualNamespace: 'default', hostLabels: { 'vcluster.loft.sh/controlled-by': 'vcluster' } },
-      want: { 'vcluster.loft.sh/managed-by': 'my-vcluster', 'vcluster.loft.sh/namespace': 'default', 'vcluster.loft.sh/controlled-by': 'vcluster' },
+      want: {
+        'vcluster.loft.sh/managed-by': 'my-vcluster',
+        'vcluster.loft.sh/namespace': 'default',
+        'vcluster.loft.sh/controlled-by': 'vcluster',
+      },
     },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(hostLabels(ctx, c.virtual, c.options), c.want));
@@ -124,25 +157,39 @@ describe('hostLabels', () => {
 
 describe('namespace labels on pods', () => {
   it('hashes namespace label keys with the ns-label prefix', () => {
-    assert.deepEqual(namespaceLabelsForPod(ctx, { team: 'a' }), { 'vcluster.loft.sh/ns-label-my-vcluster-x-ca8b22d0db': 'a' });
+    assert.deepEqual(namespaceLabelsForPod(ctx, { team: 'a' }), {
+      'vcluster.loft.sh/ns-label-my-vcluster-x-ca8b22d0db': 'a',
+    });
   });
-  it('hashed keys are distinct from label keys', () => assert.notEqual(namespaceLabelKey(ctx, 'release'), hashedLabelKey(ctx, 'release')));
+  it('hashed keys are distinct from label keys', () =>
+    assert.notEqual(namespaceLabelKey(ctx, 'release'), hashedLabelKey(ctx, 'release')));
 });
 
 const labelKey = fc.oneof(
   fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,30}[a-z0-9])?$/),
   fc.stringMatching(/^[a-z0-9.]{1,20}\/[a-z0-9]([a-z0-9._-]{0,20}[a-z0-9])?$/),
-  fc.constantFrom('release', 'vcluster.loft.sh/namespace', 'vcluster.loft.sh/managed-by', 'vcluster.loft.sh/controlled-by'),
+  fc.constantFrom(
+    'release',
+    'vcluster.loft.sh/namespace',
+    'vcluster.loft.sh/managed-by',
+    'vcluster.loft.sh/controlled-by',
+  ),
 );
 const labelValue = fc.string({ unit: 'grapheme', maxLength: 20 });
 
 describe('label properties', () => {
   it('virtual → host → virtual round trip is the identity (for keys a tenant may use)', () => {
     fc.assert(
-      fc.property(fc.dictionary(labelKey, labelValue), fc.stringMatching(/^[a-z0-9]{1,20}$/), (labels, ns) => {
-        const clean = Object.fromEntries(Object.entries(labels).filter(([k]) => hostLabelKey(ctx, k) !== undefined));
-        assert.deepEqual(virtualLabels(ctx, hostLabels(ctx, clean, { virtualNamespace: ns })), clean);
-      }),
+      fc.property(
+        fc.dictionary(labelKey, labelValue),
+        fc.stringMatching(/^[a-z0-9]{1,20}$/),
+        (labels, ns) => {
+          const clean = Object.fromEntries(
+            Object.entries(labels).filter(([k]) => hostLabelKey(ctx, k) !== undefined),
+          );
+          assert.deepEqual(virtualLabels(ctx, hostLabels(ctx, clean, { virtualNamespace: ns })), clean);
+        },
+      ),
     );
   });
   it('the markers on the host are always the real ones', () => {

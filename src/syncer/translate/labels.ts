@@ -49,7 +49,10 @@ export function virtualLabelKey(ctx: NameContext, key: string): string | undefin
 }
 
 /** Applies a key translation to a map, dropping keys that translate to undefined. */
-export function translateKeys(map: StringMap | undefined, translate: (key: string) => string | undefined): Record<string, string> {
+export function translateKeys(
+  map: StringMap | undefined,
+  translate: (key: string) => string | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(map ?? {})) {
     const translated = translate(key);
@@ -73,12 +76,17 @@ export interface HostLabelsOptions {
 
 /** The markers for a host object: managed-by (+ namespace for namespaced objects). */
 export function markerLabels(ctx: NameContext, virtualNamespace: string | undefined): Record<string, string> {
-  if (virtualNamespace === undefined || virtualNamespace === '') return { [MARKER_LABEL]: markerLabelCluster(ctx) };
+  if (virtualNamespace === undefined || virtualNamespace === '')
+    return { [MARKER_LABEL]: markerLabelCluster(ctx) };
   return { [MARKER_LABEL]: ctx.vclusterName, [NAMESPACE_LABEL]: virtualNamespace };
 }
 
 /** vCluster's HostLabelsMap: virtual labels → host labels with markers. */
-export function hostLabels(ctx: NameContext, virtualLabels: StringMap | undefined, options: HostLabelsOptions = {}): Record<string, string> {
+export function hostLabels(
+  ctx: NameContext,
+  virtualLabels: StringMap | undefined,
+  options: HostLabelsOptions = {},
+): Record<string, string> {
   const out = translateKeys(virtualLabels, (key) => hostLabelKey(ctx, key));
   const existing = options.hostLabels;
   const isMetadata = options.isMetadata ?? true;
@@ -96,6 +104,9 @@ export function virtualLabels(ctx: NameContext, hostLabelMap: StringMap | undefi
 }
 
 /** The labels of a pod's virtual namespace, as they appear on the host pod. */
-export function namespaceLabelsForPod(ctx: NameContext, namespaceLabels: StringMap | undefined): Record<string, string> {
+export function namespaceLabelsForPod(
+  ctx: NameContext,
+  namespaceLabels: StringMap | undefined,
+): Record<string, string> {
   return translateKeys(namespaceLabels, (key) => namespaceLabelKey(ctx, key));
 }

@@ -20,7 +20,9 @@ function virtualPodMeta(): V1ObjectMeta {
     generateName: 'ngin',
     labels: { app: 'web', release: 'r1' },
     annotations: { note: 'n' },
-    ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true }],
+    ownerReferences: [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'rs-uid', controller: true },
+    ],
   };
 }
 
@@ -28,7 +30,11 @@ describe('hostMetadata', () => {
   it('resets server fields, sets name, labels, annotations and owner', () => {
     const input = virtualPodMeta();
     const before = structuredClone(input);
-    const got = hostMetadata(ctx, input, { gvk: GVK.Pod, host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' }, owner });
+    const got = hostMetadata(ctx, input, {
+      gvk: GVK.Pod,
+      host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' },
+      owner,
+    });
     assert.deepEqual(got, {
       name: 'nginx-x-default-x-vc1',
       namespace: 'team-a',
@@ -52,23 +58,41 @@ describe('hostMetadata', () => {
     assert.deepEqual(input, before, 'input not mutated');
   });
 
-  const ownerCases: { name: string; refs: V1ObjectMeta['ownerReferences']; withOwner: boolean; want: unknown }[] = [
-    { name: 'no controller owner → controller unset', refs: [], withOwner: true, want: [{ apiVersion: 'v1', kind: 'Service', name: 'vc1', uid: 'svc-uid' }] },
+  const ownerCases: {
+    name: string;
+    refs: V1ObjectMeta['ownerReferences'];
+    withOwner: boolean;
+    want: unknown;
+  }[] = [
+    {
+      name: 'no controller owner → controller unset',
+      refs: [],
+      withOwner: true,
+      want: [{ apiVersion: 'v1', kind: 'Service', name: 'vc1', uid: 'svc-uid' }],
+    },
     { name: 'no owner target → no ownerReferences', refs: [], withOwner: false, want: undefined },
   ];
   for (const c of ownerCases) {
     it(c.name, () => {
-      const got = hostMetadata(ctx, { name: 'a', namespace: 'b', ownerReferences: c.refs }, {
-        gvk: GVK.ConfigMap,
-        host: { name: 'a-x-b-x-vc1', namespace: 'team-a' },
-        ...(c.withOwner ? { owner } : {}),
-      });
+      const got = hostMetadata(
+        ctx,
+        { name: 'a', namespace: 'b', ownerReferences: c.refs },
+        {
+          gvk: GVK.ConfigMap,
+          host: { name: 'a-x-b-x-vc1', namespace: 'team-a' },
+          ...(c.withOwner ? { owner } : {}),
+        },
+      );
       assert.deepEqual(got.ownerReferences, c.want);
     });
   }
 
   it('cluster-scoped objects get no namespace, no owner and the cluster marker', () => {
-    const got = hostMetadata(ctx, { name: 'fast', uid: 'u' }, { gvk: GVK.PersistentVolume, host: { name: 'vcluster-fast-x-team-a-x-vc1', namespace: '' }, owner });
+    const got = hostMetadata(
+      ctx,
+      { name: 'fast', uid: 'u' },
+      { gvk: GVK.PersistentVolume, host: { name: 'vcluster-fast-x-team-a-x-vc1', namespace: '' }, owner },
+    );
     assert.equal(got.namespace, undefined);
     assert.equal(got.ownerReferences, undefined);
     assert.deepEqual(got.labels, { 'vcluster.loft.sh/managed-by': 'team-a-x-vc1' });
@@ -77,7 +101,10 @@ describe('hostMetadata', () => {
 
 describe('virtualMetadata', () => {
   it('strips markers and bookkeeping and restores hashed keys', () => {
-    const host = hostMetadata(ctx, virtualPodMeta(), { gvk: GVK.Pod, host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' } });
+    const host = hostMetadata(ctx, virtualPodMeta(), {
+      gvk: GVK.Pod,
+      host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' },
+    });
     assert.deepEqual(virtualMetadata(ctx, host, { name: 'nginx', namespace: 'default' }), {
       name: 'nginx',
       namespace: 'default',

@@ -34,7 +34,11 @@ function hasControllerOwner(meta: V1ObjectMeta): boolean {
 }
 
 /** Host metadata for a virtual object. Never mutates `virtual`. */
-export function hostMetadata(ctx: NameContext, virtual: V1ObjectMeta, options: HostMetadataOptions): V1ObjectMeta {
+export function hostMetadata(
+  ctx: NameContext,
+  virtual: V1ObjectMeta,
+  options: HostMetadataOptions,
+): V1ObjectMeta {
   const virtualNamespace = virtual.namespace ?? '';
   const identity: ObjectIdentity = {
     gvk: options.gvk,
@@ -50,7 +54,9 @@ export function hostMetadata(ctx: NameContext, virtual: V1ObjectMeta, options: H
       ...(virtualNamespace === '' ? {} : { virtualNamespace }),
       ...(options.existingHostLabels === undefined ? {} : { hostLabels: options.existingHostLabels }),
     }),
-    annotations: hostAnnotations(virtual.annotations, identity, { exclude: options.excludeAnnotations ?? [] }),
+    annotations: hostAnnotations(virtual.annotations, identity, {
+      exclude: options.excludeAnnotations ?? [],
+    }),
   };
   if (options.host.namespace !== '') out.namespace = options.host.namespace;
   if (options.owner !== undefined && options.host.namespace !== '') {

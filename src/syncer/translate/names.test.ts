@@ -20,9 +20,27 @@ const myVc: NameContext = { vclusterName: 'my-vcluster', hostNamespace: 'test-na
 describe('hostName', () => {
   const cases: { name: string; ctx: NameContext; vName: string; vNs: string; want: string }[] = [
     { name: 'short name', ctx: vc1, vName: 'nginx', vNs: 'default', want: 'nginx-x-default-x-vc1' },
-    { name: 'exactly 62 chars, untouched', ctx: vc1, vName: 'a'.repeat(46), vNs: 'default', want: `${'a'.repeat(46)}-x-default-x-vc1` },
-    { name: 'exactly 63 chars, untouched', ctx: vc1, vName: 'a'.repeat(47), vNs: 'default', want: `${'a'.repeat(47)}-x-default-x-vc1` },
-    { name: '64 chars: 52 + "-" + 10 hex', ctx: vc1, vName: 'a'.repeat(48), vNs: 'default', want: `${'a'.repeat(48)}-x-d-4e2e1f6029` },
+    {
+      name: 'exactly 62 chars, untouched',
+      ctx: vc1,
+      vName: 'a'.repeat(46),
+      vNs: 'default',
+      want: `${'a'.repeat(46)}-x-default-x-vc1`,
+    },
+    {
+      name: 'exactly 63 chars, untouched',
+      ctx: vc1,
+      vName: 'a'.repeat(47),
+      vNs: 'default',
+      want: `${'a'.repeat(47)}-x-default-x-vc1`,
+    },
+    {
+      name: '64 chars: 52 + "-" + 10 hex',
+      ctx: vc1,
+      vName: 'a'.repeat(48),
+      vNs: 'default',
+      want: `${'a'.repeat(48)}-x-d-4e2e1f6029`,
+    },
     {
       name: '64 chars with a long vcluster name',
       ctx: myVc,
@@ -70,7 +88,11 @@ describe('cluster-scoped names and markers', () => {
       want: 'vcluster-high-priority-x-test-x-vcluster',
     },
     { name: 'cluster marker', got: () => markerLabelCluster(vc1), want: 'team-a-x-vc1' },
-    { name: 'kubelet service', got: () => kubeletServiceName(myVc, 'node-1.example.com'), want: 'my-vcluster-node-node-1-example-com' },
+    {
+      name: 'kubelet service',
+      got: () => kubeletServiceName(myVc, 'node-1.example.com'),
+      want: 'my-vcluster-node-node-1-example-com',
+    },
     { name: 'short name', got: () => hostNameShort(vc1, 'nginx', 'default'), want: 'v4beno7kpi5awd' },
     { name: 'concat without overflow', got: () => safeConcatName('a', 'b', 'c'), want: 'a-b-c' },
   ];
@@ -79,7 +101,10 @@ describe('cluster-scoped names and markers', () => {
 
 describe('hostRef', () => {
   it('namespaced objects land in the host namespace', () => {
-    assert.deepEqual(hostRef(vc1, { name: 'cfg', namespace: 'default' }), { name: 'cfg-x-default-x-vc1', namespace: 'team-a' });
+    assert.deepEqual(hostRef(vc1, { name: 'cfg', namespace: 'default' }), {
+      name: 'cfg-x-default-x-vc1',
+      namespace: 'team-a',
+    });
   });
   it('cluster-scoped objects get the cluster name and no namespace', () => {
     assert.deepEqual(hostRef(vc1, { name: 'fast' }), { name: 'vcluster-fast-x-team-a-x-vc1', namespace: '' });

@@ -7,10 +7,15 @@ import { hostName, type NameContext } from './names.js';
 import { isManaged, shouldDeleteHostObject, virtualRefFromHost } from './ownership.js';
 
 const ctx: NameContext = { vclusterName: 'vc1', hostNamespace: 'team-a' };
-const mapper = (ref: { name: string; namespace?: string }): string => hostName(ctx, ref.name, ref.namespace ?? '');
+const mapper = (ref: { name: string; namespace?: string }): string =>
+  hostName(ctx, ref.name, ref.namespace ?? '');
 
 function managedPod(): V1ObjectMeta {
-  return hostMetadata(ctx, { name: 'nginx', namespace: 'default', uid: 'u1' }, { gvk: GVK.Pod, host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' } });
+  return hostMetadata(
+    ctx,
+    { name: 'nginx', namespace: 'default', uid: 'u1' },
+    { gvk: GVK.Pod, host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' } },
+  );
 }
 function withChange(change: (m: V1ObjectMeta) => void): V1ObjectMeta {
   const m = managedPod();
@@ -22,11 +27,31 @@ describe('isManaged', () => {
   const cases: { name: string; meta: V1ObjectMeta; want: boolean }[] = [
     { name: 'our own copy', meta: managedPod(), want: true },
     { name: 'other namespace', meta: withChange((m) => (m.namespace = 'other')), want: false },
-    { name: 'no marker', meta: withChange((m) => delete m.labels!['vcluster.loft.sh/managed-by']), want: false },
-    { name: "another vcluster's marker", meta: withChange((m) => (m.labels!['vcluster.loft.sh/managed-by'] = 'vc2')), want: false },
-    { name: 'no object-name', meta: withChange((m) => delete m.annotations!['vcluster.loft.sh/object-name']), want: false },
-    { name: 'name does not match the mapping', meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-name'] = 'evil')), want: false },
-    { name: 'kind mismatch', meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')), want: false },
+    {
+      name: 'no marker',
+      meta: withChange((m) => delete m.labels!['vcluster.loft.sh/managed-by']),
+      want: false,
+    },
+    {
+      name: "another vcluster's marker",
+      meta: withChange((m) => (m.labels!['vcluster.loft.sh/managed-by'] = 'vc2')),
+      want: false,
+    },
+    {
+      name: 'no object-name',
+      meta: withChange((m) => delete m.annotations!['vcluster.loft.sh/object-name']),
+      want: false,
+    },
+    {
+      name: 'name does not match the mapping',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-name'] = 'evil')),
+      want: false,
+    },
+    {
+      name: 'kind mismatch',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')),
+      want: false,
+    },
     {
       name: 'copied annotations (host-name self-check fails)',
       meta: withChange((m) => {
@@ -36,18 +61,41 @@ describe('isManaged', () => {
       }),
       want: false,
     },
-    { name: 'unmanaged object with the same name', meta: { name: 'nginx-x-default-x-vc1', namespace: 'team-a', labels: { app: 'x' } }, want: false },
-    { name: 'cluster-scoped with cluster marker', meta: { name: 'vcluster-pv-x-team-a-x-vc1', labels: { 'vcluster.loft.sh/managed-by': 'team-a-x-vc1' } }, want: true },
-    { name: 'cluster-scoped with namespaced marker', meta: { name: 'pv', labels: { 'vcluster.loft.sh/managed-by': 'vc1' } }, want: false },
+    {
+      name: 'unmanaged object with the same name',
+      meta: { name: 'nginx-x-default-x-vc1', namespace: 'team-a', labels: { app: 'x' } },
+      want: false,
+    },
+    {
+      name: 'cluster-scoped with cluster marker',
+      meta: { name: 'vcluster-pv-x-team-a-x-vc1', labels: { 'vcluster.loft.sh/managed-by': 'team-a-x-vc1' } },
+      want: true,
+    },
+    {
+      name: 'cluster-scoped with namespaced marker',
+      meta: { name: 'pv', labels: { 'vcluster.loft.sh/managed-by': 'vc1' } },
+      want: false,
+    },
   ];
-  for (const c of cases) it(c.name, () => assert.equal(isManaged(ctx, c.meta, { gvk: GVK.Pod, virtualToHostName: mapper }), c.want));
+  for (const c of cases)
+    it(c.name, () =>
+      assert.equal(isManaged(ctx, c.meta, { gvk: GVK.Pod, virtualToHostName: mapper }), c.want),
+    );
 });
 
 describe('virtualRefFromHost', () => {
   const cases: { name: string; meta: V1ObjectMeta; want: unknown }[] = [
     { name: 'from annotations', meta: managedPod(), want: { name: 'nginx', namespace: 'default' } },
-    { name: 'foreign marker', meta: withChange((m) => (m.labels!['vcluster.loft.sh/managed-by'] = 'vc2')), want: undefined },
-    { name: 'kind mismatch', meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')), want: undefined },
+    {
+      name: 'foreign marker',
+      meta: withChange((m) => (m.labels!['vcluster.loft.sh/managed-by'] = 'vc2')),
+      want: undefined,
+    },
+    {
+      name: 'kind mismatch',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')),
+      want: undefined,
+    },
     { name: 'no annotations', meta: { name: 'x', namespace: 'team-a' }, want: undefined },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(virtualRefFromHost(ctx, c.meta, GVK.Pod), c.want));
@@ -57,9 +105,17 @@ describe('shouldDeleteHostObject', () => {
   const cases: { name: string; meta: V1ObjectMeta; want: boolean }[] = [
     { name: 'our copy', meta: managedPod(), want: true },
     { name: 'being deleted', meta: { name: 'x', deletionTimestamp: new Date(0) }, want: true },
-    { name: 'kind mismatch', meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')), want: false },
+    {
+      name: 'kind mismatch',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')),
+      want: false,
+    },
     { name: 'host-name mismatch', meta: withChange((m) => (m.name = 'renamed')), want: false },
-    { name: 'host-namespace missing', meta: withChange((m) => delete m.annotations!['vcluster.loft.sh/object-host-namespace']), want: false },
+    {
+      name: 'host-namespace missing',
+      meta: withChange((m) => delete m.annotations!['vcluster.loft.sh/object-host-namespace']),
+      want: false,
+    },
     { name: 'no annotations', meta: { name: 'x', namespace: 'team-a' }, want: false },
   ];
   for (const c of cases) it(c.name, () => assert.equal(shouldDeleteHostObject(c.meta, GVK.Pod), c.want));

@@ -53,7 +53,11 @@ function selfChecksPass(host: V1ObjectMeta, gvk: GroupVersionKind): boolean {
  * The virtual object a host object stands for, read from its annotations; undefined when the
  * object carries no identity or a foreign one (other vcluster, other kind, copied annotations).
  */
-export function virtualRefFromHost(ctx: NameContext, host: V1ObjectMeta, gvk: GroupVersionKind): ObjectRef | undefined {
+export function virtualRefFromHost(
+  ctx: NameContext,
+  host: V1ObjectMeta,
+  gvk: GroupVersionKind,
+): ObjectRef | undefined {
   const annotations = host.annotations ?? {};
   const name = annotations[NAME_ANNOTATION];
   if (name === undefined || name === '') return undefined;

@@ -50,7 +50,11 @@ export function hostNamespaceSelector(ctx: NameContext, selector: LabelSelector)
 }
 
 /** Appends managed-by=<vc> and, when given, namespace=<ns> to a (translated) selector. */
-export function scopeSelector(ctx: NameContext, selector: LabelSelector, virtualNamespace?: string): LabelSelector {
+export function scopeSelector(
+  ctx: NameContext,
+  selector: LabelSelector,
+  virtualNamespace?: string,
+): LabelSelector {
   const matchLabels: { [key: string]: string } = { ...(selector.matchLabels ?? {}) };
   if (virtualNamespace !== undefined) matchLabels[NAMESPACE_LABEL] = virtualNamespace;
   matchLabels[MARKER_LABEL] = ctx.vclusterName;
@@ -58,7 +62,11 @@ export function scopeSelector(ctx: NameContext, selector: LabelSelector, virtual
 }
 
 /** Restricts a selector to several virtual namespaces with an `In` expression on the namespace label. */
-export function scopeSelectorToNamespaces(ctx: NameContext, selector: LabelSelector, namespaces: readonly string[]): LabelSelector {
+export function scopeSelectorToNamespaces(
+  ctx: NameContext,
+  selector: LabelSelector,
+  namespaces: readonly string[],
+): LabelSelector {
   const scoped = scopeSelector(ctx, selector);
   return {
     ...scoped,

@@ -1,0 +1,156 @@
+/**
+ * A work queue with client-go semantics:
+ * - deduplicating: an item added many times before it is processed is processed once;
+ * - per-key serialised: an item being processed is never handed to a second worker; if it is added
+ *   meanwhile it is queued again when the first worker calls done();
+ * - delayed adds (addAfter) keep the earliest ready time per item;
+ * - rate-limited adds use a RateLimiter's per-item backoff;
+ * - after shutDown() no new items are accepted, queued items still drain, then get() yields undefined.
+ */
+import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
+
+export interface WorkQueueOptions<T> {
+  /** @default realClock */
+  readonly clock?: Clock;
+  /** @default defaultControllerRateLimiter */
+  readonly rateLimiter?: RateLimiter<T>;
+}
+
+interface Waiting {
+  readonly readyAt: number;
+  readonly timer: TimerHandle;
+}
+
+export class WorkQueue<T> {
+  readonly #clock: Clock;
+  readonly #limiter: RateLimiter<T>;
+  #queue: T[] = [];
+  readonly #dirty = new Set<T>();
+  readonly #processing = new Set<T>();
+  readonly #waiting = new Map<T, Waiting>();
+  #getters: ((item: T | undefined) => void)[] = [];
+  #drainers: (() => void)[] = [];
+  #shuttingDown = false;
+
+  constructor(options: WorkQueueOptions<T> = {}) {
+    this.#clock = options.clock ?? realClock;
+    this.#limiter = options.rateLimiter ?? defaultControllerRateLimiter<T>(this.#clock);
+  }
+
+  /** Marks `item` as needing processing. */
+  add(item: T): void {
+    if (this.#shuttingDown || this.#dirty.has(item)) return;
+    this.#dirty.add(item);
+    if (this.#processing.has(item)) return;
+    this.#queue.push(item);
+    this.#handOut();
+  }
+
+  /** Adds `item` after `delayMs`; an earlier pending ready time for the same item wins. */
+  addAfter(item: T, delayMs: number): void {
+    if (this.#shuttingDown) return;
+    if (delayMs <= 0) {
+      this.add(item);
+      return;
+    }
+    const readyAt = this.#clock.now() + delayMs;
+    const existing = this.#waiting.get(item);
+    if (existing !== undefined) {
+      if (existing.readyAt <= readyAt) return;
+      this.#clock.clearTimeout(existing.timer);
+    }
+    const timer = this.#clock.setTimeout(() => {
+      this.#waiting.delete(item);
+      this.add(item);
+    }, delayMs);
+    this.#waiting.set(item, { readyAt, timer });
+  }
+
+  /** Adds `item` after its rate-limited backoff. */
+  addRateLimited(item: T): void {
+    this.addAfter(item, this.#limiter.when(item));
+  }
+
+  /** Clears the backoff history of `item` (call after a successful process). */
+  forget(item: T): void {
+    this.#limiter.forget(item);
+  }
+
+  numRequeues(item: T): number {
+    return this.#limiter.numRequeues(item);
+  }
+
+  /**
+   * The next item to process, waiting if none is ready; undefined once the queue is shut down and
+   * empty. The caller must call done(item) when finished.
+   */
+  get(): Promise<T | undefined> {
+    const item = this.#take();
+    if (item !== undefined) return Promise.resolve(item);
+    if (this.#shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#getters.push(resolve));
+  }
+
+  /** Marks `item` as processed; if it was added meanwhile it is queued again. */
+  done(item: T): void {
+    this.#processing.delete(item);
+    if (this.#dirty.has(item)) {
+      this.#queue.push(item);
+      this.#handOut();
+    }
+    if (this.#processing.size === 0) {
+      for (const drained of this.#drainers.splice(0)) drained();
+    }
+  }
+
+  /** Items ready to be handed out (not counting delayed or in-process ones). */
+  len(): number {
+    return this.#queue.length;
+  }
+
+  /** Items waiting for a delayed add. */
+  waitingLen(): number {
+    return this.#waiting.size;
+  }
+
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /** Stops accepting items, cancels delayed adds and releases idle getters once drained. */
+  shutDown(): void {
+    this.#shuttingDown = true;
+    for (const waiting of this.#waiting.values()) this.#clock.clearTimeout(waiting.timer);
+    this.#waiting.clear();
+    if (this.#queue.length === 0) {
+      for (const resolve of this.#getters.splice(0)) resolve(undefined);
+    }
+  }
+
+  /** shutDown(), then resolves when no item is being processed. */
+  shutDownWithDrain(): Promise<void> {
+    this.shutDown();
+    if (this.#processing.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drainers.push(resolve));
+  }
+
+  #take(): T | undefined {
+    const item = this.#queue.shift();
+    if (item === undefined) return undefined;
+    this.#processing.add(item);
+    this.#dirty.delete(item);
+    return item;
+  }
+
+  #handOut(): void {
+    while (this.#getters.length > 0 && this.#queue.length > 0) {
+      const resolve = this.#getters.shift();
+      const item = this.#take();
+      if (resolve !== undefined && item !== undefined) resolve(item);
+    }
+    if (this.#shuttingDown && this.#queue.length === 0) {
+      for (const resolve of this.#getters.splice(0)) resolve(undefined);
+    }
+  }
+}
