@@ -1,0 +1,126 @@
+/**
+ * The syncer contract (code-style §4.2 convention 1, vcluster-behavior.md §2.2): every synced kind
+ * implements three functions, each receiving both sides and the states the syncer saw last; the
+ * one generic sync controller decides which to call. Resources never see the work queue.
+ */
+import type { Logger } from '../lib/logger.js';
+import type { Result } from '../runtime/reconcile.js';
+import type { GroupVersionKind } from './translate/gvk.js';
+import type { NameContext, ObjectRef } from './translate/names.js';
+import type { KubeObject } from './translate/object.js';
+
+export type { KubeObject, ObjectRef, Result };
+
+/** A Kubernetes kind as the syncer addresses it. `T` ties the kind to its object type. */
+export interface ResourceKind<T extends KubeObject> {
+  readonly gvk: GroupVersionKind;
+  /** Lower-case plural resource name, e.g. "pods". */
+  readonly plural: string;
+  readonly namespaced: boolean;
+  /** Type marker only; never set. */
+  readonly __object?: T;
+}
+
+/** Only the virtual object exists (the host copy never existed or vanished: hostOld tells which). */
+export interface SyncToHostEvent<T> {
+  readonly hostOld: T | undefined;
+  readonly virtual: T;
+}
+
+/** Both sides exist. */
+export interface SyncEvent<T> {
+  readonly hostOld: T | undefined;
+  readonly host: T;
+  readonly virtualOld: T | undefined;
+  readonly virtual: T;
+}
+
+/** Only the (managed) host object exists (virtualOld set if the virtual object vanished). */
+export interface SyncToVirtualEvent<T> {
+  readonly virtualOld: T | undefined;
+  readonly host: T;
+}
+
+/** Name mapping between the two sides for one kind (vCluster's Mapper). */
+export interface Mapper {
+  readonly gvk: GroupVersionKind;
+  virtualToHost(names: NameContext, virtual: ObjectRef, object?: KubeObject): Required<ObjectRef>;
+  /** undefined when the host object does not stand for any virtual object of this vcluster. */
+  hostToVirtual(names: NameContext, host: ObjectRef, object?: KubeObject): ObjectRef | undefined;
+  isManaged(names: NameContext, host: KubeObject): boolean;
+}
+
+/** The client operations a syncer needs; src/k8s's client satisfies it structurally. */
+export interface ObjectClient {
+  get<T extends KubeObject>(kind: ResourceKind<T>, ref: ObjectRef): Promise<T | undefined>;
+  create<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
+  update<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
+  updateStatus<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
+  delete<T extends KubeObject>(kind: ResourceKind<T>, ref: ObjectRef, options?: DeleteOptions): Promise<void>;
+}
+
+export interface DeleteOptions {
+  readonly gracePeriodSeconds?: number;
+  /** Delete only if the object still has this UID. */
+  readonly uid?: string;
+}
+
+/** Records name mappings and references (pod → configmap) in the mappings store. */
+export interface MappingsRecorder {
+  recordReference(owner: MappingRef, reference: MappingRef): void;
+}
+
+export interface MappingRef {
+  readonly gvk: GroupVersionKind;
+  readonly virtual: ObjectRef;
+  readonly host: Required<ObjectRef>;
+}
+
+/** What a sync function may use: both clients, names, logger, cancellation. */
+export interface SyncContext {
+  readonly names: NameContext;
+  readonly virtual: ObjectClient;
+  readonly host: ObjectClient;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly mappings?: MappingsRecorder;
+}
+
+export interface Syncer<T extends KubeObject> {
+  readonly name: string;
+  readonly kind: ResourceKind<T>;
+  readonly mapper: Mapper;
+  /** virtual exists, host doesn't */
+  syncToHost(ctx: SyncContext, event: SyncToHostEvent<T>): Promise<Result>;
+  /** both exist */
+  sync(ctx: SyncContext, event: SyncEvent<T>): Promise<Result>;
+  /** host exists, virtual doesn't */
+  syncToVirtual(ctx: SyncContext, event: SyncToVirtualEvent<T>): Promise<Result>;
+}
+
+/** Optional: options read by the generic controller. */
+export interface SyncerOptions {
+  /** Do not delete the host object when the virtual UID changed. */
+  readonly disableUidDeletion?: boolean;
+  /** Keep last-seen objects for 3-way merges. @default true */
+  readonly objectCaching?: boolean;
+  readonly skipMappingsRecording?: boolean;
+}
+
+export interface OptionsProvider {
+  readonly options: SyncerOptions;
+}
+
+/** Optional: hooks around each reconcile; reconcileStart returning true skips the request. */
+export interface Starter {
+  reconcileStart(ctx: SyncContext, request: ObjectRef): Promise<boolean>;
+  reconcileEnd(): void;
+}
+
+export function hasOptions(value: object): value is OptionsProvider {
+  return 'options' in value;
+}
+
+export function isStarter(value: object): value is Starter {
+  return 'reconcileStart' in value && 'reconcileEnd' in value;
+}
