@@ -8,25 +8,33 @@ import { createLogger } from '../lib/logger.js';
 import { binariesCommand } from './commands/binaries.js';
 import { hostCommand } from './commands/host.js';
 import { kineCommand } from './commands/kine.js';
+import { lifecycleCommands } from './commands/lifecycle.js';
 import { startCommand } from './commands/start.js';
-import type { CliContext } from './context.js';
+import { binarySource, type CliContext } from './context.js';
+import { requireBinaries } from '../binaries/locate.js';
+import type { AfterReady } from '../controlplane/start.js';
+import { publishKubeconfig } from '../lifecycle/publish-kubeconfig.js';
 import { readEnvironment } from './environment.js';
 
-export function buildProgram(ctx: CliContext, globals: { binariesDir?: string }): Command {
+export function buildProgram(ctx: CliContext, globals: Globals): Command {
   const program = new Command('vcluster')
     .description('Virtual Kubernetes clusters: a real control plane on one SQLite file, synced into one host namespace')
     .version('0.1.0', '--version', 'print the vcluster-ts version')
+    .option('--context <name>', 'the host cluster kubeconfig context (default: the current context)')
     .option('--binaries-dir <dir>', 'use the upstream binaries in this directory instead of the built cache (env VCLUSTER_BINARIES_DIR)')
     .option('--debug', 'log at debug level')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .exitOverride()
     .hook('preAction', (cmd) => {
-      const o = cmd.optsWithGlobals<{ binariesDir?: string; debug?: boolean }>();
+      const o = cmd.optsWithGlobals<{ binariesDir?: string; context?: string; debug?: boolean }>();
       if (o.binariesDir) globals.binariesDir = o.binariesDir;
+      if (o.context) globals.context = o.context;
       if (o.debug) ctx.log.level = 'debug';
     });
-  for (const sub of [binariesCommand(ctx), hostCommand(ctx), startCommand(ctx), kineCommand({ log: ctx.log })]) program.addCommand(sub);
+  for (const sub of [...lifecycleCommands(ctx), binariesCommand(ctx), hostCommand(ctx), startCommand(ctx, afterReady(ctx)), kineCommand({ log: ctx.log })]) {
+    program.addCommand(sub);
+  }
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.copyInheritedSettings(cmd);
@@ -37,21 +45,38 @@ export function buildProgram(ctx: CliContext, globals: { binariesDir?: string })
   return program;
 }
 
+interface Globals {
+  binariesDir?: string;
+  context?: string;
+  exitCode?: number;
+}
+
+/** What `vcluster start` runs once its virtual API serves: publish the kubeconfig Secret on the host. */
+function afterReady(ctx: CliContext): AfterReady {
+  return async (ready) => {
+    const binaries = await requireBinaries(binarySource(ctx), ['kubectl']);
+    await publishKubeconfig(ready, binaries.path('kubectl'));
+    return () => Promise.resolve();
+  };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const env = readEnvironment();
   const log = createLogger({ level: env.logLevel });
-  const globals: { binariesDir?: string } = {};
+  const globals: Globals = {};
   const ctx: CliContext = {
     env,
     log,
     stdout: process.stdout,
     stderr: process.stderr,
     binariesDir: () => globals.binariesDir ?? env.binariesDir,
+    hostContext: () => globals.context,
+    setExitCode: (code) => (globals.exitCode = code),
   };
   const program = buildProgram(ctx, globals);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return globals.exitCode ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with exit code 0; commander already printed the message.

@@ -14,7 +14,7 @@ import {
 } from '../controlplane/supervisor/detached.js';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { freePorts, isPortFree } from '../lib/net.js';
-import { kubectlFor } from './kubectl.js';
+import { kubectlFor } from '../k8s/kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, hostPaths, type HostPaths } from './paths.js';
 import { readHostState, writeHostState, type HostPorts, type HostState } from './state.js';

@@ -1,7 +1,7 @@
 /** Makes the host have exactly N simulated nodes, and waits for them to be Ready. */
 import { stringify } from 'yaml';
 import { HOST_NODE_PREFIX, hostNode } from './nodes.js';
-import type { Kubectl } from './kubectl.js';
+import type { Kubectl } from '../k8s/kubectl.js';
 
 export async function reconcileNodes(kubectl: Kubectl, count: number, kubeletVersion: string): Promise<void> {
   const wanted = Array.from({ length: count }, (_, i) => hostNode(i, kubeletVersion));

@@ -12,7 +12,7 @@ import { Supervisor } from '../controlplane/supervisor/supervisor.js';
 import { formatError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { renderKwokStages } from './kwok-stages.js';
-import { kubectlFor } from './kubectl.js';
+import { kubectlFor } from '../k8s/kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, HOST_SERVICE_IP, hostPaths, type HostPaths } from './paths.js';
 import { hostComponents } from './plan.js';

@@ -1,0 +1,114 @@
+/**
+ * `vcluster connect NAME` and `vcluster disconnect`: a kubeconfig context
+ * `vcluster_<name>_<namespace>_<hostContext>` for the virtual API (made current), printed, or used for
+ * one command; and back to the host context.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderKubeconfig } from '../controlplane/kubeconfig.js';
+import { PKI_FILES } from '../controlplane/pki/layout.js';
+import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
+import { run } from '../lib/process.js';
+import { readFile } from 'node:fs/promises';
+import type { LifecycleContext } from './context.js';
+import { currentContext, hostAccess } from './host-access.js';
+import { statusOf } from './local-driver.js';
+import { contextName, parseContextName, resolveNamespace, validateVClusterName } from './naming.js';
+import { findLocal, type LocalVCluster } from './registry.js';
+
+export async function runningVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined): Promise<LocalVCluster & { hostContext: string }> {
+  validateVClusterName(name);
+  const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
+  const namespace = resolveNamespace(name, namespaceFlag, host.contextNamespace);
+  const found = await findLocal(ctx.home, host.context, namespace, name);
+  if (!found) {
+    throw new VClusterError(`vcluster ${name} not found in namespace ${namespace} of context ${host.context}`, {
+      code: ErrorCode.NOT_FOUND,
+      hint: 'list them with `vcluster list`',
+    });
+  }
+  const status = await statusOf(found.dir, found.state);
+  if (status !== 'Running') {
+    throw new VClusterError(`vcluster ${name} in namespace ${namespace} is ${status}`, {
+      code: ErrorCode.PRECONDITION,
+      hint: `start it with \`vcluster resume ${name} -n ${namespace}\``,
+    });
+  }
+  return { ...found, hostContext: host.context };
+}
+
+async function kubeconfigFor(vc: LocalVCluster, context: string): Promise<string> {
+  const pki = (f: string): Promise<string> => readFile(join(vc.dir.pkiDir, f), 'utf8');
+  return renderKubeconfig({
+    server: `https://127.0.0.1:${vc.state.ports.apiServer}`,
+    caPem: await pki(PKI_FILES.caCert),
+    clientCertPem: await pki(PKI_FILES.cert('admin')),
+    clientKeyPem: await pki(PKI_FILES.key('admin')),
+    clusterName: context,
+    userName: context,
+    contextName: context,
+  });
+}
+
+export type ConnectMode = { readonly kind: 'context' } | { readonly kind: 'print' } | { readonly kind: 'command'; readonly argv: readonly string[] };
+
+/** Returns the context name (mode context), the kubeconfig (print), or the command's exit code. */
+export async function connectVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined, mode: ConnectMode): Promise<string | number> {
+  const vc = await runningVCluster(ctx, name, namespaceFlag);
+  const context = contextName(vc.state.name, vc.state.namespace, vc.hostContext);
+  if (mode.kind === 'print') return kubeconfigFor(vc, context);
+  if (mode.kind === 'command') {
+    const tmp = await mkdtemp(join(tmpdir(), 'vcluster-connect-'));
+    try {
+      const file = join(tmp, 'kubeconfig');
+      await writeFile(file, await kubeconfigFor(vc, context), { mode: 0o600 });
+      return await runWithKubeconfig(mode.argv, file);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  const k = `--kubeconfig=${ctx.userKubeconfig}`;
+  const kubectl = ctx.binaries.path('kubectl');
+  const pki = (f: string): string => join(vc.dir.pkiDir, f);
+  await run(kubectl, [k, 'config', 'set-cluster', context, `--server=https://127.0.0.1:${vc.state.ports.apiServer}`, `--certificate-authority=${pki(PKI_FILES.caCert)}`, '--embed-certs=true']);
+  await run(kubectl, [k, 'config', 'set-credentials', context, `--client-certificate=${pki(PKI_FILES.cert('admin'))}`, `--client-key=${pki(PKI_FILES.key('admin'))}`, '--embed-certs=true']);
+  await run(kubectl, [k, 'config', 'set-context', context, `--cluster=${context}`, `--user=${context}`]);
+  await run(kubectl, [k, 'config', 'use-context', context]);
+  return context;
+}
+
+function runWithKubeconfig(argv: readonly string[], kubeconfig: string): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command) throw new VClusterError('no command given after --', { code: ErrorCode.USAGE });
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: kubeconfig } });
+    child.on('error', (err) => reject(new ProcessError(`run ${command}`, { cause: err })));
+    child.on('exit', (code, sig) => resolve(code ?? (sig ? 128 : 1)));
+  });
+}
+
+/** Switches from a vcluster context back to its host context; returns the host context. */
+export async function disconnectVCluster(ctx: LifecycleContext): Promise<string> {
+  const kubectl = ctx.binaries.path('kubectl');
+  const current = await currentContext(kubectl, ctx.userKubeconfig);
+  const parsed = current ? parseContextName(current) : undefined;
+  if (!parsed) {
+    throw new VClusterError(`the current context ${current ? `"${current}"` : '(none)'} is not a vcluster context`, {
+      code: ErrorCode.PRECONDITION,
+      hint: 'connect first with `vcluster connect NAME -n NAMESPACE`',
+    });
+  }
+  await run(kubectl, [`--kubeconfig=${ctx.userKubeconfig}`, 'config', 'use-context', parsed.hostContext]);
+  return parsed.hostContext;
+}
+
+/** Removes a vcluster's context from the user's kubeconfig (switching back to the host if it is current). */
+export async function removeContext(ctx: LifecycleContext, name: string, namespace: string, hostContext: string): Promise<void> {
+  const kubectl = ctx.binaries.path('kubectl');
+  const k = `--kubeconfig=${ctx.userKubeconfig}`;
+  const context = contextName(name, namespace, hostContext);
+  if ((await currentContext(kubectl, ctx.userKubeconfig)) === context) await run(kubectl, [k, 'config', 'use-context', hostContext]).catch(() => undefined);
+  for (const what of ['delete-context', 'delete-cluster', 'delete-user']) await run(kubectl, [k, 'config', what, context]).catch(() => undefined);
+}

@@ -1,0 +1,122 @@
+/**
+ * `vcluster create NAME`: validates everything first, then creates the namespace (if needed), the host
+ * objects and the data dir, starts the control plane with the local driver and waits until it serves.
+ * Any failure after the first write undoes what this call created, so nothing is left half-made.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { backingStoreOf, loadConfig, renderEffectiveConfig, type Config } from '../config/index.js';
+import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
+import { freePorts } from '../lib/net.js';
+import { writeVClusterState } from '../controlplane/state.js';
+import type { LifecycleContext } from './context.js';
+import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
+import { configMap, configSecret, vclusterService } from './host-objects.js';
+import { startLocal, stopLocal } from './local-driver.js';
+import { CREATED_NAMESPACE_ANNOTATION, resolveNamespace, validateVClusterName } from './naming.js';
+import { findLocal, vclusterDataDir } from './registry.js';
+import { detectServiceCidr } from './service-cidr.js';
+
+export interface CreateOptions {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly values: readonly string[];
+  readonly set: readonly string[];
+}
+
+export interface CreateResult {
+  readonly name: string;
+  readonly namespace: string;
+  readonly hostContext: string;
+  readonly apiServer: string;
+  readonly seconds: number;
+}
+
+interface ExistingVCluster {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+async function vclustersIn(host: HostAccess, namespace: string): Promise<ExistingVCluster[]> {
+  const { stdout } = await host.kubectl(['get', 'services', '-n', namespace, '-l', 'app=vcluster', '-o', 'jsonpath={range .items[*]}{.metadata.labels.release}{"\\n"}{end}']);
+  return stdout.split('\n').filter((n) => n.length > 0).map((name) => ({ name, namespace }));
+}
+
+async function namespaceExists(host: HostAccess, namespace: string): Promise<boolean> {
+  const { stdout } = await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name']);
+  return stdout.trim().length > 0;
+}
+
+function storeName(config: Config): string {
+  const store = backingStoreOf(config);
+  return store.type === 'embedded-database' ? 'embedded-database' : store.type;
+}
+
+export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions): Promise<CreateResult> {
+  const started = Date.now();
+  // 1. Everything that can be checked without writing.
+  const name = validateVClusterName(opts.name);
+  const config = await loadConfig({ files: opts.values, set: opts.set });
+  const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
+  const namespace = resolveNamespace(name, opts.namespace, host.contextNamespace);
+  await assertReachable(host);
+  const existing = (await namespaceExists(host, namespace)) ? await vclustersIn(host, namespace) : [];
+  if (existing.some((v) => v.name === name)) {
+    throw new VClusterError(`vcluster ${name} already exists in namespace ${namespace}`, { code: ErrorCode.ALREADY_EXISTS, hint: `connect with \`vcluster connect ${name} -n ${namespace}\`, or delete it first` });
+  }
+  if (existing.length > 0) {
+    throw new VClusterError(`namespace ${namespace} already holds vcluster ${existing[0]!.name}; only one vcluster may run in a namespace`, {
+      code: ErrorCode.ALREADY_EXISTS,
+      hint: 'choose another namespace with -n',
+    });
+  }
+  const dir = vclusterDataDir(ctx.home, host.context, namespace, name);
+  if (await findLocal(ctx.home, host.context, namespace, name)) {
+    throw new VClusterError(`a local data dir for vcluster ${name} already exists: ${dir.root}`, {
+      code: ErrorCode.ALREADY_EXISTS,
+      hint: `resume it with \`vcluster resume ${name} -n ${namespace}\`, or remove it with \`vcluster delete ${name} -n ${namespace}\``,
+    });
+  }
+  const serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(host.kubectl));
+  ctx.progress(`creating vcluster ${name} in namespace ${namespace} of context ${host.context}`);
+
+  // 2. Writes, each recorded for the rollback.
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    let createdNamespace = false;
+    if (!(await namespaceExists(host, namespace))) {
+      await host.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [CREATED_NAMESPACE_ANNOTATION]: 'true' } } }));
+      createdNamespace = true;
+      undo.push(() => host.kubectl(['delete', 'namespace', namespace, '--wait=false']));
+      ctx.progress(`created namespace ${namespace}`);
+    }
+    const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
+    const objects = [vclusterService(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
+    undo.push(() => host.kubectl(['delete', 'services,secrets,configmaps', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
+    await host.kubectl(['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+
+    await mkdir(dir.root, { recursive: true, mode: 0o700 });
+    undo.push(() => rm(dir.root, { recursive: true, force: true }));
+    await writeFile(dir.configFile, yamlText);
+    await writeFile(dir.hostKubeconfig, await flattenedKubeconfig(host), { mode: 0o600 });
+    const [apiServer, controllerManager] = await freePorts(2);
+    await writeVClusterState(dir.stateFile, {
+      name,
+      namespace,
+      hostContext: host.context,
+      createdNamespace,
+      ports: { apiServer: apiServer!, controllerManager: controllerManager! },
+      serviceCidr,
+      phase: 'starting',
+      paused: false,
+      createdAt: new Date().toISOString(),
+    });
+    undo.push(() => stopLocal(ctx, dir));
+    const state = await startLocal(ctx, dir, `vcluster ${name}`);
+    return { name, namespace, hostContext: host.context, apiServer: `https://127.0.0.1:${state.ports.apiServer}`, seconds: (Date.now() - started) / 1000 };
+  } catch (err) {
+    ctx.progress(`create failed, undoing what it made: ${formatError(err).split('\n')[0]}`);
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw err;
+  }
+}

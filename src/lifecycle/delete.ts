@@ -1,0 +1,47 @@
+/**
+ * `vcluster delete NAME`: stops the control plane, removes every host object it made (synced ones by
+ * the managed-by label, its own by app=vcluster,release=NAME), the namespace if create made it, the
+ * kubeconfig context, and the data dir unless --keep-data.
+ */
+import { rm } from 'node:fs/promises';
+import { ErrorCode, VClusterError } from '../lib/errors.js';
+import { removeContext } from './connect.js';
+import type { LifecycleContext } from './context.js';
+import { hostAccess } from './host-access.js';
+import { SYNCED_HOST_KINDS } from './host-objects.js';
+import { stopLocal } from './local-driver.js';
+import { CREATED_NAMESPACE_ANNOTATION, MANAGED_BY_LABEL, resolveNamespace, validateVClusterName } from './naming.js';
+import { findLocal } from './registry.js';
+
+export interface DeleteOptions {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly keepData: boolean;
+  readonly ignoreNotFound: boolean;
+}
+
+export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions): Promise<{ deleted: boolean; namespaceDeleted: boolean }> {
+  const name = validateVClusterName(opts.name);
+  const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
+  const namespace = resolveNamespace(name, opts.namespace, host.contextNamespace);
+  const local = await findLocal(ctx.home, host.context, namespace, name);
+  const { stdout: svc } = await host.kubectl(['get', 'services', '-n', namespace, '-l', `app=vcluster,release=${name}`, '-o', 'name', '--ignore-not-found']);
+  if (!local && svc.trim() === '') {
+    if (opts.ignoreNotFound) return { deleted: false, namespaceDeleted: false };
+    throw new VClusterError(`vcluster ${name} not found in namespace ${namespace} of context ${host.context}`, { code: ErrorCode.NOT_FOUND, hint: 'list them with `vcluster list`' });
+  }
+  if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);
+  await host.kubectl(['delete', SYNCED_HOST_KINDS.join(','), '-n', namespace, '-l', `${MANAGED_BY_LABEL}=${name}`, '--ignore-not-found', '--wait=false']);
+  await host.kubectl(['delete', 'services,secrets,configmaps', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
+  ctx.progress(`deleted the host objects of vcluster ${name} in namespace ${namespace}`);
+  let namespaceDeleted = false;
+  const { stdout: created } = await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', `jsonpath={.metadata.annotations.${CREATED_NAMESPACE_ANNOTATION.replace(/\./g, '\\.')}}`]);
+  if (created.trim() === 'true') {
+    await host.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+    namespaceDeleted = true;
+    ctx.progress(`deleting namespace ${namespace} (created by vcluster create)`);
+  }
+  await removeContext(ctx, name, namespace, host.context);
+  if (local && !opts.keepData) await rm(local.dir.root, { recursive: true, force: true });
+  return { deleted: true, namespaceDeleted };
+}
