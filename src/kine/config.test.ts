@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { kineOptionsFromFlags, type KineFlags } from '../cli/commands/kine.js';
+import { UsageError } from '../lib/errors.js';
+import { parseDuration, parseEndpoint, parseListenAddress } from './config.js';
+
+describe('parseEndpoint', () => {
+  const cases: [string, string, string][] = [
+    ['sqlite URL', 'sqlite:///data/state.db', '/data/state.db'],
+    ['kine DSN params are ignored', 'sqlite:///data/state.db?_journal=WAL&cache=shared', '/data/state.db'],
+    ['bare absolute path', '/data/state.db', '/data/state.db'],
+  ];
+  for (const [name, input, want] of cases) it(name, () => assert.equal(parseEndpoint(input), want));
+  it('rejects other databases naming the flag', () => assert.throws(() => parseEndpoint('postgres://x/y'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--endpoint')));
+});
+
+describe('parseListenAddress', () => {
+  const cases: [string, string, ReturnType<typeof parseListenAddress>][] = [
+    ['unix://', 'unix:///d/kine.sock', { kind: 'unix', path: '/d/kine.sock' }],
+    ['unix:', 'unix:/d/kine.sock', { kind: 'unix', path: '/d/kine.sock' }],
+    ['host:port', '127.0.0.1:2379', { kind: 'tcp', host: '127.0.0.1', port: 2379 }],
+    ['http://', 'http://127.0.0.1:0', { kind: 'tcp', host: '127.0.0.1', port: 0 }],
+  ];
+  for (const [name, input, want] of cases) it(name, () => assert.deepEqual(parseListenAddress(input), want));
+});
+
+describe('parseDuration', () => {
+  const cases: [string, number][] = [['500ms', 500], ['5s', 5000], ['2m', 120_000], ['0', 0]];
+  for (const [input, want] of cases) it(input, () => assert.equal(parseDuration(input, '--x'), want));
+});
+
+describe('kine flags', () => {
+  const good: KineFlags = {
+    endpoint: 'sqlite:///tmp/x/state.db',
+    listenAddress: 'unix:///tmp/x/kine.sock',
+    durability: 'normal',
+    compactInterval: '0',
+    compactMinRetain: '1000',
+    compactBatchSize: '1000',
+    watchProgressNotifyInterval: '5s',
+    emulatedEtcdVersion: '3.6.16',
+    metrics: false,
+  };
+  it('builds options', () => {
+    const o = kineOptionsFromFlags(good);
+    assert.equal(o.durability, 'NORMAL');
+    assert.equal(o.watchProgressNotifyIntervalMs, 5000);
+  });
+  const bad: [keyof KineFlags, string, string][] = [
+    ['durability', 'EXTRA', '--durability'],
+    ['listenAddress', 'nonsense', '--listen-address'],
+    ['endpoint', 'mysql://db', '--endpoint'],
+    ['compactInterval', 'soon', '--compact-interval'],
+    ['compactBatchSize', '-5', '--compact-batch-size'],
+    ['compactBatchSize', '3', '--compact-batch-size'],
+    ['watchProgressNotifyInterval', '5', '--watch-progress-notify-interval'],
+    ['emulatedEtcdVersion', 'latest', '--emulated-etcd-version'],
+  ];
+  for (const [field, value, flag] of bad) {
+    it(`${flag}=${value} is a UsageError naming the flag`, () => {
+      assert.throws(() => kineOptionsFromFlags({ ...good, [field]: value }), (e: unknown) => e instanceof UsageError && e.message.startsWith(flag));
+    });
+  }
+});
