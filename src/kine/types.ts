@@ -81,11 +81,12 @@ export type RequestOp =
   | { readonly type: 'delete'; readonly delete: DeleteRequest }
   | { readonly type: 'txn'; readonly txn: TxnRequest };
 
+/** `revision`: what etcd puts in the op's own header (the write's revision; 0 for nested txns). */
 export type ResponseOp =
-  | { readonly type: 'range'; readonly range: RangeResult }
-  | { readonly type: 'put'; readonly put: PutResult }
-  | { readonly type: 'delete'; readonly delete: DeleteResult }
-  | { readonly type: 'txn'; readonly txn: TxnResult };
+  | { readonly type: 'range'; readonly range: RangeResult; readonly revision: number }
+  | { readonly type: 'put'; readonly put: PutResult; readonly revision: number }
+  | { readonly type: 'delete'; readonly delete: DeleteResult; readonly revision: number }
+  | { readonly type: 'txn'; readonly txn: TxnResult; readonly revision: number };
 
 export interface TxnRequest {
   readonly compare: readonly Compare[];

@@ -218,18 +218,18 @@ export class Backend {
     for (const op of succeeded ? t.success : t.failure) {
       switch (op.type) {
         case 'range':
-          responses.push({ type: 'range', range: this.doRange(op.range) });
+          responses.push({ type: 'range', range: this.doRange(op.range), revision: this.revision() });
           break;
         case 'put':
           if (ctx === undefined) throw new Error('write outside a transaction');
-          responses.push({ type: 'put', put: this.doPut(op.put, ctx) });
+          responses.push({ type: 'put', put: this.doPut(op.put, ctx), revision: this.revision() });
           break;
         case 'delete':
           if (ctx === undefined) throw new Error('write outside a transaction');
-          responses.push({ type: 'delete', delete: this.doDelete(op.delete, ctx) });
+          responses.push({ type: 'delete', delete: this.doDelete(op.delete, ctx), revision: this.revision() });
           break;
         case 'txn':
-          responses.push({ type: 'txn', txn: this.execTxn(op.txn, path, pos, ctx) });
+          responses.push({ type: 'txn', txn: this.execTxn(op.txn, path, pos, ctx), revision: 0 });
           break;
       }
     }

@@ -48,7 +48,7 @@ export function kvService(o: KvServiceOptions): UntypedServiceImplementation {
       const r = backend.txn(req);
       if (log.isLevelEnabled('trace')) log.trace({ shape: classifyTxn(req), succeeded: r.result.succeeded }, 'txn');
       const h = header(r.revision);
-      return { header: h, succeeded: r.result.succeeded, responses: r.result.responses.map((x) => encodeResponseOp(x, h)) };
+      return { header: h, succeeded: r.result.succeeded, responses: r.result.responses.map(encodeResponseOp) };
     }),
     Compact: unary(log, 'Compact', async (raw) => {
       const o2 = asObject(raw, 'compaction request');

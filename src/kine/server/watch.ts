@@ -105,7 +105,8 @@ export class WatchSession {
     const res = backend.watch({ key, end }, start, listener);
     if (res.kind === 'compacted') {
       this.watches.delete(id);
-      this.write({ header: header(backend.revision()), watch_id: id, canceled: true, compact_revision: res.compactRevision });
+      // etcd sends this from its mvcc layer with a zero header revision
+      this.write({ header: header(0), watch_id: id, canceled: true, compact_revision: res.compactRevision });
       return;
     }
     w.registration = res.registration;

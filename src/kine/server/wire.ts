@@ -159,7 +159,9 @@ export function encodeEvent(e: KvEvent, withPrev: boolean): Wire {
   return out;
 }
 
-export function encodeResponseOp(r: ResponseOp, header: Wire): Wire {
+/** Encodes a Txn op result; like etcd, an op's header carries only its own revision. */
+export function encodeResponseOp(r: ResponseOp): Wire {
+  const header = { revision: r.revision };
   switch (r.type) {
     case 'range':
       return { response_range: { header, kvs: r.range.kvs.map(encodeKv), more: r.range.more, count: r.range.count } };
@@ -169,7 +171,7 @@ export function encodeResponseOp(r: ResponseOp, header: Wire): Wire {
       return { response_delete_range: { header, deleted: r.delete.deleted, prev_kvs: r.delete.prevKvs.map(encodeKv) } };
     case 'txn':
       return {
-        response_txn: { header, succeeded: r.txn.succeeded, responses: r.txn.responses.map((x) => encodeResponseOp(x, header)) },
+        response_txn: { header, succeeded: r.txn.succeeded, responses: r.txn.responses.map(encodeResponseOp) },
       };
   }
 }

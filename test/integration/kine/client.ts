@@ -46,7 +46,9 @@ export function rawClient(url: string): RawClient {
       }),
     watch: () => {
       const c = get('Watch');
-      return (c.Watch as () => ClientDuplexStream<unknown, unknown>).call(c);
+      const stream = (c.Watch as () => ClientDuplexStream<unknown, unknown>).call(c);
+      stream.on('error', () => undefined); // streams end with CANCELLED/UNAVAILABLE when a test closes them
+      return stream;
     },
     close: () => {
       for (const c of clients.values()) c.close();
