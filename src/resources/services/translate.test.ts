@@ -1,0 +1,258 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
+import {
+  clusterIpDiffers,
+  kubernetesEndpoints,
+  kubernetesServiceSpec,
+  syncService,
+  toHostService,
+  withHostAllocations,
+} from './translate.js';
+import { identity, markers, options, ownerRefs } from '../shared/testing.js';
+
+function svc(spec: V1Service['spec'], extra: Partial<V1Service> = {}): V1Service {
+  return { metadata: { name: 'web', namespace: 'default', uid: 'u' }, spec, ...extra };
+}
+
+describe('toHostService', () => {
+  const cases: { name: string; virtual: V1Service; wantSpec: V1Service['spec'] }[] = [
+    {
+      name: 'selector translated and scoped, IPs cleared',
+      virtual: svc({
+        selector: { app: 'web', release: 'r' },
+        clusterIP: '10.0.0.5',
+        clusterIPs: ['10.0.0.5'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }],
+        type: 'NodePort',
+      }),
+      wantSpec: {
+        selector: {
+          app: 'web',
+          'vcluster.loft.sh/label-my-vcluster-x-a4d451ec23': 'r',
+          ...markers('default'),
+        },
+        ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+        type: 'NodePort',
+      },
+    },
+    {
+      name: 'headless keeps clusterIP None',
+      virtual: svc({ clusterIP: 'None', selector: { app: 'db' } }),
+      wantSpec: { clusterIP: 'None', selector: { app: 'db', ...markers('default') } },
+    },
+    {
+      name: 'selector-less service has no selector',
+      virtual: svc({ ports: [{ port: 5432 }] }),
+      wantSpec: { ports: [{ port: 5432 }] },
+    },
+    {
+      name: 'ExternalName',
+      virtual: svc({ type: 'ExternalName', externalName: 'example.com' }),
+      wantSpec: { type: 'ExternalName', externalName: 'example.com' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const before = structuredClone(c.virtual);
+      const got = toHostService(c.virtual, options);
+      assert.deepEqual(got.spec, c.wantSpec);
+      assert.equal(got.metadata?.name, 'web-x-default-x-my-vcluster');
+      assert.deepEqual(c.virtual, before);
+    });
+  }
+  it('metadata excludes field.cattle.io/publicEndpoints', () => {
+    const got = toHostService(
+      svc(
+        {},
+        {
+          metadata: {
+            name: 'web',
+            namespace: 'default',
+            annotations: { 'field.cattle.io/publicEndpoints': '[]', a: 'b' },
+          },
+        },
+      ),
+      options,
+    );
+    assert.deepEqual(got.metadata, {
+      name: 'web-x-default-x-my-vcluster',
+      namespace: 'test-namespace',
+      labels: markers('default'),
+      annotations: { a: 'b', ...identity('Service', 'web', 'default') },
+      ownerReferences: ownerRefs,
+    });
+  });
+});
+
+describe('ClusterIP from the host', () => {
+  const host = svc({
+    clusterIP: '10.96.0.7',
+    clusterIPs: ['10.96.0.7'],
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    ports: [{ name: 'http', port: 80, nodePort: 31000 }],
+  });
+  const cases: { name: string; virtual: V1Service; want: boolean }[] = [
+    { name: 'no IP yet', virtual: svc({}), want: true },
+    { name: 'other IP', virtual: svc({ clusterIP: '10.0.0.1' }), want: true },
+    { name: 'same IP', virtual: svc({ clusterIP: '10.96.0.7' }), want: false },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(clusterIpDiffers(c.virtual, host), c.want));
+  it('host allocations copied into the virtual service', () => {
+    const got = withHostAllocations(
+      svc(
+        { ports: [{ name: 'http', port: 80 }], type: 'NodePort' },
+        { metadata: { name: 'web', namespace: 'default', uid: 'old', resourceVersion: '3' } },
+      ),
+      host,
+    );
+    assert.deepEqual(got, {
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        ports: [{ name: 'http', port: 80, nodePort: 31000 }],
+        type: 'NodePort',
+        clusterIP: '10.96.0.7',
+        clusterIPs: ['10.96.0.7'],
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+      },
+    });
+  });
+});
+
+describe('syncService', () => {
+  const port80 = [{ port: 80 }];
+  const port81 = [{ port: 81 }];
+  const cases: {
+    name: string;
+    vOld?: V1Service;
+    v: V1Service;
+    hOld?: V1Service;
+    h: V1Service;
+    want: { vPorts: unknown; hPorts: unknown; hSelector?: unknown; vStatus?: unknown };
+  }[] = [
+    {
+      name: 'virtual ports change goes to host',
+      vOld: svc({ ports: port80 }),
+      v: svc({ ports: port81 }),
+      hOld: svc({ ports: port80 }),
+      h: svc({ ports: port80 }),
+      want: { vPorts: port81, hPorts: port81 },
+    },
+    {
+      name: 'host ports change comes back',
+      vOld: svc({ ports: port80 }),
+      v: svc({ ports: port80 }),
+      hOld: svc({ ports: port80 }),
+      h: svc({ ports: port81 }),
+      want: { vPorts: port81, hPorts: port81 },
+    },
+    {
+      name: 'virtual selector change is translated onto the host',
+      vOld: svc({ selector: { app: 'a' } }),
+      v: svc({ selector: { app: 'b' } }),
+      hOld: svc({ selector: { app: 'a', ...markers('default') } }),
+      h: svc({ selector: { app: 'a', ...markers('default') } }),
+      want: { vPorts: undefined, hPorts: undefined, hSelector: { app: 'b', ...markers('default') } },
+    },
+    {
+      name: 'a host-only selector change is kept',
+      vOld: svc({ selector: { app: 'a' } }),
+      v: svc({ selector: { app: 'a' } }),
+      hOld: svc({ selector: { app: 'a', ...markers('default') } }),
+      h: svc({ selector: { app: 'custom' } }),
+      want: { vPorts: undefined, hPorts: undefined, hSelector: { app: 'custom' } },
+    },
+    {
+      name: 'status comes back; LB ingress cleared for ClusterIP services',
+      vOld: svc({ type: 'ClusterIP' }),
+      v: svc({ type: 'ClusterIP' }),
+      hOld: svc({ type: 'ClusterIP' }),
+      h: svc({ type: 'ClusterIP' }, { status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } }),
+      want: { vPorts: undefined, hPorts: undefined, vStatus: { loadBalancer: {} } },
+    },
+    {
+      name: 'LoadBalancer status copied',
+      vOld: svc({ type: 'LoadBalancer' }),
+      v: svc({ type: 'LoadBalancer' }),
+      hOld: svc({ type: 'LoadBalancer' }),
+      h: svc({ type: 'LoadBalancer' }, { status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } } }),
+      want: {
+        vPorts: undefined,
+        hPorts: undefined,
+        vStatus: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
+      },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = syncService({ virtualOld: c.vOld, virtual: c.v, hostOld: c.hOld, host: c.h }, options);
+      assert.deepEqual(got.virtual.spec?.ports, c.want.vPorts);
+      assert.deepEqual(got.host.spec?.ports, c.want.hPorts);
+      if ('hSelector' in c.want) assert.deepEqual(got.host.spec?.selector, c.want.hSelector);
+      if ('vStatus' in c.want) assert.deepEqual(got.virtual.status, c.want.vStatus);
+    });
+  }
+});
+
+describe('default/kubernetes', () => {
+  it('mirrors the vcluster host service IPs and ports, minus kubelet and nodePorts', () => {
+    const host = svc({
+      clusterIP: '10.96.0.10',
+      clusterIPs: ['10.96.0.10'],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports: [
+        { name: 'https', port: 443, targetPort: 8443, nodePort: 30443 },
+        { name: 'kubelet', port: 10250, targetPort: 8443 },
+      ],
+    });
+    const virtual = {
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      spec: { clusterIP: '10.0.0.1', ports: [{ name: 'https', port: 443 }] },
+    };
+    assert.deepEqual(kubernetesServiceSpec(virtual, host).spec, {
+      clusterIP: '10.96.0.10',
+      clusterIPs: ['10.96.0.10'],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports: [{ name: 'https', port: 443, targetPort: 8443 }],
+    });
+  });
+  it('endpoints keep only the https port and bare addresses', () => {
+    const host: V1Endpoints = {
+      metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
+      subsets: [
+        {
+          addresses: [
+            {
+              ip: '10.244.0.5',
+              hostname: 'x',
+              nodeName: 'n1',
+              targetRef: { kind: 'Pod', name: 'my-vcluster-0' },
+            },
+          ],
+          ports: [
+            { name: 'https', port: 8443, protocol: 'TCP' },
+            { name: 'kubelet', port: 8443, protocol: 'TCP' },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(kubernetesEndpoints(host), {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+      },
+      subsets: [
+        { addresses: [{ ip: '10.244.0.5' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] },
+      ],
+    });
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Services (vcluster-behavior.md §2.8 Services): spec to the host with a translated selector and
+ * no IPs or nodePorts (the host allocates them), the ClusterIP taken back from the host, status
+ * back, and the virtual `default/kubernetes` mirroring the vcluster's own host Service.
+ */
+import type {
+  V1Endpoints,
+  V1Service,
+  V1ServicePort,
+  V1ServiceSpec,
+  V1ServiceStatus,
+} from '@kubernetes/client-node';
+import { copyBidirectional } from '../../syncer/patcher/bidirectional.js';
+import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { GVK } from '../../syncer/translate/gvk.js';
+import { hostLabels } from '../../syncer/translate/labels.js';
+import { deepCopy } from '../../syncer/translate/object.js';
+import { compact, namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
+
+/** Annotations never copied to the host Service. */
+export const EXCLUDED_SERVICE_ANNOTATIONS = ['field.cattle.io/publicEndpoints'] as const;
+
+/** Spec fields copied whole in both directions (virtual wins a tie). */
+export const BIDIRECTIONAL_SPEC_FIELDS = [
+  'type',
+  'externalIPs',
+  'externalName',
+  'loadBalancerIP',
+  'ports',
+  'publishNotReadyAddresses',
+  'externalTrafficPolicy',
+  'sessionAffinity',
+  'sessionAffinityConfig',
+  'loadBalancerSourceRanges',
+  'healthCheckNodePort',
+] as const satisfies readonly (keyof V1ServiceSpec)[];
+
+function stripNodePorts(ports: V1ServicePort[] | undefined): V1ServicePort[] | undefined {
+  return ports?.map((p) => {
+    const out = deepCopy(p);
+    delete out.nodePort;
+    return out;
+  });
+}
+
+/** The host selector: virtual selector keys translated, plus the tenant markers. */
+export function hostServiceSelector(
+  options: TranslateOptions,
+  selector: Record<string, string> | undefined,
+  virtualNamespace: string,
+  existingHostSelector?: Record<string, string>,
+): Record<string, string> | undefined {
+  if (selector === undefined) return undefined;
+  return hostLabels(options.names, selector, {
+    virtualNamespace,
+    isMetadata: false,
+    ...(existingHostSelector === undefined ? {} : { hostLabels: existingHostSelector }),
+  });
+}
+
+/** The host copy of a virtual Service. */
+export function toHostService(virtual: V1Service, options: TranslateOptions): V1Service {
+  const namespace = virtual.metadata?.namespace ?? '';
+  const spec: V1ServiceSpec = deepCopy(virtual.spec ?? {});
+  const selector = hostServiceSelector(options, spec.selector, namespace);
+  if (selector === undefined) delete spec.selector;
+  else spec.selector = selector;
+  if (spec.clusterIP !== 'None') delete spec.clusterIP;
+  delete spec.clusterIPs;
+  delete spec.ipFamilies;
+  delete spec.ipFamilyPolicy;
+  const ports = stripNodePorts(spec.ports);
+  if (ports !== undefined) spec.ports = ports;
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: namespacedHostMeta(options, virtual.metadata, GVK.Service, {
+      excludeAnnotations: EXCLUDED_SERVICE_ANNOTATIONS,
+    }),
+    spec,
+  };
+}
+
+/** True when the virtual Service must be recreated with the host's ClusterIP. */
+export function clusterIpDiffers(virtual: V1Service, host: V1Service): boolean {
+  const hostIp = host.spec?.clusterIP;
+  return hostIp !== undefined && hostIp !== '' && virtual.spec?.clusterIP !== hostIp;
+}
+
+/** The virtual Service to (re)create so that its IPs and nodePorts equal the host's. */
+export function withHostAllocations(virtual: V1Service, host: V1Service): V1Service {
+  const out = deepCopy(virtual);
+  const spec: V1ServiceSpec = out.spec ?? {};
+  const hostSpec = host.spec ?? {};
+  Object.assign(
+    spec,
+    compact({
+      clusterIP: hostSpec.clusterIP,
+      clusterIPs: hostSpec.clusterIPs === undefined ? undefined : [...hostSpec.clusterIPs],
+      ipFamilies: hostSpec.ipFamilies === undefined ? undefined : [...hostSpec.ipFamilies],
+      ipFamilyPolicy: hostSpec.ipFamilyPolicy,
+      healthCheckNodePort: hostSpec.healthCheckNodePort,
+    }),
+  );
+  if (spec.ports !== undefined && hostSpec.ports !== undefined) {
+    spec.ports = spec.ports.map((p) => {
+      const match = hostSpec.ports?.find(
+        (hp) => hp.port === p.port && (hp.protocol ?? 'TCP') === (p.protocol ?? 'TCP') && hp.name === p.name,
+      );
+      return match?.nodePort === undefined ? p : { ...p, nodePort: match.nodePort };
+    });
+  }
+  out.spec = spec;
+  if (out.metadata !== undefined) {
+    delete out.metadata.resourceVersion;
+    delete out.metadata.uid;
+    delete out.metadata.creationTimestamp;
+  }
+  return out;
+}
+
+export interface ServiceSyncInput {
+  readonly virtualOld: V1Service | undefined;
+  readonly virtual: V1Service;
+  readonly hostOld: V1Service | undefined;
+  readonly host: V1Service;
+}
+
+function pick(spec: V1ServiceSpec | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of BIDIRECTIONAL_SPEC_FIELDS) out[field] = spec?.[field];
+  return out;
+}
+
+/** The desired virtual and host Services after a bidirectional spec sync and status back-sync. */
+export function syncService(
+  input: ServiceSyncInput,
+  options: TranslateOptions,
+): { virtual: V1Service; host: V1Service } {
+  const virtual = deepCopy(input.virtual);
+  const host = deepCopy(input.host);
+  const fields = copyBidirectional({
+    virtualOld: input.virtualOld === undefined ? undefined : pick(input.virtualOld.spec),
+    virtual: pick(input.virtual.spec),
+    hostOld: input.hostOld === undefined ? undefined : pick(input.hostOld.spec),
+    host: pick(input.host.spec),
+  });
+  virtual.spec = { ...(virtual.spec ?? {}), ...(compact(fields.virtual) as V1ServiceSpec) };
+  host.spec = { ...(host.spec ?? {}), ...(compact(fields.host) as V1ServiceSpec) };
+  for (const field of BIDIRECTIONAL_SPEC_FIELDS) {
+    if (fields.virtual[field] === undefined) delete virtual.spec[field];
+    if (fields.host[field] === undefined) delete host.spec[field];
+  }
+  // Selector: virtual → host unless only the host changed.
+  const namespace = input.virtual.metadata?.namespace ?? '';
+  const virtualSelectorChanged =
+    input.virtualOld === undefined ||
+    !jsonEqual(toJson(input.virtualOld.spec?.selector), toJson(input.virtual.spec?.selector));
+  const hostSelectorChanged =
+    input.hostOld !== undefined &&
+    !jsonEqual(toJson(input.hostOld.spec?.selector), toJson(input.host.spec?.selector));
+  if (virtualSelectorChanged || !hostSelectorChanged) {
+    const selector = hostServiceSelector(
+      options,
+      input.virtual.spec?.selector,
+      namespace,
+      input.host.spec?.selector,
+    );
+    if (selector === undefined) delete host.spec.selector;
+    else host.spec.selector = selector;
+  }
+  const status = virtualStatus(input.host.status, host.spec.type);
+  if (status === undefined) delete virtual.status;
+  else virtual.status = status;
+  return { virtual, host };
+}
+
+/** The host status as the virtual status; load-balancer ingress only for LoadBalancer services. */
+export function virtualStatus(
+  hostStatus: V1ServiceStatus | undefined,
+  type: string | undefined,
+): V1ServiceStatus | undefined {
+  if (hostStatus === undefined) return undefined;
+  const status = deepCopy(hostStatus);
+  if (type !== 'LoadBalancer' && status.loadBalancer !== undefined) status.loadBalancer = {};
+  return status;
+}
+
+/** The spec fields of virtual `default/kubernetes` taken from the vcluster's host Service. */
+export function kubernetesServiceSpec(virtual: V1Service, vclusterHostService: V1Service): V1Service {
+  const out = deepCopy(virtual);
+  const hostSpec = vclusterHostService.spec ?? {};
+  const spec: V1ServiceSpec = out.spec ?? {};
+  Object.assign(
+    spec,
+    compact({
+      clusterIP: hostSpec.clusterIP,
+      clusterIPs: hostSpec.clusterIPs === undefined ? undefined : [...hostSpec.clusterIPs],
+      ipFamilies: hostSpec.ipFamilies === undefined ? undefined : [...hostSpec.ipFamilies],
+      ipFamilyPolicy: hostSpec.ipFamilyPolicy,
+    }),
+  );
+  spec.ports = stripNodePorts((hostSpec.ports ?? []).filter((p) => p.name !== 'kubelet')) ?? [];
+  out.spec = spec;
+  return out;
+}
+
+export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
+
+/** Virtual `default/kubernetes` Endpoints from the host Endpoints of the vcluster's Service. */
+export function kubernetesEndpoints(hostEndpoints: V1Endpoints): V1Endpoints {
+  const subsets = (hostEndpoints.subsets ?? [])
+    .map((subset) => ({
+      addresses: (subset.addresses ?? []).map((a) => ({ ip: a.ip })),
+      ports: (subset.ports ?? []).filter((p) => p.name === 'https').map((p) => deepCopy(p)),
+    }))
+    .filter((s) => s.ports.length > 0 && s.addresses.length > 0);
+  return {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { [SKIP_MIRROR_LABEL]: 'true' } },
+    subsets,
+  };
+}
