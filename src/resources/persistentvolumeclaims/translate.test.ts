@@ -1,0 +1,161 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import {
+  fakePersistentVolume,
+  fakePersistentVolumeNeeded,
+  syncPersistentVolumeClaim,
+  toHostPersistentVolumeClaim,
+} from './translate.js';
+import { options } from '../shared/testing.js';
+
+function claim(
+  spec: V1PersistentVolumeClaim['spec'],
+  annotations: Record<string, string> = {},
+): V1PersistentVolumeClaim {
+  return { metadata: { name: 'data', namespace: 'default', uid: 'pvc-uid', annotations }, spec };
+}
+
+describe('toHostPersistentVolumeClaim', () => {
+  const cases: {
+    name: string;
+    virtual: V1PersistentVolumeClaim;
+    opts?: object;
+    wantSpec: V1PersistentVolumeClaim['spec'];
+  }[] = [
+    {
+      name: 'storage class kept by default',
+      virtual: claim({
+        storageClassName: 'fast',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+      }),
+      wantSpec: {
+        storageClassName: 'fast',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+      },
+    },
+    {
+      name: 'storage class translated with toHost.storageClasses',
+      virtual: claim({ storageClassName: 'fast' }),
+      opts: { storageClassesToHost: true },
+      wantSpec: { storageClassName: 'vcluster-fast-x-test-namespace-x-my-vcluster' },
+    },
+    {
+      name: 'volumeName and selector translated with toHost.persistentVolumes',
+      virtual: claim({ volumeName: 'pv1', selector: { matchLabels: { release: 'r' } } }),
+      opts: { persistentVolumesToHost: true },
+      wantSpec: {
+        volumeName: 'vcluster-pv1-x-test-namespace-x-my-vcluster',
+        selector: { matchLabels: { 'vcluster.loft.sh/label-my-vcluster-x-a4d451ec23': 'r' } },
+      },
+    },
+    {
+      name: 'volumeName untouched without PV sync',
+      virtual: claim({ volumeName: 'pv1' }),
+      wantSpec: { volumeName: 'pv1' },
+    },
+    {
+      name: 'PVC data sources translated, snapshots not',
+      virtual: claim({
+        dataSource: { kind: 'PersistentVolumeClaim', name: 'src' },
+        dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap' },
+      }),
+      wantSpec: {
+        dataSource: { kind: 'PersistentVolumeClaim', name: 'src-x-default-x-my-vcluster' },
+        dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'snap' },
+      },
+    },
+    {
+      name: 'skip-translate leaves references alone',
+      virtual: claim(
+        { volumeName: 'pv1', dataSource: { kind: 'PersistentVolumeClaim', name: 'src' } },
+        { 'vcluster.loft.sh/skip-translate': 'true' },
+      ),
+      opts: { persistentVolumesToHost: true },
+      wantSpec: { volumeName: 'pv1', dataSource: { kind: 'PersistentVolumeClaim', name: 'src' } },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = toHostPersistentVolumeClaim(c.virtual, { ...options, ...(c.opts ?? {}) });
+      assert.deepEqual(got.spec, c.wantSpec);
+      assert.equal(got.metadata?.name, 'data-x-default-x-my-vcluster');
+      assert.equal(got.status, undefined);
+    });
+  }
+});
+
+describe('syncPersistentVolumeClaim', () => {
+  const host: V1PersistentVolumeClaim = {
+    metadata: {
+      name: 'data-x-default-x-my-vcluster',
+      annotations: { 'pv.kubernetes.io/bind-completed': 'yes', other: 'x' },
+    },
+    spec: { volumeName: 'pvc-123', resources: { requests: { storage: '1Gi' } } },
+    status: { phase: 'Bound', capacity: { storage: '1Gi' } },
+  };
+  it('binds the virtual claim, copies status and bind annotations, pushes resize', () => {
+    const virtual = claim({ resources: { requests: { storage: '2Gi' } } });
+    const got = syncPersistentVolumeClaim(virtual, host);
+    assert.equal(got.virtual.spec?.volumeName, 'pvc-123');
+    assert.deepEqual(got.virtual.status, { phase: 'Bound', capacity: { storage: '1Gi' } });
+    assert.deepEqual(got.virtual.metadata?.annotations, { 'pv.kubernetes.io/bind-completed': 'yes' });
+    assert.deepEqual(got.host.spec?.resources?.requests, { storage: '2Gi' });
+    assert.equal(got.recreateVirtual, false);
+  });
+  it('asks for a recreate when the volumes differ', () => {
+    assert.equal(syncPersistentVolumeClaim(claim({ volumeName: 'other' }), host).recreateVirtual, true);
+  });
+});
+
+describe('fakePersistentVolume', () => {
+  const bound: V1PersistentVolumeClaim = {
+    metadata: { name: 'data', namespace: 'default', uid: 'pvc-uid', resourceVersion: '7' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      volumeMode: 'Filesystem',
+      storageClassName: 'standard',
+      volumeName: 'pvc-123',
+      resources: { requests: { storage: '1Gi' } },
+    },
+    status: { phase: 'Bound', capacity: { storage: '1Gi' } },
+  };
+  it('builds a bound fake PV named like the host PV', () => {
+    assert.deepEqual(fakePersistentVolume('pvc-123', bound), {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: {
+        name: 'pvc-123',
+        labels: { 'vcluster.loft.sh/fake-pv': 'true' },
+        annotations: {
+          'kubernetes.io/createdby': 'fake-pv-provisioner',
+          'pv.kubernetes.io/provisioned-by': 'fake-pv-provisioner',
+        },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        flexVolume: { driver: 'fake' },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          name: 'data',
+          namespace: 'default',
+          uid: 'pvc-uid',
+          resourceVersion: '7',
+        },
+        capacity: { storage: '1Gi' },
+        volumeMode: 'Filesystem',
+        storageClassName: 'standard',
+      },
+      status: { phase: 'Bound' },
+    });
+  });
+  const cases = [
+    { name: 'needed while a claim names it', pv: 'pvc-123', want: true },
+    { name: 'not needed otherwise', pv: 'pvc-999', want: false },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(fakePersistentVolumeNeeded(c.pv, [bound]), c.want));
+});

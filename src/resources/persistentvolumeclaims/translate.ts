@@ -1,0 +1,162 @@
+/**
+ * PersistentVolumeClaims (vcluster-behavior.md §2.8 PVCs / PVs): spec to the host with class,
+ * volume, selector and data-source names translated as configured; status, binding and the bind
+ * annotations back; and the fake PersistentVolume the virtual cluster sees for a bound claim.
+ */
+import type {
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1PersistentVolumeClaimSpec,
+  V1TypedLocalObjectReference,
+  V1TypedObjectReference,
+} from '@kubernetes/client-node';
+import { SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
+import { GVK } from '../../syncer/translate/gvk.js';
+import { hostLabelSelector } from '../../syncer/translate/selectors.js';
+import { hostName, hostNameCluster, type NameContext } from '../../syncer/translate/names.js';
+import { deepCopy } from '../../syncer/translate/object.js';
+import { namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
+
+export interface PvcTranslateOptions extends TranslateOptions {
+  /** sync.toHost.storageClasses: storageClassName becomes the cluster-scoped host name. */
+  readonly storageClassesToHost?: boolean;
+  /** sync.toHost.persistentVolumes: volumeName and selector are translated. */
+  readonly persistentVolumesToHost?: boolean;
+}
+
+/** Annotations the host's PV controller sets that are copied back to the virtual claim. */
+export const BIND_ANNOTATIONS = [
+  'pv.kubernetes.io/bind-completed',
+  'pv.kubernetes.io/bound-by-controller',
+  'volume.beta.kubernetes.io/storage-provisioner',
+  'volume.kubernetes.io/storage-provisioner',
+] as const;
+
+function hostDataSource<T extends V1TypedLocalObjectReference | V1TypedObjectReference>(
+  names: NameContext,
+  ref: T | undefined,
+  namespace: string,
+): T | undefined {
+  if (ref === undefined) return undefined;
+  const out = deepCopy(ref);
+  const coreGroup = ref.apiGroup === undefined || ref.apiGroup === '';
+  if (coreGroup && ref.kind === 'PersistentVolumeClaim') out.name = hostName(names, ref.name, namespace);
+  return out;
+}
+
+export function toHostPersistentVolumeClaim(
+  virtual: V1PersistentVolumeClaim,
+  options: PvcTranslateOptions,
+): V1PersistentVolumeClaim {
+  const namespace = virtual.metadata?.namespace ?? '';
+  const spec: V1PersistentVolumeClaimSpec = deepCopy(virtual.spec ?? {});
+  const skip = virtual.metadata?.annotations?.[SKIP_TRANSLATE_ANNOTATION] === 'true';
+  if (options.storageClassesToHost && spec.storageClassName)
+    spec.storageClassName = hostNameCluster(options.names, spec.storageClassName);
+  if (options.persistentVolumesToHost && !skip) {
+    if (spec.volumeName) spec.volumeName = hostNameCluster(options.names, spec.volumeName);
+    if (spec.selector !== undefined) spec.selector = hostLabelSelector(options.names, spec.selector);
+  }
+  if (!skip) {
+    const dataSource = hostDataSource(options.names, spec.dataSource, namespace);
+    if (dataSource !== undefined) spec.dataSource = dataSource;
+    const dataSourceRef = hostDataSource(options.names, spec.dataSourceRef, namespace);
+    if (dataSourceRef !== undefined) spec.dataSourceRef = dataSourceRef;
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: namespacedHostMeta(options, virtual.metadata, GVK.PersistentVolumeClaim),
+    spec,
+  };
+}
+
+export interface PvcSyncResult {
+  readonly virtual: V1PersistentVolumeClaim;
+  readonly host: V1PersistentVolumeClaim;
+  /** The host bound to another volume than the virtual claim names: recreate the virtual claim. */
+  readonly recreateVirtual: boolean;
+}
+
+/** Status, volumeName and bind annotations host → virtual; requested resources virtual → host. */
+export function syncPersistentVolumeClaim(
+  virtual: V1PersistentVolumeClaim,
+  host: V1PersistentVolumeClaim,
+): PvcSyncResult {
+  const v = deepCopy(virtual);
+  const h = deepCopy(host);
+  if (host.status === undefined) delete v.status;
+  else v.status = deepCopy(host.status);
+  const requests = virtual.spec?.resources?.requests;
+  if (requests !== undefined)
+    h.spec = { ...(h.spec ?? {}), resources: { ...(h.spec?.resources ?? {}), requests: deepCopy(requests) } };
+  const hostAnnotations = host.metadata?.annotations ?? {};
+  const virtualAnnotations: Record<string, string> = { ...(v.metadata?.annotations ?? {}) };
+  for (const key of BIND_ANNOTATIONS) {
+    const value = hostAnnotations[key];
+    if (value !== undefined) virtualAnnotations[key] = value;
+  }
+  if (Object.keys(virtualAnnotations).length > 0)
+    v.metadata = { ...(v.metadata ?? {}), annotations: virtualAnnotations };
+  let recreateVirtual = false;
+  const hostVolume = host.spec?.volumeName;
+  if (hostVolume) {
+    const virtualVolume = virtual.spec?.volumeName;
+    if (!virtualVolume) v.spec = { ...(v.spec ?? {}), volumeName: hostVolume };
+    else if (virtualVolume !== hostVolume) recreateVirtual = true;
+  }
+  return { virtual: v, host: h, recreateVirtual };
+}
+
+export const FAKE_PV_LABEL = 'vcluster.loft.sh/fake-pv';
+export const FAKE_PV_PROVISIONER = 'fake-pv-provisioner';
+
+/** The fake PV shown in the virtual cluster for a bound claim: named like the host PV. */
+export function fakePersistentVolume(
+  pvName: string,
+  virtualClaim: V1PersistentVolumeClaim,
+): V1PersistentVolume {
+  const spec = virtualClaim.spec ?? {};
+  const storage = virtualClaim.status?.capacity?.storage ?? spec.resources?.requests?.storage;
+  const pv: V1PersistentVolume = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: {
+      name: pvName,
+      labels: { [FAKE_PV_LABEL]: 'true' },
+      annotations: {
+        'kubernetes.io/createdby': FAKE_PV_PROVISIONER,
+        'pv.kubernetes.io/provisioned-by': FAKE_PV_PROVISIONER,
+      },
+    },
+    spec: {
+      accessModes: [...(spec.accessModes ?? [])],
+      persistentVolumeReclaimPolicy: 'Delete',
+      flexVolume: { driver: 'fake' },
+      claimRef: {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        name: virtualClaim.metadata?.name ?? '',
+        namespace: virtualClaim.metadata?.namespace ?? '',
+        ...(virtualClaim.metadata?.uid === undefined ? {} : { uid: virtualClaim.metadata.uid }),
+        ...(virtualClaim.metadata?.resourceVersion === undefined
+          ? {}
+          : { resourceVersion: virtualClaim.metadata.resourceVersion }),
+      },
+    },
+    status: { phase: 'Bound' },
+  };
+  if (storage !== undefined && pv.spec !== undefined) pv.spec.capacity = { storage };
+  if (spec.volumeMode !== undefined && pv.spec !== undefined) pv.spec.volumeMode = spec.volumeMode;
+  if (spec.storageClassName !== undefined && pv.spec !== undefined)
+    pv.spec.storageClassName = spec.storageClassName;
+  return pv;
+}
+
+/** A fake PV is kept only while some bound virtual claim names it. */
+export function fakePersistentVolumeNeeded(
+  pvName: string,
+  claims: readonly V1PersistentVolumeClaim[],
+): boolean {
+  return claims.some((c) => c.spec?.volumeName === pvName && c.metadata?.deletionTimestamp === undefined);
+}
