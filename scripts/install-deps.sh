@@ -26,5 +26,8 @@ echo "== npm ci"
 export npm_config_nodedir=${npm_config_nodedir:-/usr}
 npm ci --no-audit --no-fund --loglevel=error
 
+echo "== compile"
+bash scripts/build.sh
+
 echo "== upstream binaries"
 node bin/vcluster.js binaries ensure

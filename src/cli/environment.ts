@@ -7,7 +7,8 @@
  *   VCLUSTER_LOG_LEVEL     log level of the structured logger (default info; --debug sets debug)
  */
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Environment {
@@ -22,9 +23,20 @@ export interface Environment {
   readonly cliArgv: readonly string[];
 }
 
+/** The nearest folder above `from` holding package.json (src/ and its compiled copy in .build/ alike). */
+function findRepoRoot(from: string): string {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const home = env.HOME ?? homedir();
-  const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+  const repoRoot = findRepoRoot(fileURLToPath(new URL('.', import.meta.url)));
   const firstKubeconfig = (env.KUBECONFIG ?? '').split(delimiter).find((p) => p.length > 0);
   return {
     vclusterHome: env.VCLUSTER_HOME ?? join(home, '.vcluster-ts'),

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Compiles src/ to JavaScript in .build/ (run by install-deps.sh). bin/vcluster.js runs the compiled
+# code when it is newer than every source file, and src/ through tsx otherwise: long-running
+# processes (the supervisor, kine) then start faster and use ~30 MiB less memory each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf .build
+npx tsc -p tsconfig.build.json
+# Paths resolved relative to the compiled files (the etcd protos) find the repository's copies.
+ln -s ../proto .build/proto
+echo "compiled src/ into .build/"
