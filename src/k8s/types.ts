@@ -1,0 +1,150 @@
+/**
+ * Kubernetes object types as they travel on the wire. The client returns the JSON the API server
+ * sent, untouched (every field kept, timestamps as RFC 3339 strings), so the typed models of
+ * @kubernetes/client-node are re-exported through `Wire<…>`, which turns their `Date` fields into
+ * strings. Import Kubernetes types from here, never from @kubernetes/client-node.
+ */
+import type {
+  V1ConfigMap,
+  V1EndpointSlice,
+  V1Endpoints,
+  CoreV1Event,
+  V1Namespace,
+  V1Node,
+  V1ObjectMeta,
+  V1OwnerReference,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1Secret,
+  V1Service,
+  V1ServiceAccount,
+  V1StorageClass,
+  V1Lease,
+  EventsV1Event,
+  V1Deployment,
+  V1StatefulSet,
+  V1ResourceQuota,
+  V1LimitRange,
+} from '@kubernetes/client-node';
+
+/** A client-node model with its `Date` fields as the strings the API server sends. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+export type ObjectMeta = Wire<V1ObjectMeta>;
+export type OwnerReference = Wire<V1OwnerReference>;
+
+/** Any Kubernetes object. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
+
+/** An object that names itself completely: what create/update need. */
+export type TypedObject = KubeObject & {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta & { name: string };
+};
+
+export type Pod = Wire<V1Pod>;
+export type Service = Wire<V1Service>;
+export type Endpoints = Wire<V1Endpoints>;
+export type EndpointSlice = Wire<V1EndpointSlice>;
+export type ConfigMap = Wire<V1ConfigMap>;
+export type Secret = Wire<V1Secret>;
+export type PersistentVolumeClaim = Wire<V1PersistentVolumeClaim>;
+export type PersistentVolume = Wire<V1PersistentVolume>;
+export type ServiceAccount = Wire<V1ServiceAccount>;
+export type Event = Wire<CoreV1Event>;
+export type EventV1 = Wire<EventsV1Event>;
+export type Node = Wire<V1Node>;
+export type Namespace = Wire<V1Namespace>;
+export type StorageClass = Wire<V1StorageClass>;
+export type Lease = Wire<V1Lease>;
+export type Deployment = Wire<V1Deployment>;
+export type StatefulSet = Wire<V1StatefulSet>;
+export type ResourceQuota = Wire<V1ResourceQuota>;
+export type LimitRange = Wire<V1LimitRange>;
+
+/** Which kind of object: `{ apiVersion: 'v1', kind: 'Pod' }`. */
+export interface ResourceType {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+/** Which object: name, and namespace for namespaced kinds. */
+export interface ObjectKey {
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** The common kinds, ready to pass as a ResourceType. */
+export const Kinds = {
+  Pod: { apiVersion: 'v1', kind: 'Pod' },
+  Service: { apiVersion: 'v1', kind: 'Service' },
+  Endpoints: { apiVersion: 'v1', kind: 'Endpoints' },
+  EndpointSlice: { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
+  ConfigMap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  Secret: { apiVersion: 'v1', kind: 'Secret' },
+  PersistentVolumeClaim: { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+  PersistentVolume: { apiVersion: 'v1', kind: 'PersistentVolume' },
+  ServiceAccount: { apiVersion: 'v1', kind: 'ServiceAccount' },
+  Event: { apiVersion: 'v1', kind: 'Event' },
+  Node: { apiVersion: 'v1', kind: 'Node' },
+  Namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  StorageClass: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' },
+  Lease: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' },
+  Deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  StatefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+  ResourceQuota: { apiVersion: 'v1', kind: 'ResourceQuota' },
+  LimitRange: { apiVersion: 'v1', kind: 'LimitRange' },
+} as const satisfies Record<string, ResourceType>;
+
+/** A `metav1.Status`, the body of every API error. */
+export interface KubeStatus {
+  kind?: string;
+  apiVersion?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    uid?: string;
+    retryAfterSeconds?: number;
+    causes?: { reason?: string; message?: string; field?: string }[];
+  };
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** One watch event; for ERROR the object is a KubeStatus. */
+export type WatchEvent<T extends KubeObject> =
+  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; readonly object: T }
+  | { readonly type: 'ERROR'; readonly object: KubeStatus };
+
+/** `namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc). */
+export function keyOf(obj: KubeObject | ObjectKey): string {
+  const key = isObjectKey(obj) ? obj : objectKey(obj);
+  return key.namespace ? `${key.namespace}/${key.name}` : key.name;
+}
+
+function isObjectKey(obj: KubeObject | ObjectKey): obj is ObjectKey {
+  return typeof (obj as ObjectKey).name === 'string' && !('metadata' in obj);
+}
+
+/** The ObjectKey of an object. */
+export function objectKey(obj: KubeObject): ObjectKey {
+  const name = obj.metadata?.name ?? '';
+  return obj.metadata?.namespace ? { namespace: obj.metadata.namespace, name } : { name };
+}
