@@ -43,7 +43,7 @@ function scripted(steps: Step[], log: string[], clock: { t: number }): ListWatch
       try {
         for (const e of step.watch) onEvent(e);
       } catch (err) {
-        return Promise.reject(err);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
       clock.t += step.afterMs ?? 5000;
       return step.end instanceof Error ? Promise.reject(step.end) : Promise.resolve();
