@@ -1,0 +1,342 @@
+/**
+ * Kubeconfig files as `vcluster connect / disconnect / delete` need them: pure functions over a
+ * parsed kubeconfig (add/remove a context with its cluster and user, merge, current-context,
+ * extract-and-rename one context) plus thin file I/O (read, atomic write with mode 0600).
+ * Unknown fields (extensions, preferences, exec settings ...) are kept untouched, so rewriting a
+ * user's ~/.kube/config loses nothing.
+ */
+import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { dirname, join, delimiter, basename } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { z } from 'zod';
+import { ErrorCode, VClusterError, isErrnoException } from '../lib/errors.js';
+
+const fields = () => z.looseObject({});
+const NamedClusterSchema = z.looseObject({
+  name: z.string(),
+  cluster: z
+    .looseObject({ server: z.string().optional() })
+    .nullable()
+    .transform((v) => v ?? {}),
+});
+const NamedUserSchema = z.looseObject({
+  name: z.string(),
+  user: fields()
+    .nullable()
+    .transform((v) => v ?? {}),
+});
+const NamedContextSchema = z.looseObject({
+  name: z.string(),
+  context: z.looseObject({
+    cluster: z.string().default(''),
+    user: z.string().default(''),
+    namespace: z.string().optional(),
+  }),
+});
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
+
+export const KubeconfigSchema = z.looseObject({
+  apiVersion: z.string().default('v1'),
+  kind: z.string().default('Config'),
+  clusters: list(NamedClusterSchema),
+  users: list(NamedUserSchema),
+  contexts: list(NamedContextSchema),
+  'current-context': z.string().optional(),
+  preferences: z.looseObject({}).nullish(),
+});
+
+export type Kubeconfig = z.output<typeof KubeconfigSchema>;
+export type NamedCluster = Kubeconfig['clusters'][number];
+export type NamedUser = Kubeconfig['users'][number];
+export type NamedContext = Kubeconfig['contexts'][number];
+export type ClusterFields = NamedCluster['cluster'];
+export type UserFields = NamedUser['user'];
+
+export function emptyKubeconfig(): Kubeconfig {
+  return { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], preferences: {} };
+}
+
+/** Parses kubeconfig YAML; empty text is an empty kubeconfig. `source` names it in errors. */
+export function parseKubeconfig(text: string, source = 'kubeconfig'): Kubeconfig {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new VClusterError(`${source}: invalid kubeconfig YAML`, {
+      code: ErrorCode.PRECONDITION,
+      cause: err,
+    });
+  }
+  if (raw === null || raw === undefined) return emptyKubeconfig();
+  const result = KubeconfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue
+      ? issue.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')
+          .replace(/^\./, '')
+      : '';
+    throw new VClusterError(
+      `${source}: invalid kubeconfig: ${where || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      { code: ErrorCode.PRECONDITION },
+    );
+  }
+  return result.data;
+}
+
+export function stringifyKubeconfig(kc: Kubeconfig): string {
+  return stringify(kc, { lineWidth: 0 });
+}
+
+/** The current context's name, or undefined when unset/empty. */
+export function getCurrentContext(kc: Kubeconfig): string | undefined {
+  return kc['current-context'] || undefined;
+}
+
+export function getContext(kc: Kubeconfig, name: string): NamedContext | undefined {
+  return kc.contexts.find((c) => c.name === name);
+}
+
+export function getCluster(kc: Kubeconfig, name: string): NamedCluster | undefined {
+  return kc.clusters.find((c) => c.name === name);
+}
+
+export function getUser(kc: Kubeconfig, name: string): NamedUser | undefined {
+  return kc.users.find((u) => u.name === name);
+}
+
+/** The namespace of a context (default: the current one), if it sets one. */
+export function contextNamespace(kc: Kubeconfig, name = getCurrentContext(kc)): string | undefined {
+  return name === undefined ? undefined : getContext(kc, name)?.context.namespace || undefined;
+}
+
+/** Makes `name` current; it must exist. */
+export function setCurrentContext(kc: Kubeconfig, name: string): Kubeconfig {
+  if (!getContext(kc, name))
+    throw new VClusterError(`kubeconfig has no context ${JSON.stringify(name)}`, {
+      code: ErrorCode.NOT_FOUND,
+    });
+  return { ...kc, 'current-context': name };
+}
+
+export function unsetCurrentContext(kc: Kubeconfig): Kubeconfig {
+  const next: Kubeconfig = { ...kc };
+  delete next['current-context'];
+  return next;
+}
+
+function upsert<T extends { name: string }>(items: readonly T[], item: T): T[] {
+  const i = items.findIndex((x) => x.name === item.name);
+  return i < 0 ? [...items, item] : items.map((x, j) => (j === i ? item : x));
+}
+
+export interface ContextEntry {
+  /** The context's name; also the cluster's and user's unless given. */
+  readonly name: string;
+  readonly cluster: ClusterFields;
+  readonly user: UserFields;
+  readonly namespace?: string;
+  readonly clusterName?: string;
+  readonly userName?: string;
+}
+
+/** Adds (or replaces) a context together with its cluster and user. */
+export function addContext(
+  kc: Kubeconfig,
+  entry: ContextEntry,
+  options: { makeCurrent?: boolean } = {},
+): Kubeconfig {
+  const clusterName = entry.clusterName ?? entry.name;
+  const userName = entry.userName ?? entry.name;
+  const next: Kubeconfig = {
+    ...kc,
+    clusters: upsert(kc.clusters, { name: clusterName, cluster: entry.cluster }),
+    users: upsert(kc.users, { name: userName, user: entry.user }),
+    contexts: upsert(kc.contexts, {
+      name: entry.name,
+      context: {
+        cluster: clusterName,
+        user: userName,
+        ...(entry.namespace ? { namespace: entry.namespace } : {}),
+      },
+    }),
+  };
+  return options.makeCurrent ? { ...next, 'current-context': entry.name } : next;
+}
+
+/**
+ * Merges `other` into `base`: clusters, users and contexts of `other` replace same-named ones.
+ * With `makeCurrent`, other's current-context becomes current.
+ */
+export function mergeKubeconfig(
+  base: Kubeconfig,
+  other: Kubeconfig,
+  options: { makeCurrent?: boolean } = {},
+): Kubeconfig {
+  let next: Kubeconfig = { ...base };
+  for (const c of other.clusters) next = { ...next, clusters: upsert(next.clusters, c) };
+  for (const u of other.users) next = { ...next, users: upsert(next.users, u) };
+  for (const c of other.contexts) next = { ...next, contexts: upsert(next.contexts, c) };
+  const current = getCurrentContext(other);
+  return options.makeCurrent && current ? { ...next, 'current-context': current } : next;
+}
+
+export interface RemoveContextOptions {
+  /** Keep the cluster and user entries even when no other context uses them. */
+  readonly keepClusterAndUser?: boolean;
+  /** When the removed context was current, make this one current (else current-context is unset). */
+  readonly fallbackContext?: string;
+}
+
+/** Removes a context, and its cluster and user when nothing else refers to them. No-op if absent. */
+export function removeContext(kc: Kubeconfig, name: string, options: RemoveContextOptions = {}): Kubeconfig {
+  const ctx = getContext(kc, name);
+  if (!ctx) return kc;
+  const contexts = kc.contexts.filter((c) => c.name !== name);
+  let clusters = kc.clusters;
+  let users = kc.users;
+  if (!options.keepClusterAndUser) {
+    if (!contexts.some((c) => c.context.cluster === ctx.context.cluster))
+      clusters = clusters.filter((c) => c.name !== ctx.context.cluster);
+    if (!contexts.some((c) => c.context.user === ctx.context.user))
+      users = users.filter((u) => u.name !== ctx.context.user);
+  }
+  const next: Kubeconfig = { ...kc, clusters, users, contexts };
+  if (getCurrentContext(kc) !== name) return next;
+  if (options.fallbackContext && getContext(next, options.fallbackContext))
+    return { ...next, 'current-context': options.fallbackContext };
+  return unsetCurrentContext(next);
+}
+
+export interface ExtractOptions {
+  /** @default the current context */
+  readonly context?: string;
+  /** New name for the context, its cluster and its user. */
+  readonly rename?: string;
+  /** Replace the cluster's server URL. */
+  readonly server?: string;
+  /** Set the context's namespace. */
+  readonly namespace?: string;
+}
+
+/**
+ * A kubeconfig holding only one context with its cluster and user, optionally renamed (as
+ * `vcluster connect` does with the kubeconfig Secret: `vcluster_<name>_<ns>_<hostcontext>`).
+ */
+export function extractContext(kc: Kubeconfig, options: ExtractOptions = {}): Kubeconfig {
+  const name = options.context ?? getCurrentContext(kc) ?? kc.contexts[0]?.name;
+  const ctx = name === undefined ? undefined : getContext(kc, name);
+  if (!ctx)
+    throw new VClusterError(`kubeconfig has no context ${JSON.stringify(name ?? '')}`, {
+      code: ErrorCode.NOT_FOUND,
+    });
+  const cluster = getCluster(kc, ctx.context.cluster);
+  const user = getUser(kc, ctx.context.user);
+  if (!cluster)
+    throw new VClusterError(
+      `kubeconfig context ${JSON.stringify(ctx.name)}: no cluster ${JSON.stringify(ctx.context.cluster)}`,
+      { code: ErrorCode.NOT_FOUND },
+    );
+  if (!user)
+    throw new VClusterError(
+      `kubeconfig context ${JSON.stringify(ctx.name)}: no user ${JSON.stringify(ctx.context.user)}`,
+      { code: ErrorCode.NOT_FOUND },
+    );
+  const newName = options.rename ?? ctx.name;
+  const namespace = options.namespace ?? ctx.context.namespace;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        ...cluster,
+        name: options.rename ?? cluster.name,
+        cluster: { ...cluster.cluster, ...(options.server ? { server: options.server } : {}) },
+      },
+    ],
+    users: [{ ...user, name: options.rename ?? user.name }],
+    contexts: [
+      {
+        ...ctx,
+        name: newName,
+        context: {
+          ...ctx.context,
+          cluster: options.rename ?? cluster.name,
+          user: options.rename ?? user.name,
+          ...(namespace ? { namespace } : {}),
+        },
+      },
+    ],
+    'current-context': newName,
+    preferences: {},
+  };
+}
+
+/** vCluster's context name for a connected vcluster. */
+export function vclusterContextName(name: string, namespace: string, hostContext: string): string {
+  return `vcluster_${name}_${namespace}_${hostContext}`;
+}
+
+/**
+ * The parts of a vcluster context name, or undefined for any other context. Kubernetes names
+ * have no `_`, so the host context is everything after the third `_`.
+ */
+export function parseVclusterContextName(
+  context: string,
+): { name: string; namespace: string; hostContext: string } | undefined {
+  const m = /^vcluster_([^_]+)_([^_]+)_(.+)$/.exec(context);
+  if (!m?.[1] || !m[2] || !m[3]) return undefined;
+  return { name: m[1], namespace: m[2], hostContext: m[3] };
+}
+
+// ---- file I/O ----
+
+/** The kubeconfig path kubectl would write to: the first KUBECONFIG entry, else ~/.kube/config. */
+export function defaultKubeconfigPath(
+  env: Readonly<Record<string, string | undefined>>,
+  home: string,
+): string {
+  const first = (env.KUBECONFIG ?? '').split(delimiter).find((p) => p !== '');
+  return first ?? join(home, '.kube', 'config');
+}
+
+/** Reads a kubeconfig file; a missing file is an empty kubeconfig. */
+export async function readKubeconfigFile(path: string): Promise<Kubeconfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrnoException(err) && err.code === 'ENOENT') return emptyKubeconfig();
+    throw new VClusterError(`${path}: cannot read kubeconfig`, { code: ErrorCode.PRECONDITION, cause: err });
+  }
+  return parseKubeconfig(text, path);
+}
+
+/** Writes atomically (temp file + rename in the same directory), mode 0600. */
+export async function writeKubeconfigFile(path: string, kc: Kubeconfig): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(tmp, stringifyKubeconfig(kc), { mode: 0o600 });
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new VClusterError(`${path}: cannot write kubeconfig`, { code: ErrorCode.PRECONDITION, cause: err });
+  }
+}
+
+/** Read → change → write. Returns what was written. */
+export async function updateKubeconfigFile(
+  path: string,
+  change: (kc: Kubeconfig) => Kubeconfig,
+): Promise<Kubeconfig> {
+  const next = change(await readKubeconfigFile(path));
+  await writeKubeconfigFile(path, next);
+  return next;
+}
