@@ -7,5 +7,6 @@ export interface Kubectl {
 
 export function kubectlFor(binary: string, kubeconfig: string, context?: string): Kubectl {
   const base = [`--kubeconfig=${kubeconfig}`, ...(context ? [`--context=${context}`] : [])];
-  return (args, input) => run(binary, [...base, ...args], { ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
+  return (args, input) =>
+    run(binary, [...base, ...args], { ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
 }
