@@ -1,0 +1,524 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { V1Pod } from '@kubernetes/client-node';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import {
+  hostPodSpecUpdate,
+  parseToleration,
+  toHostPod,
+  tokenRequests,
+  virtualPodStatus,
+  type PodTranslateOptions,
+} from './translate.js';
+import { formatLabelsAnnotation, podBookkeepingAnnotations } from './translate/pod-annotations.js';
+import { defaultHostname, usesClusterDns, virtualDnsConfig } from './translate/dns.js';
+import { hostFieldPath } from './translate/env.js';
+import { hostAffinityTerm } from './translate/scheduling.js';
+import { rewriteHostPath } from './translate/volumes.js';
+import { names, owner } from '../shared/testing.js';
+
+function fixture(name: string): unknown {
+  return parse(readFileSync(new URL(`../../../test/fixtures/syncer/${name}`, import.meta.url), 'utf8'));
+}
+const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+const options: PodTranslateOptions = {
+  names,
+  owner,
+  kubeIP: '10.96.0.10',
+  dnsIP: '10.96.0.53',
+  namespaceLabels: { team: 'a' },
+  tokens: { 'kube-api-access-abcde': 'TOKEN' },
+};
+
+function pod(spec: Partial<V1Pod['spec']> = {}, meta: V1Pod['metadata'] = {}): V1Pod {
+  return {
+    metadata: { name: 'p', namespace: 'default', uid: 'u', ...meta },
+    spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
+  };
+}
+
+describe('toHostPod golden', () => {
+  it('translates the fixture pod exactly as pinned', () => {
+    const virtual = fixture('pod-virtual.yaml') as V1Pod;
+    const before = structuredClone(virtual);
+    assert.deepEqual(json(toHostPod(virtual, options)), fixture('pod-host.yaml'));
+    assert.deepEqual(virtual, before, 'input not mutated');
+  });
+});
+
+describe('toHostPod details', () => {
+  const cases: {
+    name: string;
+    virtual: V1Pod;
+    opts?: Partial<PodTranslateOptions>;
+    check: (p: V1Pod) => unknown;
+    want: unknown;
+  }[] = [
+    {
+      name: 'status dropped',
+      virtual: { ...pod(), status: { phase: 'Running' } },
+      check: (p) => p.status,
+      want: undefined,
+    },
+    {
+      name: 'SA translated with toHost.serviceAccounts',
+      virtual: pod({ serviceAccountName: 'app' }),
+      opts: { serviceAccountsToHost: true },
+      check: (p) => p.spec?.serviceAccountName,
+      want: 'app-x-default-x-my-vcluster',
+    },
+    {
+      name: 'deprecated serviceAccount cleared',
+      virtual: pod({ serviceAccount: 'old' }),
+      check: (p) => p.spec?.serviceAccount,
+      want: undefined,
+    },
+    {
+      name: 'hostNetwork ClusterFirst keeps DNS',
+      virtual: pod({ hostNetwork: true }),
+      check: (p) => p.spec?.dnsPolicy,
+      want: undefined,
+    },
+    {
+      name: 'Default DNS untouched',
+      virtual: pod({ dnsPolicy: 'Default' }),
+      check: (p) => p.spec?.dnsPolicy,
+      want: 'Default',
+    },
+    {
+      name: 'ClusterFirstWithHostNet rewritten',
+      virtual: pod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }),
+      check: (p) => p.spec?.dnsPolicy,
+      want: 'None',
+    },
+    {
+      name: 'explicit hostname kept',
+      virtual: pod({ hostname: 'custom' }),
+      check: (p) => p.spec?.hostname,
+      want: 'custom',
+    },
+    {
+      name: 'no subdomain: no init container',
+      virtual: pod(),
+      check: (p) => p.spec?.initContainers,
+      want: undefined,
+    },
+    {
+      name: 'subdomain rewrite opt-out',
+      virtual: pod(
+        { subdomain: 's' },
+        { annotations: { 'vcluster.loft.sh/disable-subdomain-rewrite': 'true' } },
+      ),
+      check: (p) => [p.spec?.initContainers, p.spec?.subdomain],
+      want: [undefined, undefined],
+    },
+    {
+      name: 'priority class cleared without class sync',
+      virtual: pod({ priorityClassName: 'high', priority: 1000 }),
+      check: (p) => [p.spec?.priorityClassName, p.spec?.priority],
+      want: [undefined, undefined],
+    },
+    {
+      name: 'priority class translated with class sync',
+      virtual: pod({ priorityClassName: 'high' }),
+      opts: { priorityClassesToHost: true },
+      check: (p) => p.spec?.priorityClassName,
+      want: 'vcluster-high-x-test-namespace-x-my-vcluster',
+    },
+    {
+      name: 'system priority classes kept',
+      virtual: pod({ priorityClassName: 'system-node-critical' }),
+      check: (p) => p.spec?.priorityClassName,
+      want: 'system-node-critical',
+    },
+    {
+      name: 'default priority class applied',
+      virtual: pod(),
+      opts: { defaultPriorityClassName: 'system-cluster-critical' },
+      check: (p) => p.spec?.priorityClassName,
+      want: 'system-cluster-critical',
+    },
+    {
+      name: 'runtime class override',
+      virtual: pod(),
+      opts: { runtimeClassName: 'gvisor' },
+      check: (p) => p.spec?.runtimeClassName,
+      want: 'gvisor',
+    },
+    {
+      name: 'enforced tolerations appended once',
+      virtual: pod({ tolerations: [{ key: 'a', operator: 'Exists' }] }),
+      opts: {
+        enforceTolerations: [
+          { key: 'a', operator: 'Exists' },
+          { key: 'b', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
+        ],
+      },
+      check: (p) => p.spec?.tolerations,
+      want: [
+        { key: 'a', operator: 'Exists' },
+        { key: 'b', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
+      ],
+    },
+    {
+      name: 'extra node selector merged',
+      virtual: pod({ nodeSelector: { a: '1' } }),
+      opts: { nodeSelector: { pool: 'tenants' } },
+      check: (p) => p.spec?.nodeSelector,
+      want: { a: '1', pool: 'tenants' },
+    },
+    {
+      name: 'service links from virtual services, prepended before user env',
+      virtual: pod({ containers: [{ name: 'c', env: [{ name: 'DB_SERVICE_HOST', value: 'override' }] }] }),
+      opts: {
+        kubeIP: undefined,
+        services: [
+          { metadata: { name: 'db' }, spec: { clusterIP: '10.0.0.9', ports: [{ name: 'pg', port: 5432 }] } },
+        ],
+      },
+      check: (p) => p.spec?.containers[0]?.env?.map((e) => `${e.name}=${e.value ?? ''}`),
+      want: [
+        'DB_PORT=tcp://10.0.0.9:5432',
+        'DB_PORT_5432_TCP=tcp://10.0.0.9:5432',
+        'DB_PORT_5432_TCP_ADDR=10.0.0.9',
+        'DB_PORT_5432_TCP_PORT=5432',
+        'DB_PORT_5432_TCP_PROTO=tcp',
+        'DB_SERVICE_HOST=10.0.0.9',
+        'DB_SERVICE_PORT=5432',
+        'DB_SERVICE_PORT_PG=5432',
+        'DB_SERVICE_HOST=override',
+      ],
+    },
+    {
+      name: 'no service links when disabled',
+      virtual: pod({ enableServiceLinks: false }),
+      opts: {
+        kubeIP: undefined,
+        services: [{ metadata: { name: 'db' }, spec: { clusterIP: '10.0.0.9', ports: [{ port: 1 }] } }],
+      },
+      check: (p) => p.spec?.containers[0]?.env,
+      want: undefined,
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () =>
+      assert.deepEqual(c.check(toHostPod(c.virtual, { ...options, ...(c.opts ?? {}) }).pod), c.want),
+    );
+
+  it('annotation token mode stores the token in an annotation and projects it', () => {
+    const virtual = fixture('pod-virtual.yaml') as V1Pod;
+    const got = toHostPod(virtual, {
+      ...options,
+      tokenMode: 'annotation',
+      tokenAnnotationSuffixes: { 'kube-api-access-abcde': 'abcd1234' },
+    });
+    assert.equal(got.tokenSecret, undefined);
+    assert.equal(got.pod.metadata?.annotations?.['vcluster.loft.sh/token-abcd1234'], 'TOKEN');
+    const projected = got.pod.spec?.volumes?.find((v) => v.name === 'kube-api-access-abcde')?.projected
+      ?.sources?.[0];
+    assert.deepEqual(projected, {
+      downwardAPI: {
+        items: [
+          {
+            path: 'token',
+            fieldRef: {
+              apiVersion: 'v1',
+              fieldPath: "metadata.annotations['vcluster.loft.sh/token-abcd1234']",
+            },
+            mode: 420,
+          },
+        ],
+      },
+    });
+  });
+
+  it('a pod without projected tokens needs no token secret', () =>
+    assert.equal(toHostPod(pod(), options).tokenSecret, undefined));
+});
+
+describe('token requests', () => {
+  it('one per projected token source, bound to the virtual pod, default audiences', () => {
+    const virtual = pod({
+      serviceAccountName: 'app',
+      volumes: [
+        {
+          name: 'v',
+          projected: {
+            sources: [
+              { serviceAccountToken: { path: 't' } },
+              { serviceAccountToken: { path: 'u', audience: 'vault' } },
+            ],
+          },
+        },
+      ],
+    });
+    assert.deepEqual(json(tokenRequests(virtual, 'cluster.local')), [
+      {
+        key: 'v',
+        serviceAccountName: 'app',
+        audiences: [
+          'https://kubernetes.default.svc.cluster.local',
+          'https://kubernetes.default.svc',
+          'https://kubernetes.default',
+        ],
+        expirationSeconds: 315360000,
+        boundObject: { kind: 'Pod', name: 'p', uid: 'u' },
+      },
+      {
+        key: 'v-1',
+        serviceAccountName: 'app',
+        audiences: ['vault'],
+        expirationSeconds: 315360000,
+        boundObject: { kind: 'Pod', name: 'p', uid: 'u' },
+      },
+    ]);
+  });
+});
+
+describe('downward API field paths', () => {
+  const cases: { path: string; want: string }[] = [
+    { path: 'metadata.name', want: "metadata.annotations['vcluster.loft.sh/name']" },
+    { path: 'metadata.namespace', want: "metadata.annotations['vcluster.loft.sh/namespace']" },
+    { path: 'metadata.uid', want: "metadata.annotations['vcluster.loft.sh/uid']" },
+    {
+      path: 'spec.serviceAccountName',
+      want: "metadata.annotations['vcluster.loft.sh/service-account-name']",
+    },
+    { path: 'metadata.labels', want: "metadata.annotations['vcluster.loft.sh/labels']" },
+    { path: "metadata.labels['app']", want: "metadata.labels['app']" },
+    {
+      path: "metadata.labels['vcluster.loft.sh/managed-by']",
+      want: "metadata.labels['vcluster.loft.sh/label-my-vcluster-x-e5f1b28ab2']",
+    },
+    { path: 'status.podIP', want: 'status.podIP' },
+    { path: 'spec.nodeName', want: 'spec.nodeName' },
+  ];
+  for (const c of cases) it(c.path, () => assert.equal(hostFieldPath(names, c.path), c.want));
+});
+
+describe('pod bookkeeping annotations', () => {
+  it('labels are sorted key="value" lines with JSON escaping (unicode kept)', () => {
+    assert.equal(formatLabelsAnnotation({ b: 'x"y', a: 'ñ' }), 'a="ñ"\nb="x\\"y"');
+  });
+  const cases: {
+    name: string;
+    refs: NonNullable<V1Pod['metadata']>['ownerReferences'];
+    userAnn?: Record<string, string>;
+    want: Record<string, string | undefined>;
+  }[] = [
+    {
+      name: 'bare pod',
+      refs: [],
+      want: {
+        'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
+        'vcluster.loft.sh/owner-set-kind': undefined,
+      },
+    },
+    {
+      name: 'DaemonSet pod',
+      refs: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'd', uid: 'x', controller: true }],
+      want: {
+        'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true',
+        'vcluster.loft.sh/owner-set-kind': 'DaemonSet',
+        'cluster-autoscaler.kubernetes.io/daemonset-pod': 'true',
+      },
+    },
+    {
+      name: 'user safe-to-evict respected',
+      refs: [],
+      userAnn: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true' },
+      want: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': undefined },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = podBookkeepingAnnotations(
+        pod({}, { ownerReferences: c.refs ?? [], annotations: c.userAnn ?? {} }),
+      );
+      for (const [k, v] of Object.entries(c.want)) assert.equal(got[k], v, k);
+    });
+  }
+});
+
+describe('DNS helpers', () => {
+  const cases: { name: string; got: unknown; want: unknown }[] = [
+    { name: 'default policy is cluster DNS', got: usesClusterDns({ containers: [] }), want: true },
+    { name: 'None is not', got: usesClusterDns({ containers: [], dnsPolicy: 'None' }), want: false },
+    {
+      name: 'existing config merged without duplicates, user options win',
+      got: virtualDnsConfig(
+        {
+          nameservers: ['1.1.1.1', '10.96.0.53'],
+          searches: ['corp.local'],
+          options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
+        },
+        '10.96.0.53',
+        'web',
+        'cluster.local',
+      ),
+      want: {
+        nameservers: ['10.96.0.53', '1.1.1.1'],
+        searches: ['web.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.local'],
+        options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
+      },
+    },
+    { name: 'hostname from a dotted name', got: defaultHostname('a.b-'), want: 'a-b' },
+    { name: 'hostname cut to 63', got: defaultHostname('x'.repeat(70)), want: 'x'.repeat(63) },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(c.got, c.want));
+});
+
+describe('affinity scoping', () => {
+  const cases: { name: string; term: Parameters<typeof hostAffinityTerm>[1]; want: unknown }[] = [
+    {
+      name: 'explicit namespaces become an In expression',
+      term: { topologyKey: 'k', namespaces: ['b', 'a'], labelSelector: { matchLabels: { app: 'x' } } },
+      want: {
+        topologyKey: 'k',
+        labelSelector: {
+          matchLabels: { app: 'x', 'vcluster.loft.sh/managed-by': 'my-vcluster' },
+          matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['a', 'b'] }],
+        },
+      },
+    },
+    {
+      name: 'namespace selector folded into ns-label keys',
+      term: {
+        topologyKey: 'k',
+        namespaceSelector: { matchLabels: { team: 'a' } },
+        labelSelector: { matchLabels: { app: 'x' } },
+      },
+      want: {
+        topologyKey: 'k',
+        labelSelector: {
+          matchLabels: {
+            app: 'x',
+            'vcluster.loft.sh/ns-label-my-vcluster-x-ca8b22d0db': 'a',
+            'vcluster.loft.sh/managed-by': 'my-vcluster',
+          },
+        },
+      },
+    },
+    {
+      name: 'empty namespace selector means all tenant namespaces',
+      term: { topologyKey: 'k', namespaceSelector: {}, labelSelector: { matchLabels: { app: 'x' } } },
+      want: {
+        topologyKey: 'k',
+        labelSelector: { matchLabels: { app: 'x', 'vcluster.loft.sh/managed-by': 'my-vcluster' } },
+      },
+    },
+    { name: 'null selector left alone', term: { topologyKey: 'k' }, want: { topologyKey: 'k' } },
+  ];
+  for (const c of cases)
+    it(c.name, () => assert.deepEqual(hostAffinityTerm(names, c.term, 'default'), c.want));
+});
+
+describe('parseToleration', () => {
+  const cases: { text: string; want: unknown }[] = [
+    { text: '*', want: { operator: 'Exists' } },
+    { text: 'dedicated', want: { key: 'dedicated', operator: 'Exists' } },
+    { text: 'dedicated=gpu', want: { key: 'dedicated', operator: 'Equal', value: 'gpu' } },
+    { text: 'dedicated:NoSchedule', want: { key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' } },
+    {
+      text: 'dedicated=gpu:NoExecute',
+      want: { key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' },
+    },
+    {
+      text: 'example.com/key=v:NoSchedule',
+      want: { key: 'example.com/key', operator: 'Equal', value: 'v', effect: 'NoSchedule' },
+    },
+    { text: '  ', want: undefined },
+  ];
+  for (const c of cases) it(JSON.stringify(c.text), () => assert.deepEqual(parseToleration(c.text), c.want));
+});
+
+describe('hostPath rewriting', () => {
+  const cases: { path: string; want: string | undefined }[] = [
+    { path: '/var/log', want: '/tmp/vcluster/test-namespace/my-vcluster/log' },
+    { path: '/var/log/', want: '/tmp/vcluster/test-namespace/my-vcluster/log' },
+    { path: '/var/log/pods', want: '/tmp/vcluster/test-namespace/my-vcluster/log/pods' },
+    { path: '/var/log/containers', want: '/tmp/vcluster/test-namespace/my-vcluster/log/containers' },
+    { path: '/var/lib/kubelet/pods', want: '/tmp/vcluster/test-namespace/my-vcluster/kubelet/pods' },
+    { path: '/var/logs', want: undefined },
+    { path: '/etc/ssl', want: undefined },
+  ];
+  for (const c of cases) it(c.path, () => assert.equal(rewriteHostPath(names, c.path), c.want));
+});
+
+describe('status and spec sync', () => {
+  const host: V1Pod = {
+    metadata: { name: 'p-x-default-x-my-vcluster' },
+    spec: {
+      containers: [
+        { name: 'c', image: 'old' },
+        { name: 'istio-proxy', image: 'proxy' },
+      ],
+      tolerations: [{ key: 'host-only', operator: 'Exists' }],
+    },
+    status: {
+      phase: 'Running',
+      podIP: '10.244.1.7',
+      qosClass: 'Burstable',
+      containerStatuses: [
+        { name: 'c', ready: true, restartCount: 0, image: 'i', imageID: 'x' },
+        { name: 'istio-proxy', ready: true, restartCount: 0, image: 'p', imageID: 'y' },
+      ],
+    },
+  };
+  it('status back without injected containers, virtual QoS kept', () => {
+    const virtual = { ...pod(), status: { qosClass: 'BestEffort' } };
+    assert.deepEqual(json(virtualPodStatus(host, virtual)), {
+      phase: 'Running',
+      podIP: '10.244.1.7',
+      qosClass: 'BestEffort',
+      containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'i', imageID: 'x' }],
+    });
+  });
+  it('images, deadline, gates and tolerations pushed to the host', () => {
+    const virtual = pod({
+      containers: [{ name: 'c', image: 'new' }],
+      activeDeadlineSeconds: 30,
+      tolerations: [{ key: 'v', operator: 'Exists' }],
+    });
+    const got = hostPodSpecUpdate(virtual, host, [{ key: 'enforced', operator: 'Exists' }]);
+    assert.deepEqual(
+      got.spec?.containers.map((c) => c.image),
+      ['new', 'proxy'],
+    );
+    assert.equal(got.spec?.activeDeadlineSeconds, 30);
+    assert.deepEqual(
+      got.spec?.tolerations?.map((t) => t.key),
+      ['v', 'host-only', 'enforced'],
+    );
+  });
+});
+
+describe('pod properties', () => {
+  const dns = fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,80}[a-z0-9])?$/);
+  it('host pod names and hostnames are at most 63 characters', () => {
+    fc.assert(
+      fc.property(dns, fc.stringMatching(/^[a-z0-9]{1,30}$/), (name, ns) => {
+        const got = toHostPod(pod({}, { name, namespace: ns }), options).pod;
+        assert.ok((got.metadata?.name ?? '').length <= 63);
+        assert.ok((got.spec?.hostname ?? '').length <= 63);
+      }),
+    );
+  });
+  it('every referenced name is translated into the host namespace form', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,10}$/), { minLength: 1, maxLength: 5 }), (cms) => {
+        const virtual = pod({ volumes: cms.map((n, i) => ({ name: `v${i}`, configMap: { name: n } })) });
+        const got = toHostPod(virtual, options);
+        for (const v of got.pod.spec?.volumes ?? [])
+          assert.match(v.configMap?.name ?? '', /-x-default-x-my-vcluster$/);
+        assert.deepEqual(
+          got.references.map((r) => r.name),
+          [...new Set(cms)].sort(),
+        );
+      }),
+    );
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * Pods, virtual → host (vcluster-behavior.md §2.8 Pods). Pure: tokens, IPs, namespace labels and
+ * services are looked up by the syncer and passed in; the result lists what the pod references so
+ * the syncer can record it in the mappings store (and thereby sync those ConfigMaps/Secrets/PVCs).
+ */
+import type { V1Container, V1EnvVar, V1Pod, V1PodSpec, V1Secret } from '@kubernetes/client-node';
+import { GVK } from '../../syncer/translate/gvk.js';
+import { namespaceLabelsForPod } from '../../syncer/translate/labels.js';
+import { hostName, hostNameCluster } from '../../syncer/translate/names.js';
+import { deepCopy } from '../../syncer/translate/object.js';
+import { hostPodServiceAccountName } from '../serviceaccounts/translate.js';
+import { namespacedHostMeta } from '../shared/options.js';
+import {
+  DISABLE_SUBDOMAIN_REWRITE_ANNOTATION,
+  HOSTS_REWRITTEN_ANNOTATION,
+  podBookkeepingAnnotations,
+  tokenAnnotationKeys,
+} from './translate/pod-annotations.js';
+import { defaultHostname, kubernetesHostAlias, usesClusterDns, virtualDnsConfig } from './translate/dns.js';
+import { kubernetesServiceEnv, serviceLinkEnv, translateContainerEnv } from './translate/env.js';
+import {
+  DEFAULT_REWRITE_HOSTS_IMAGE,
+  rewriteHostsInitContainer,
+  withRewrittenHosts,
+} from './translate/hosts.js';
+import { clusterDomainOf, type PodTranslateOptions } from './translate/options.js';
+import { uniqueReferences, type PodReference } from './translate/references.js';
+import { hostAffinity, hostTopologySpread, mergeTolerations } from './translate/scheduling.js';
+import { tokenAnnotation, tokenRequests, tokenSecret, tokenSecretName } from './translate/token.js';
+import { rewrittenHostPathVolumes, translateVolume } from './translate/volumes.js';
+
+export type { PodTranslateOptions, PodReference };
+export { tokenRequests, virtualPodStatus, hostPodSpecUpdate, parseToleration } from './translate/exports.js';
+
+export interface PodTranslation {
+  readonly pod: V1Pod;
+  /** Objects the pod references (virtual names), deduplicated and sorted. */
+  readonly references: PodReference[];
+  /** Secret mode: the host Secret holding the pod's service-account tokens (create before the pod). */
+  readonly tokenSecret?: V1Secret;
+}
+
+const SYSTEM_PRIORITY_CLASSES: readonly string[] = ['system-node-critical', 'system-cluster-critical'];
+
+function hostPriorityClass(options: PodTranslateOptions, name: string | undefined): string | undefined {
+  const wanted = name || options.defaultPriorityClassName || undefined;
+  if (wanted === undefined || SYSTEM_PRIORITY_CLASSES.includes(wanted)) return wanted;
+  return options.priorityClassesToHost ? hostNameCluster(options.names, wanted) : undefined;
+}
+
+function generatedEnv(options: PodTranslateOptions, spec: V1PodSpec): V1EnvVar[] {
+  const out: V1EnvVar[] = [];
+  if (spec.enableServiceLinks !== false) out.push(...serviceLinkEnv(options.services ?? []));
+  if (options.kubeIP) out.push(...kubernetesServiceEnv(options.kubeIP));
+  const byName = new Map(out.map((e) => [e.name, e]));
+  return [...byName.values()];
+}
+
+/** Mounts of rewritten hostPath volumes see host changes (HostToContainer propagation). */
+function withPropagation(container: V1Container, rewritten: ReadonlySet<string>): V1Container {
+  if (container.volumeMounts === undefined || rewritten.size === 0) return container;
+  return {
+    ...container,
+    volumeMounts: container.volumeMounts.map((m) =>
+      rewritten.has(m.name) ? { ...m, mountPropagation: 'HostToContainer' } : m,
+    ),
+  };
+}
+
+export function toHostPod(virtual: V1Pod, options: PodTranslateOptions): PodTranslation {
+  const names = options.names;
+  const meta = virtual.metadata ?? {};
+  const podName = meta.name ?? '';
+  const namespace = meta.namespace ?? '';
+  const domain = clusterDomainOf(options);
+  const refs: PodReference[] = [];
+  const vSpec: V1PodSpec = virtual.spec ?? { containers: [] };
+  const tokenMode = options.tokenMode ?? 'secret';
+  const tokens = options.tokens ?? {};
+  const suffixes = options.tokenAnnotationSuffixes ?? {};
+
+  // metadata
+  const metadata = namespacedHostMeta(options, meta, GVK.Pod);
+  metadata.labels = { ...(metadata.labels ?? {}), ...namespaceLabelsForPod(names, options.namespaceLabels) };
+  const annotations: Record<string, string> = {
+    ...(metadata.annotations ?? {}),
+    ...podBookkeepingAnnotations(virtual),
+  };
+  if (tokenMode === 'annotation') {
+    for (const request of tokenRequests(virtual, domain)) {
+      const token = tokens[request.key];
+      if (token !== undefined) annotations[tokenAnnotation(suffixes[request.key] ?? request.key)] = token;
+    }
+  }
+  metadata.annotations = annotations;
+
+  // spec
+  const spec: V1PodSpec = deepCopy(vSpec);
+  const virtualSa = vSpec.serviceAccountName || vSpec.serviceAccount || 'default';
+  if (options.serviceAccountsToHost) refs.push({ kind: 'ServiceAccount', name: virtualSa, namespace });
+  spec.serviceAccountName = hostPodServiceAccountName(
+    options,
+    virtualSa,
+    namespace,
+    options.serviceAccountsToHost ?? false,
+  );
+  delete spec.serviceAccount;
+  spec.automountServiceAccountToken = false;
+  spec.enableServiceLinks = false;
+
+  const secretName = tokenSecretName(options, podName, namespace);
+  const volumeCtx = { names, podName, namespace, refs, token: { mode: tokenMode, secretName, suffixes } };
+  if (vSpec.volumes !== undefined) spec.volumes = vSpec.volumes.map((v) => translateVolume(volumeCtx, v));
+  const rewritten = rewrittenHostPathVolumes(names, vSpec.volumes ?? []);
+
+  const envOptions = { names, namespace, generated: generatedEnv(options, vSpec) };
+  const containers = (list: V1Container[]): V1Container[] =>
+    list.map((c) => withPropagation(translateContainerEnv(c, envOptions, refs), rewritten));
+  spec.containers = containers(vSpec.containers);
+  if (vSpec.initContainers !== undefined) spec.initContainers = containers(vSpec.initContainers);
+  if (vSpec.ephemeralContainers !== undefined) {
+    spec.ephemeralContainers = vSpec.ephemeralContainers.map(
+      (c) => translateContainerEnv(c, envOptions, refs) as typeof c,
+    );
+  }
+  if (vSpec.imagePullSecrets !== undefined) {
+    spec.imagePullSecrets = vSpec.imagePullSecrets.map((s) => {
+      if (!s.name) return s;
+      refs.push({ kind: 'Secret', name: s.name, namespace });
+      return { name: hostName(names, s.name, namespace) };
+    });
+  }
+
+  // DNS and the in-cluster `kubernetes` service
+  if (options.kubeIP)
+    spec.hostAliases = [
+      ...(vSpec.hostAliases ?? []).map((a) => deepCopy(a)),
+      kubernetesHostAlias(options.kubeIP, domain),
+    ];
+  if (options.dnsIP && usesClusterDns(vSpec)) {
+    spec.dnsPolicy = 'None';
+    spec.dnsConfig = virtualDnsConfig(vSpec.dnsConfig, options.dnsIP, namespace, domain);
+  }
+
+  // scheduling
+  const nodeSelector = { ...(vSpec.nodeSelector ?? {}), ...(options.nodeSelector ?? {}) };
+  if (Object.keys(nodeSelector).length > 0) spec.nodeSelector = nodeSelector;
+  const affinity = hostAffinity(names, vSpec.affinity, namespace);
+  if (affinity !== undefined) spec.affinity = affinity;
+  if (vSpec.topologySpreadConstraints !== undefined)
+    spec.topologySpreadConstraints = hostTopologySpread(names, vSpec.topologySpreadConstraints, namespace);
+  const tolerations = mergeTolerations(vSpec.tolerations, options.enforceTolerations);
+  if (tolerations.length > 0) spec.tolerations = tolerations;
+  const priorityClassName = hostPriorityClass(options, vSpec.priorityClassName);
+  if (priorityClassName === undefined) delete spec.priorityClassName;
+  else spec.priorityClassName = priorityClassName;
+  delete spec.priority; // the host's admission recomputes it from the (translated) class
+  if (options.runtimeClassName) spec.runtimeClassName = options.runtimeClassName;
+
+  // hostname, subdomain and /etc/hosts
+  const hostname = vSpec.hostname || defaultHostname(podName);
+  spec.hostname = hostname;
+  delete spec.subdomain;
+  let finalSpec = spec;
+  const rewriteHosts = options.rewriteHosts ?? { enabled: true };
+  if (
+    vSpec.subdomain &&
+    rewriteHosts.enabled &&
+    meta.annotations?.[DISABLE_SUBDOMAIN_REWRITE_ANNOTATION] !== 'true'
+  ) {
+    const init = rewriteHostsInitContainer(
+      hostname,
+      vSpec.subdomain,
+      namespace,
+      domain,
+      rewriteHosts.image ?? DEFAULT_REWRITE_HOSTS_IMAGE,
+    );
+    finalSpec = withRewrittenHosts(spec, init);
+    annotations[HOSTS_REWRITTEN_ANNOTATION] = 'true';
+  }
+
+  const pod: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec: finalSpec };
+  const result: PodTranslation = { pod, references: uniqueReferences(refs) };
+  const hasTokens = tokenRequests(virtual, domain).length > 0;
+  if (tokenMode === 'secret' && hasTokens)
+    return { ...result, tokenSecret: tokenSecret(virtual, tokens, options) };
+  return result;
+}
+
+/** Host pod annotation keys never copied back to the virtual pod. */
+export { tokenAnnotationKeys };

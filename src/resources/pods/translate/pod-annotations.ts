@@ -1,0 +1,69 @@
+/** The pod bookkeeping annotations on host pods (vcluster-behavior.md §2.8 Pods, metadata). */
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+
+export const POD_NAME_ANNOTATION = 'vcluster.loft.sh/name';
+export const POD_NAMESPACE_ANNOTATION = 'vcluster.loft.sh/namespace';
+export const POD_UID_ANNOTATION = 'vcluster.loft.sh/uid';
+export const POD_SERVICE_ACCOUNT_ANNOTATION = 'vcluster.loft.sh/service-account-name';
+export const POD_LABELS_ANNOTATION = 'vcluster.loft.sh/labels';
+export const POD_OWNER_REFERENCES_ANNOTATION = 'vcluster.loft.sh/owner-references';
+export const POD_OWNER_SET_KIND_ANNOTATION = 'vcluster.loft.sh/owner-set-kind';
+export const TOKEN_ANNOTATION_PREFIX = 'vcluster.loft.sh/token-';
+export const HOSTS_REWRITTEN_ANNOTATION = 'vcluster.loft.sh/hosts-rewritten';
+export const DISABLE_SUBDOMAIN_REWRITE_ANNOTATION = 'vcluster.loft.sh/disable-subdomain-rewrite';
+export const SAFE_TO_EVICT_ANNOTATION = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
+export const DAEMONSET_POD_ANNOTATION = 'cluster-autoscaler.kubernetes.io/daemonset-pod';
+
+/** Annotations the syncer owns on host pods; never copied back to the virtual pod. */
+export const POD_BOOKKEEPING_ANNOTATIONS: readonly string[] = [
+  POD_NAME_ANNOTATION,
+  POD_NAMESPACE_ANNOTATION,
+  POD_UID_ANNOTATION,
+  POD_SERVICE_ACCOUNT_ANNOTATION,
+  POD_LABELS_ANNOTATION,
+  POD_OWNER_REFERENCES_ANNOTATION,
+  POD_OWNER_SET_KIND_ANNOTATION,
+  HOSTS_REWRITTEN_ANNOTATION,
+];
+
+const OWNER_SET_KINDS: readonly string[] = ['DaemonSet', 'Job', 'ReplicaSet', 'StatefulSet'];
+
+/** Labels as the downward API shows them: sorted `key="value"` lines (value JSON-escaped). */
+export function formatLabelsAnnotation(labels: Readonly<Record<string, string>> | undefined): string {
+  return Object.keys(labels ?? {})
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels?.[k] ?? '')}`)
+    .join('\n');
+}
+
+function controllerOf(refs: readonly V1OwnerReference[]): V1OwnerReference | undefined {
+  return refs.find((r) => r.controller === true);
+}
+
+/** The bookkeeping annotations for a virtual pod (values only; merged over the user's). */
+export function podBookkeepingAnnotations(virtual: V1Pod): Record<string, string> {
+  const meta = virtual.metadata ?? {};
+  const userAnnotations = meta.annotations ?? {};
+  const refs = meta.ownerReferences ?? [];
+  const out: Record<string, string> = {
+    [POD_NAMESPACE_ANNOTATION]: meta.namespace ?? '',
+    [POD_NAME_ANNOTATION]: meta.name ?? '',
+    [POD_UID_ANNOTATION]: meta.uid ?? '',
+    [POD_SERVICE_ACCOUNT_ANNOTATION]: virtual.spec?.serviceAccountName ?? '',
+    [POD_LABELS_ANNOTATION]: formatLabelsAnnotation(meta.labels),
+  };
+  if (refs.length > 0) out[POD_OWNER_REFERENCES_ANNOTATION] = JSON.stringify(refs);
+  const controller = controllerOf(refs);
+  if (controller !== undefined && OWNER_SET_KINDS.includes(controller.kind)) {
+    out[POD_OWNER_SET_KIND_ANNOTATION] = controller.kind;
+    if (controller.kind === 'DaemonSet') out[DAEMONSET_POD_ANNOTATION] = 'true';
+  }
+  if (userAnnotations[SAFE_TO_EVICT_ANNOTATION] === undefined)
+    out[SAFE_TO_EVICT_ANNOTATION] = String(controller !== undefined);
+  return out;
+}
+
+/** The token annotation keys present on a host pod (annotation mode). */
+export function tokenAnnotationKeys(annotations: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.keys(annotations ?? {}).filter((k) => k.startsWith(TOKEN_ANNOTATION_PREFIX));
+}

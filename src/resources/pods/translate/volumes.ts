@@ -1,0 +1,126 @@
+/**
+ * Pod volumes on the host: names of ConfigMaps, Secrets, PVCs and secret refs translated, the
+ * kube-api-access projection rewritten, generic ephemeral volumes pointed at the claim the
+ * virtual ephemeral controller creates, and log/kubelet hostPaths moved to a per-tenant tree.
+ */
+import type { V1DownwardAPIVolumeFile, V1LocalObjectReference, V1Volume } from '@kubernetes/client-node';
+import { hostName, type NameContext } from '../../../syncer/translate/names.js';
+import { deepCopy } from '../../../syncer/translate/object.js';
+import { hostFieldRef } from './env.js';
+import type { PodReference } from './references.js';
+import { replaceTokenSources, type TokenProjectionOptions } from './token.js';
+
+export interface VolumeContext {
+  readonly names: NameContext;
+  readonly podName: string;
+  readonly namespace: string;
+  readonly token: TokenProjectionOptions;
+  readonly refs: PodReference[];
+}
+
+function secretName(ctx: VolumeContext, name: string | undefined): string | undefined {
+  if (!name) return name;
+  ctx.refs.push({ kind: 'Secret', name, namespace: ctx.namespace });
+  return hostName(ctx.names, name, ctx.namespace);
+}
+
+function configMapName(ctx: VolumeContext, name: string | undefined): string | undefined {
+  if (!name) return name;
+  ctx.refs.push({ kind: 'ConfigMap', name, namespace: ctx.namespace });
+  return hostName(ctx.names, name, ctx.namespace);
+}
+
+function secretRef<T extends V1LocalObjectReference>(ctx: VolumeContext, ref: T | undefined): void {
+  if (ref?.name) ref.name = secretName(ctx, ref.name) ?? ref.name;
+}
+
+function downwardItems(
+  names: NameContext,
+  items: V1DownwardAPIVolumeFile[] | undefined,
+): V1DownwardAPIVolumeFile[] | undefined {
+  return items?.map((item) =>
+    item.fieldRef === undefined ? item : { ...item, fieldRef: hostFieldRef(names, item.fieldRef) },
+  );
+}
+
+/** Per-tenant replacements of log and kubelet host paths, longest first. */
+export function hostPathRewrites(names: NameContext): [string, string][] {
+  const base = `/tmp/vcluster/${names.hostNamespace}/${names.vclusterName}`;
+  return [
+    ['/var/lib/kubelet/pods', `${base}/kubelet/pods`],
+    ['/var/log/pods', `${base}/log/pods`],
+    ['/var/log', `${base}/log`],
+  ];
+}
+
+/** The host path a hostPath volume maps to, or undefined when it is left alone. */
+export function rewriteHostPath(names: NameContext, path: string): string | undefined {
+  const normalised = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  for (const [from, to] of hostPathRewrites(names)) {
+    if (normalised === from || normalised.startsWith(`${from}/`)) return to + normalised.slice(from.length);
+  }
+  return undefined;
+}
+
+export function translateVolume(ctx: VolumeContext, volume: V1Volume): V1Volume {
+  const out = deepCopy(volume);
+  if (out.configMap?.name) out.configMap.name = configMapName(ctx, out.configMap.name) ?? out.configMap.name;
+  if (out.secret?.secretName)
+    out.secret.secretName = secretName(ctx, out.secret.secretName) ?? out.secret.secretName;
+  if (out.persistentVolumeClaim) {
+    ctx.refs.push({
+      kind: 'PersistentVolumeClaim',
+      name: out.persistentVolumeClaim.claimName,
+      namespace: ctx.namespace,
+    });
+    out.persistentVolumeClaim.claimName = hostName(
+      ctx.names,
+      out.persistentVolumeClaim.claimName,
+      ctx.namespace,
+    );
+  }
+  if (out.ephemeral !== undefined) {
+    const claim = `${ctx.podName}-${volume.name}`;
+    ctx.refs.push({ kind: 'PersistentVolumeClaim', name: claim, namespace: ctx.namespace });
+    delete out.ephemeral;
+    out.persistentVolumeClaim = { claimName: hostName(ctx.names, claim, ctx.namespace) };
+  }
+  if (out.projected !== undefined) {
+    const sources = replaceTokenSources(volume.name, out.projected, ctx.token).map((source) => {
+      const s = deepCopy(source);
+      if (s.configMap?.name) s.configMap.name = configMapName(ctx, s.configMap.name) ?? s.configMap.name;
+      if (s.secret?.name && s.secret.name !== ctx.token.secretName)
+        s.secret.name = secretName(ctx, s.secret.name) ?? s.secret.name;
+      if (s.downwardAPI?.items) s.downwardAPI.items = downwardItems(ctx.names, s.downwardAPI.items) ?? [];
+      return s;
+    });
+    out.projected.sources = sources;
+  }
+  if (out.downwardAPI?.items) out.downwardAPI.items = downwardItems(ctx.names, out.downwardAPI.items) ?? [];
+  secretRef(ctx, out.csi?.nodePublishSecretRef);
+  secretRef(ctx, out.cephfs?.secretRef);
+  secretRef(ctx, out.rbd?.secretRef);
+  secretRef(ctx, out.iscsi?.secretRef);
+  secretRef(ctx, out.flexVolume?.secretRef);
+  secretRef(ctx, out.cinder?.secretRef);
+  secretRef(ctx, out.scaleIO?.secretRef);
+  secretRef(ctx, out.storageos?.secretRef);
+  if (out.azureFile?.secretName)
+    out.azureFile.secretName = secretName(ctx, out.azureFile.secretName) ?? out.azureFile.secretName;
+  if (out.glusterfs?.endpoints)
+    out.glusterfs.endpoints = hostName(ctx.names, out.glusterfs.endpoints, ctx.namespace);
+  if (out.hostPath !== undefined) {
+    const rewritten = rewriteHostPath(ctx.names, out.hostPath.path);
+    if (rewritten !== undefined) out.hostPath.path = rewritten;
+  }
+  return out;
+}
+
+/** Names of hostPath volumes that were moved to the per-tenant tree. */
+export function rewrittenHostPathVolumes(names: NameContext, volumes: readonly V1Volume[]): Set<string> {
+  return new Set(
+    volumes
+      .filter((v) => v.hostPath !== undefined && rewriteHostPath(names, v.hostPath.path) !== undefined)
+      .map((v) => v.name),
+  );
+}
