@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { ConfigMap } from '../../syncer/translate/kube-types.js';
 import { shouldSyncConfigMap, syncConfigMapData, toHostConfigMap } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 
 describe('toHostConfigMap', () => {
-  const cases: { name: string; virtual: V1ConfigMap; want: V1ConfigMap }[] = [
+  const cases: { name: string; virtual: ConfigMap; want: ConfigMap }[] = [
     {
       name: 'data and metadata',
       virtual: {
@@ -122,13 +122,13 @@ describe('shouldSyncConfigMap', () => {
 });
 
 describe('syncConfigMapData', () => {
-  const cm = (data: Record<string, string>): V1ConfigMap => ({ metadata: { name: 'x' }, data });
+  const cm = (data: Record<string, string>): ConfigMap => ({ metadata: { name: 'x' }, data });
   const cases: {
     name: string;
-    vOld?: V1ConfigMap;
-    v: V1ConfigMap;
-    hOld?: V1ConfigMap;
-    h: V1ConfigMap;
+    vOld?: ConfigMap;
+    v: ConfigMap;
+    hOld?: ConfigMap;
+    h: ConfigMap;
     want: [Record<string, string> | undefined, Record<string, string> | undefined];
   }[] = [
     {

@@ -1,5 +1,5 @@
 /** ConfigMaps, virtual → host (data and metadata both ways). Pure. */
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { ConfigMap } from '../../syncer/translate/kube-types.js';
 import { mergeBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { deepCopy } from '../../syncer/translate/object.js';
@@ -8,7 +8,7 @@ import { compact, namespacedHostMeta, type TranslateOptions } from '../shared/op
 export { shouldSyncReferenced as shouldSyncConfigMap } from '../shared/sync-policy.js';
 
 /** The host copy of a virtual ConfigMap: `<name>-x-<ns>-x-<vc>` (kube-root-ca.crt included). */
-export function toHostConfigMap(virtual: V1ConfigMap, options: TranslateOptions): V1ConfigMap {
+export function toHostConfigMap(virtual: ConfigMap, options: TranslateOptions): ConfigMap {
   return compact({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -20,14 +20,14 @@ export function toHostConfigMap(virtual: V1ConfigMap, options: TranslateOptions)
 }
 
 export interface DataSyncInput {
-  readonly virtualOld: V1ConfigMap | undefined;
-  readonly virtual: V1ConfigMap;
-  readonly hostOld: V1ConfigMap | undefined;
-  readonly host: V1ConfigMap;
+  readonly virtualOld: ConfigMap | undefined;
+  readonly virtual: ConfigMap;
+  readonly hostOld: ConfigMap | undefined;
+  readonly host: ConfigMap;
 }
 
 /** data and binaryData merged both ways (the changed side's merge patch onto the other). */
-export function syncConfigMapData(input: DataSyncInput): { virtual: V1ConfigMap; host: V1ConfigMap } {
+export function syncConfigMapData(input: DataSyncInput): { virtual: ConfigMap; host: ConfigMap } {
   const data = mergeBidirectional({
     virtualOld: input.virtualOld === undefined ? undefined : (input.virtualOld.data ?? {}),
     virtual: input.virtual.data ?? {},
@@ -47,10 +47,10 @@ export function syncConfigMapData(input: DataSyncInput): { virtual: V1ConfigMap;
 }
 
 function withData(
-  object: V1ConfigMap,
+  object: ConfigMap,
   data: Record<string, string>,
   binaryData: Record<string, string>,
-): V1ConfigMap {
+): ConfigMap {
   const out = deepCopy(object);
   if (Object.keys(data).length > 0) out.data = data;
   else delete out.data;

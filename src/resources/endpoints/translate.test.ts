@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
+import type { Endpoints, Service } from '../../syncer/translate/kube-types.js';
 import { shouldSyncEndpoints, toHostEndpoints } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 
 describe('shouldSyncEndpoints', () => {
-  const cases: { name: string; svc: V1Service | undefined; want: boolean }[] = [
+  const cases: { name: string; svc: Service | undefined; want: boolean }[] = [
     { name: 'no service', svc: undefined, want: true },
     { name: 'selector-less', svc: { spec: {} }, want: true },
     { name: 'empty selector', svc: { spec: { selector: {} } }, want: true },
@@ -16,7 +16,7 @@ describe('shouldSyncEndpoints', () => {
 
 describe('toHostEndpoints', () => {
   it('translates pod targetRefs and keeps external addresses', () => {
-    const virtual: V1Endpoints = {
+    const virtual: Endpoints = {
       metadata: { name: 'db', namespace: 'default' },
       subsets: [
         {

@@ -2,14 +2,19 @@
  * Endpoints of selector-less Services, virtual → host: pod targetRefs translated, UID and
  * resourceVersion cleared. Services with a selector are left to the host's endpoints controller.
  */
-import type { V1EndpointAddress, V1Endpoints, V1ObjectReference, V1Service } from '@kubernetes/client-node';
+import type {
+  EndpointAddress,
+  Endpoints,
+  ObjectReference,
+  Service,
+} from '../../syncer/translate/kube-types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName, type NameContext } from '../../syncer/translate/names.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 import { namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
 
 /** Endpoints are synced only for Services without a selector. */
-export function shouldSyncEndpoints(service: V1Service | undefined): boolean {
+export function shouldSyncEndpoints(service: Service | undefined): boolean {
   const selector = service?.spec?.selector;
   return selector === undefined || Object.keys(selector).length === 0;
 }
@@ -17,9 +22,9 @@ export function shouldSyncEndpoints(service: V1Service | undefined): boolean {
 /** A pod targetRef pointing at the host pod; other kinds keep their name. */
 export function hostTargetRef(
   names: NameContext,
-  ref: V1ObjectReference | undefined,
+  ref: ObjectReference | undefined,
   virtualNamespace: string,
-): V1ObjectReference | undefined {
+): ObjectReference | undefined {
   if (ref === undefined) return undefined;
   const out = deepCopy(ref);
   delete out.uid;
@@ -34,9 +39,9 @@ export function hostTargetRef(
 
 function hostAddress(
   names: NameContext,
-  address: V1EndpointAddress,
+  address: EndpointAddress,
   virtualNamespace: string,
-): V1EndpointAddress {
+): EndpointAddress {
   const out = deepCopy(address);
   const targetRef = hostTargetRef(names, address.targetRef, virtualNamespace);
   if (targetRef === undefined) delete out.targetRef;
@@ -44,9 +49,9 @@ function hostAddress(
   return out;
 }
 
-export function toHostEndpoints(virtual: V1Endpoints, options: TranslateOptions): V1Endpoints {
+export function toHostEndpoints(virtual: Endpoints, options: TranslateOptions): Endpoints {
   const namespace = virtual.metadata?.namespace ?? '';
-  const out: V1Endpoints = {
+  const out: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',
     metadata: namespacedHostMeta(options, virtual.metadata, GVK.Endpoints),

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1EndpointSlice } from '@kubernetes/client-node';
+import type { EndpointSlice } from '../../syncer/translate/kube-types.js';
 import { toHostEndpointSlice } from './translate.js';
 
-const base = (service: string): V1EndpointSlice => ({
+const base = (service: string): EndpointSlice => ({
   metadata: {
     name: `${service}-abc`,
     namespace: 'default',
@@ -18,7 +18,7 @@ const base = (service: string): V1EndpointSlice => ({
 
 describe('toHostEndpointSlice', () => {
   const long = 'a-really-long-service-name-that-overflows-the-limit';
-  const cases: { name: string; virtual: V1EndpointSlice; wantService: string; wantName: string }[] = [
+  const cases: { name: string; virtual: EndpointSlice; wantService: string; wantName: string }[] = [
     {
       name: 'service-name label points at the host service',
       virtual: base('db'),

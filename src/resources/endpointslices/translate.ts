@@ -2,7 +2,7 @@
  * EndpointSlices of selector-less Services, virtual → host: the kubernetes.io/service-name label
  * points at the host Service and pod targetRefs are translated.
  */
-import type { V1EndpointSlice } from '@kubernetes/client-node';
+import type { EndpointSlice } from '../../syncer/translate/kube-types.js';
 import { K8S_SERVICE_NAME_LABEL } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
@@ -10,7 +10,7 @@ import { deepCopy } from '../../syncer/translate/object.js';
 import { hostTargetRef } from '../endpoints/translate.js';
 import { namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
 
-export function toHostEndpointSlice(virtual: V1EndpointSlice, options: TranslateOptions): V1EndpointSlice {
+export function toHostEndpointSlice(virtual: EndpointSlice, options: TranslateOptions): EndpointSlice {
   const namespace = virtual.metadata?.namespace ?? '';
   const metadata = namespacedHostMeta(options, virtual.metadata, GVK.EndpointSlice);
   const serviceName = virtual.metadata?.labels?.[K8S_SERVICE_NAME_LABEL];
@@ -21,7 +21,7 @@ export function toHostEndpointSlice(virtual: V1EndpointSlice, options: Translate
       [K8S_SERVICE_NAME_LABEL]: hostName(options.names, serviceName, namespace),
     };
   }
-  const out: V1EndpointSlice = {
+  const out: EndpointSlice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata,

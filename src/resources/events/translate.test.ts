@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CoreV1Event } from '@kubernetes/client-node';
+import type { Event } from '../../syncer/translate/kube-types.js';
 import { rewriteMessage, toVirtualEvent, virtualEventName } from './translate.js';
 
-function hostEvent(kind: string, annotations: Record<string, string> = {}): CoreV1Event {
+function hostEvent(kind: string, annotations: Record<string, string> = {}): Event {
   return {
     metadata: {
       name: 'nginx-x-default-x-my-vcluster.17a2b3c4d5',
@@ -27,8 +27,8 @@ function hostEvent(kind: string, annotations: Record<string, string> = {}): Core
     type: 'Normal',
     count: 2,
     source: { component: 'kubelet', host: 'node-1' },
-    firstTimestamp: new Date('2026-01-01T00:00:00Z'),
-    lastTimestamp: new Date('2026-01-01T00:00:05Z'),
+    firstTimestamp: '2026-01-01T00:00:00Z',
+    lastTimestamp: '2026-01-01T00:00:05Z',
   };
 }
 
@@ -54,13 +54,13 @@ describe('toVirtualEvent', () => {
       type: 'Normal',
       count: 2,
       source: { component: 'kubelet', host: 'node-1' },
-      firstTimestamp: new Date('2026-01-01T00:00:00Z'),
-      lastTimestamp: new Date('2026-01-01T00:00:05Z'),
+      firstTimestamp: '2026-01-01T00:00:00Z',
+      lastTimestamp: '2026-01-01T00:00:05Z',
     });
   });
   const cases: {
     name: string;
-    event: CoreV1Event;
+    event: Event;
     target: typeof target | undefined;
     wantNamespace: string | undefined;
   }[] = [

@@ -3,7 +3,7 @@
  * object is copied into the object's virtual namespace with every host name replaced by the
  * virtual one, so tenants never see host names.
  */
-import type { CoreV1Event, V1ObjectReference } from '@kubernetes/client-node';
+import type { Event, ObjectReference } from '../../syncer/translate/kube-types.js';
 import { FORCE_SYNC_ANNOTATION } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 
@@ -50,7 +50,7 @@ export function virtualEventName(
  * when it did not resolve). Unresolved events are dropped unless force-synced, which go to
  * namespace "default" unchanged. Returns undefined when the event must not be synced.
  */
-export function toVirtualEvent(host: CoreV1Event, target: EventTarget | undefined): CoreV1Event | undefined {
+export function toVirtualEvent(host: Event, target: EventTarget | undefined): Event | undefined {
   const forced = host.metadata.annotations?.[FORCE_SYNC_ANNOTATION] === 'true';
   if (target === undefined) {
     if (!forced) return undefined;
@@ -62,7 +62,7 @@ export function toVirtualEvent(host: CoreV1Event, target: EventTarget | undefine
   }
   if (!isSyncedEventKind(host.involvedObject.kind) && !forced) return undefined;
   const hostRef = { name: host.involvedObject.name ?? '', namespace: host.involvedObject.namespace ?? '' };
-  const involvedObject: V1ObjectReference = {
+  const involvedObject: ObjectReference = {
     ...deepCopy(host.involvedObject),
     name: target.name,
     namespace: target.namespace,
@@ -71,7 +71,7 @@ export function toVirtualEvent(host: CoreV1Event, target: EventTarget | undefine
   else involvedObject.uid = target.uid;
   if (target.resourceVersion === undefined) delete involvedObject.resourceVersion;
   else involvedObject.resourceVersion = target.resourceVersion;
-  const out: CoreV1Event = {
+  const out: Event = {
     ...eventBody(host),
     metadata: {
       name: virtualEventName(host.metadata.name ?? '', hostRef.name, target.name),
@@ -83,9 +83,9 @@ export function toVirtualEvent(host: CoreV1Event, target: EventTarget | undefine
   return out;
 }
 
-function eventBody(host: CoreV1Event): Omit<CoreV1Event, 'metadata' | 'involvedObject'> {
+function eventBody(host: Event): Omit<Event, 'metadata' | 'involvedObject'> {
   const copy = deepCopy(host);
-  const body: Partial<CoreV1Event> = { apiVersion: 'v1', kind: 'Event' };
+  const body: Partial<Event> = { apiVersion: 'v1', kind: 'Event' };
   for (const key of [
     'action',
     'count',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { Node, Pod } from '../../syncer/translate/kube-types.js';
 import {
   fakeKubeletHostname,
   fakeNode,
@@ -10,7 +10,7 @@ import {
   virtualNodeFromHost,
 } from './translate.js';
 
-const now = new Date('2026-01-01T00:00:00Z');
+const now = '2026-01-01T00:00:00Z';
 const ids = { machineID: 'm', systemUUID: 's', bootID: 'b' };
 
 describe('fakeNode', () => {
@@ -80,7 +80,7 @@ describe('fakeNode', () => {
 });
 
 describe('which fake nodes exist', () => {
-  const pod = (node: string | undefined, daemonSet = false): V1Pod => ({
+  const pod = (node: string | undefined, daemonSet = false): Pod => ({
     metadata: {
       name: 'p',
       ownerReferences: daemonSet
@@ -104,7 +104,7 @@ describe('which fake nodes exist', () => {
 });
 
 describe('virtualNodeFromHost', () => {
-  const host: V1Node = {
+  const host: Node = {
     metadata: {
       name: 'n1',
       uid: 'host-uid',

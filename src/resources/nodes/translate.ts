@@ -3,7 +3,7 @@
  * tenant pod (same name, synthetic status, the fake kubelet's addresses); optionally a virtual Node
  * mirroring a real host node. Pure: ids and the time are passed in.
  */
-import type { V1Node, V1NodeAddress, V1NodeCondition, V1Pod, V1Taint } from '@kubernetes/client-node';
+import type { Node, NodeAddress, NodeCondition, Pod, Taint } from '../../syncer/translate/kube-types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 
@@ -30,8 +30,8 @@ export interface FakeNodeOptions {
   readonly byHostname?: boolean;
   /** Random ids chosen by the caller (machineID, systemUUID, bootID). */
   readonly ids: { readonly machineID: string; readonly systemUUID: string; readonly bootID: string };
-  /** Heartbeat / transition time of the conditions. */
-  readonly now: Date;
+  /** Heartbeat / transition time of the conditions (RFC 3339). */
+  readonly now: string;
 }
 
 /** `<node name with . → ->.nodes.vcluster.com`. */
@@ -43,24 +43,18 @@ export function fakeKubeletHostname(nodeName: string): string {
 export function fakeNodeAddresses(
   nodeName: string,
   options: Pick<FakeNodeOptions, 'internalIP' | 'byHostname'>,
-): V1NodeAddress[] {
-  const out: V1NodeAddress[] = [];
+): NodeAddress[] {
+  const out: NodeAddress[] = [];
   if (options.byHostname ?? true) out.push({ type: 'Hostname', address: fakeKubeletHostname(nodeName) });
   if (options.internalIP) out.push({ type: 'InternalIP', address: options.internalIP });
   return out;
 }
 
-function condition(
-  type: string,
-  status: string,
-  reason: string,
-  message: string,
-  now: Date,
-): V1NodeCondition {
+function condition(type: string, status: string, reason: string, message: string, now: string): NodeCondition {
   return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now };
 }
 
-export function fakeNode(name: string, options: FakeNodeOptions): V1Node {
+export function fakeNode(name: string, options: FakeNodeOptions): Node {
   const { now } = options;
   return {
     apiVersion: 'v1',
@@ -120,19 +114,19 @@ export function fakeNode(name: string, options: FakeNodeOptions): V1Node {
   };
 }
 
-function isDaemonSetPod(pod: V1Pod): boolean {
+function isDaemonSetPod(pod: Pod): boolean {
   return (pod.metadata?.ownerReferences ?? []).some(
     (ref) => ref.kind === 'DaemonSet' && ref.controller === true,
   );
 }
 
 /** The fake node stays while a non-DaemonSet pod (virtual, or managed host) runs on it. */
-export function fakeNodeNeeded(nodeName: string, pods: readonly V1Pod[]): boolean {
+export function fakeNodeNeeded(nodeName: string, pods: readonly Pod[]): boolean {
   return pods.some((pod) => pod.spec?.nodeName === nodeName && !isDaemonSetPod(pod));
 }
 
 /** Node names that should exist as fake nodes, sorted. */
-export function neededFakeNodes(pods: readonly V1Pod[]): string[] {
+export function neededFakeNodes(pods: readonly Pod[]): string[] {
   const names = new Set<string>();
   for (const pod of pods) {
     const node = pod.spec?.nodeName;
@@ -146,14 +140,14 @@ export interface RealNodeOptions extends Pick<FakeNodeOptions, 'internalIP' | 'b
   /** Drop status.images (fromHost.nodes.clearImageStatus). */
   readonly clearImageStatus?: boolean;
   /** Taints tolerated by enforced tolerations are hidden from the tenant (`key` or `key=value:Effect` forms matched by key+effect). */
-  readonly hiddenTaints?: readonly Pick<V1Taint, 'key' | 'effect'>[];
+  readonly hiddenTaints?: readonly Pick<Taint, 'key' | 'effect'>[];
 }
 
 /**
  * A virtual Node mirroring a real host node (fromHost.nodes): labels and annotations copied, the
  * managed-by marker added, status copied with the fake kubelet endpoint's addresses.
  */
-export function virtualNodeFromHost(host: V1Node, options: RealNodeOptions): V1Node {
+export function virtualNodeFromHost(host: Node, options: RealNodeOptions): Node {
   const name = host.metadata?.name ?? '';
   const status = deepCopy(host.status ?? {});
   status.addresses = fakeNodeAddresses(name, options);

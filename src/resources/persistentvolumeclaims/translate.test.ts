@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import type { PersistentVolumeClaim } from '../../syncer/translate/kube-types.js';
 import {
   fakePersistentVolume,
   fakePersistentVolumeNeeded,
@@ -10,18 +10,18 @@ import {
 import { options } from '../shared/testing.js';
 
 function claim(
-  spec: V1PersistentVolumeClaim['spec'],
+  spec: PersistentVolumeClaim['spec'],
   annotations: Record<string, string> = {},
-): V1PersistentVolumeClaim {
+): PersistentVolumeClaim {
   return { metadata: { name: 'data', namespace: 'default', uid: 'pvc-uid', annotations }, spec };
 }
 
 describe('toHostPersistentVolumeClaim', () => {
   const cases: {
     name: string;
-    virtual: V1PersistentVolumeClaim;
+    virtual: PersistentVolumeClaim;
     opts?: object;
-    wantSpec: V1PersistentVolumeClaim['spec'];
+    wantSpec: PersistentVolumeClaim['spec'];
   }[] = [
     {
       name: 'storage class kept by default',
@@ -88,7 +88,7 @@ describe('toHostPersistentVolumeClaim', () => {
 });
 
 describe('syncPersistentVolumeClaim', () => {
-  const host: V1PersistentVolumeClaim = {
+  const host: PersistentVolumeClaim = {
     metadata: {
       name: 'data-x-default-x-my-vcluster',
       annotations: { 'pv.kubernetes.io/bind-completed': 'yes', other: 'x' },
@@ -111,7 +111,7 @@ describe('syncPersistentVolumeClaim', () => {
 });
 
 describe('fakePersistentVolume', () => {
-  const bound: V1PersistentVolumeClaim = {
+  const bound: PersistentVolumeClaim = {
     metadata: { name: 'data', namespace: 'default', uid: 'pvc-uid', resourceVersion: '7' },
     spec: {
       accessModes: ['ReadWriteOnce'],

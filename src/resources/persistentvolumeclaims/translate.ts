@@ -4,12 +4,12 @@
  * annotations back; and the fake PersistentVolume the virtual cluster sees for a bound claim.
  */
 import type {
-  V1PersistentVolume,
-  V1PersistentVolumeClaim,
-  V1PersistentVolumeClaimSpec,
-  V1TypedLocalObjectReference,
-  V1TypedObjectReference,
-} from '@kubernetes/client-node';
+  PersistentVolume,
+  PersistentVolumeClaim,
+  PersistentVolumeClaimSpec,
+  TypedLocalObjectReference,
+  TypedObjectReference,
+} from '../../syncer/translate/kube-types.js';
 import { SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostLabelSelector } from '../../syncer/translate/selectors.js';
@@ -32,7 +32,7 @@ export const BIND_ANNOTATIONS = [
   'volume.kubernetes.io/storage-provisioner',
 ] as const;
 
-function hostDataSource<T extends V1TypedLocalObjectReference | V1TypedObjectReference>(
+function hostDataSource<T extends TypedLocalObjectReference | TypedObjectReference>(
   names: NameContext,
   ref: T | undefined,
   namespace: string,
@@ -45,11 +45,11 @@ function hostDataSource<T extends V1TypedLocalObjectReference | V1TypedObjectRef
 }
 
 export function toHostPersistentVolumeClaim(
-  virtual: V1PersistentVolumeClaim,
+  virtual: PersistentVolumeClaim,
   options: PvcTranslateOptions,
-): V1PersistentVolumeClaim {
+): PersistentVolumeClaim {
   const namespace = virtual.metadata?.namespace ?? '';
-  const spec: V1PersistentVolumeClaimSpec = deepCopy(virtual.spec ?? {});
+  const spec: PersistentVolumeClaimSpec = deepCopy(virtual.spec ?? {});
   const skip = virtual.metadata?.annotations?.[SKIP_TRANSLATE_ANNOTATION] === 'true';
   if (options.storageClassesToHost && spec.storageClassName)
     spec.storageClassName = hostNameCluster(options.names, spec.storageClassName);
@@ -72,16 +72,16 @@ export function toHostPersistentVolumeClaim(
 }
 
 export interface PvcSyncResult {
-  readonly virtual: V1PersistentVolumeClaim;
-  readonly host: V1PersistentVolumeClaim;
+  readonly virtual: PersistentVolumeClaim;
+  readonly host: PersistentVolumeClaim;
   /** The host bound to another volume than the virtual claim names: recreate the virtual claim. */
   readonly recreateVirtual: boolean;
 }
 
 /** Status, volumeName and bind annotations host → virtual; requested resources virtual → host. */
 export function syncPersistentVolumeClaim(
-  virtual: V1PersistentVolumeClaim,
-  host: V1PersistentVolumeClaim,
+  virtual: PersistentVolumeClaim,
+  host: PersistentVolumeClaim,
 ): PvcSyncResult {
   const v = deepCopy(virtual);
   const h = deepCopy(host);
@@ -112,13 +112,10 @@ export const FAKE_PV_LABEL = 'vcluster.loft.sh/fake-pv';
 export const FAKE_PV_PROVISIONER = 'fake-pv-provisioner';
 
 /** The fake PV shown in the virtual cluster for a bound claim: named like the host PV. */
-export function fakePersistentVolume(
-  pvName: string,
-  virtualClaim: V1PersistentVolumeClaim,
-): V1PersistentVolume {
+export function fakePersistentVolume(pvName: string, virtualClaim: PersistentVolumeClaim): PersistentVolume {
   const spec = virtualClaim.spec ?? {};
   const storage = virtualClaim.status?.capacity?.storage ?? spec.resources?.requests?.storage;
-  const pv: V1PersistentVolume = {
+  const pv: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
     metadata: {
@@ -156,7 +153,7 @@ export function fakePersistentVolume(
 /** A fake PV is kept only while some bound virtual claim names it. */
 export function fakePersistentVolumeNeeded(
   pvName: string,
-  claims: readonly V1PersistentVolumeClaim[],
+  claims: readonly PersistentVolumeClaim[],
 ): boolean {
   return claims.some((c) => c.spec?.volumeName === pvName && c.metadata?.deletionTimestamp === undefined);
 }

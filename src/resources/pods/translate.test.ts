@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '../../syncer/translate/kube-types.js';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import {
@@ -33,7 +33,7 @@ const options: PodTranslateOptions = {
   tokens: { 'kube-api-access-abcde': 'TOKEN' },
 };
 
-function pod(spec: Partial<V1Pod['spec']> = {}, meta: V1Pod['metadata'] = {}): V1Pod {
+function pod(spec: Partial<Pod['spec']> = {}, meta: Pod['metadata'] = {}): Pod {
   return {
     metadata: { name: 'p', namespace: 'default', uid: 'u', ...meta },
     spec: { containers: [{ name: 'c', image: 'i' }], ...spec },
@@ -42,7 +42,7 @@ function pod(spec: Partial<V1Pod['spec']> = {}, meta: V1Pod['metadata'] = {}): V
 
 describe('toHostPod golden', () => {
   it('translates the fixture pod exactly as pinned', () => {
-    const virtual = fixture('pod-virtual.yaml') as V1Pod;
+    const virtual = fixture('pod-virtual.yaml') as Pod;
     const before = structuredClone(virtual);
     assert.deepEqual(json(toHostPod(virtual, options)), fixture('pod-host.yaml'));
     assert.deepEqual(virtual, before, 'input not mutated');
@@ -52,9 +52,9 @@ describe('toHostPod golden', () => {
 describe('toHostPod details', () => {
   const cases: {
     name: string;
-    virtual: V1Pod;
+    virtual: Pod;
     opts?: Partial<PodTranslateOptions>;
-    check: (p: V1Pod) => unknown;
+    check: (p: Pod) => unknown;
     want: unknown;
   }[] = [
     {
@@ -209,7 +209,7 @@ describe('toHostPod details', () => {
     );
 
   it('annotation token mode stores the token in an annotation and projects it', () => {
-    const virtual = fixture('pod-virtual.yaml') as V1Pod;
+    const virtual = fixture('pod-virtual.yaml') as Pod;
     const got = toHostPod(virtual, {
       ...options,
       tokenMode: 'annotation',
@@ -305,7 +305,7 @@ describe('pod bookkeeping annotations', () => {
   });
   const cases: {
     name: string;
-    refs: NonNullable<V1Pod['metadata']>['ownerReferences'];
+    refs: NonNullable<Pod['metadata']>['ownerReferences'];
     userAnn?: Record<string, string>;
     want: Record<string, string | undefined>;
   }[] = [
@@ -449,7 +449,7 @@ describe('hostPath rewriting', () => {
 });
 
 describe('status and spec sync', () => {
-  const host: V1Pod = {
+  const host: Pod = {
     metadata: { name: 'p-x-default-x-my-vcluster' },
     spec: {
       containers: [

@@ -3,7 +3,7 @@
  * services are looked up by the syncer and passed in; the result lists what the pod references so
  * the syncer can record it in the mappings store (and thereby sync those ConfigMaps/Secrets/PVCs).
  */
-import type { V1Container, V1EnvVar, V1Pod, V1PodSpec, V1Secret } from '@kubernetes/client-node';
+import type { Container, EnvVar, Pod, PodSpec, Secret } from '../../syncer/translate/kube-types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { namespaceLabelsForPod } from '../../syncer/translate/labels.js';
 import { hostName, hostNameCluster } from '../../syncer/translate/names.js';
@@ -33,11 +33,11 @@ export type { PodTranslateOptions, PodReference };
 export { tokenRequests, virtualPodStatus, hostPodSpecUpdate, parseToleration } from './translate/exports.js';
 
 export interface PodTranslation {
-  readonly pod: V1Pod;
+  readonly pod: Pod;
   /** Objects the pod references (virtual names), deduplicated and sorted. */
   readonly references: PodReference[];
   /** Secret mode: the host Secret holding the pod's service-account tokens (create before the pod). */
-  readonly tokenSecret?: V1Secret;
+  readonly tokenSecret?: Secret;
 }
 
 const SYSTEM_PRIORITY_CLASSES: readonly string[] = ['system-node-critical', 'system-cluster-critical'];
@@ -48,8 +48,8 @@ function hostPriorityClass(options: PodTranslateOptions, name: string | undefine
   return options.priorityClassesToHost ? hostNameCluster(options.names, wanted) : undefined;
 }
 
-function generatedEnv(options: PodTranslateOptions, spec: V1PodSpec): V1EnvVar[] {
-  const out: V1EnvVar[] = [];
+function generatedEnv(options: PodTranslateOptions, spec: PodSpec): EnvVar[] {
+  const out: EnvVar[] = [];
   if (spec.enableServiceLinks !== false) out.push(...serviceLinkEnv(options.services ?? []));
   if (options.kubeIP) out.push(...kubernetesServiceEnv(options.kubeIP));
   const byName = new Map(out.map((e) => [e.name, e]));
@@ -57,7 +57,7 @@ function generatedEnv(options: PodTranslateOptions, spec: V1PodSpec): V1EnvVar[]
 }
 
 /** Mounts of rewritten hostPath volumes see host changes (HostToContainer propagation). */
-function withPropagation(container: V1Container, rewritten: ReadonlySet<string>): V1Container {
+function withPropagation(container: Container, rewritten: ReadonlySet<string>): Container {
   if (container.volumeMounts === undefined || rewritten.size === 0) return container;
   return {
     ...container,
@@ -67,14 +67,14 @@ function withPropagation(container: V1Container, rewritten: ReadonlySet<string>)
   };
 }
 
-export function toHostPod(virtual: V1Pod, options: PodTranslateOptions): PodTranslation {
+export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTranslation {
   const names = options.names;
   const meta = virtual.metadata ?? {};
   const podName = meta.name ?? '';
   const namespace = meta.namespace ?? '';
   const domain = clusterDomainOf(options);
   const refs: PodReference[] = [];
-  const vSpec: V1PodSpec = virtual.spec ?? { containers: [] };
+  const vSpec: PodSpec = virtual.spec ?? { containers: [] };
   const tokenMode = options.tokenMode ?? 'secret';
   const tokens = options.tokens ?? {};
   const suffixes = options.tokenAnnotationSuffixes ?? {};
@@ -95,7 +95,7 @@ export function toHostPod(virtual: V1Pod, options: PodTranslateOptions): PodTran
   metadata.annotations = annotations;
 
   // spec
-  const spec: V1PodSpec = deepCopy(vSpec);
+  const spec: PodSpec = deepCopy(vSpec);
   const virtualSa = vSpec.serviceAccountName || vSpec.serviceAccount || 'default';
   if (options.serviceAccountsToHost) refs.push({ kind: 'ServiceAccount', name: virtualSa, namespace });
   spec.serviceAccountName = hostPodServiceAccountName(
@@ -114,7 +114,7 @@ export function toHostPod(virtual: V1Pod, options: PodTranslateOptions): PodTran
   const rewritten = rewrittenHostPathVolumes(names, vSpec.volumes ?? []);
 
   const envOptions = { names, namespace, generated: generatedEnv(options, vSpec) };
-  const containers = (list: V1Container[]): V1Container[] =>
+  const containers = (list: Container[]): Container[] =>
     list.map((c) => withPropagation(translateContainerEnv(c, envOptions, refs), rewritten));
   spec.containers = containers(vSpec.containers);
   if (vSpec.initContainers !== undefined) spec.initContainers = containers(vSpec.initContainers);
@@ -179,7 +179,7 @@ export function toHostPod(virtual: V1Pod, options: PodTranslateOptions): PodTran
     annotations[HOSTS_REWRITTEN_ANNOTATION] = 'true';
   }
 
-  const pod: V1Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec: finalSpec };
+  const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec: finalSpec };
   const result: PodTranslation = { pod, references: uniqueReferences(refs) };
   const hasTokens = tokenRequests(virtual, domain).length > 0;
   if (tokenMode === 'secret' && hasTokens)

@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1Secret } from '@kubernetes/client-node';
+import type { Secret } from '../../syncer/translate/kube-types.js';
 import { shouldSyncSecret, syncSecretData, toHostSecret } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 
 describe('toHostSecret', () => {
-  const cases: { name: string; virtual: V1Secret; want: V1Secret }[] = [
+  const cases: { name: string; virtual: Secret; want: Secret }[] = [
     {
       name: 'opaque secret',
       virtual: {
@@ -76,17 +76,17 @@ describe('toHostSecret', () => {
 });
 
 describe('syncSecretData', () => {
-  const s = (type: string, data: Record<string, string>): V1Secret => ({
+  const s = (type: string, data: Record<string, string>): Secret => ({
     metadata: { name: 's' },
     type,
     data,
   });
   const cases: {
     name: string;
-    vOld?: V1Secret;
-    v: V1Secret;
-    hOld?: V1Secret;
-    h: V1Secret;
+    vOld?: Secret;
+    v: Secret;
+    hOld?: Secret;
+    h: Secret;
     want: { vType?: string; hType?: string; vData?: Record<string, string>; hData?: Record<string, string> };
   }[] = [
     {

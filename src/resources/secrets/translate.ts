@@ -1,5 +1,5 @@
 /** Secrets, virtual → host (data, type and metadata both ways). Pure. */
-import type { V1Secret } from '@kubernetes/client-node';
+import type { Secret } from '../../syncer/translate/kube-types.js';
 import { copyBidirectional, mergeBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { deepCopy } from '../../syncer/translate/object.js';
@@ -10,7 +10,7 @@ export { shouldSyncReferenced as shouldSyncSecret } from '../shared/sync-policy.
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
 
 /** The host copy of a virtual Secret; service-account-token secrets become Opaque on the host. */
-export function toHostSecret(virtual: V1Secret, options: TranslateOptions): V1Secret {
+export function toHostSecret(virtual: Secret, options: TranslateOptions): Secret {
   return compact({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -27,14 +27,14 @@ export function hostSecretType(type: string | undefined): string | undefined {
 }
 
 export interface SecretSyncInput {
-  readonly virtualOld: V1Secret | undefined;
-  readonly virtual: V1Secret;
-  readonly hostOld: V1Secret | undefined;
-  readonly host: V1Secret;
+  readonly virtualOld: Secret | undefined;
+  readonly virtual: Secret;
+  readonly hostOld: Secret | undefined;
+  readonly host: Secret;
 }
 
 /** data merged both ways; type copied both ways except that a token type never reaches the host. */
-export function syncSecretData(input: SecretSyncInput): { virtual: V1Secret; host: V1Secret } {
+export function syncSecretData(input: SecretSyncInput): { virtual: Secret; host: Secret } {
   const data = mergeBidirectional({
     virtualOld: input.virtualOld === undefined ? undefined : (input.virtualOld.data ?? {}),
     virtual: input.virtual.data ?? {},
@@ -58,7 +58,7 @@ export function syncSecretData(input: SecretSyncInput): { virtual: V1Secret; hos
   return { virtual, host };
 }
 
-function setData(secret: V1Secret, data: Record<string, string>): void {
+function setData(secret: Secret, data: Record<string, string>): void {
   if (Object.keys(data).length > 0) secret.data = data;
   else delete secret.data;
 }

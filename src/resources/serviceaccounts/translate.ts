@@ -1,11 +1,11 @@
 /** ServiceAccounts (opt-in), virtual → host. Pure. */
-import type { V1ServiceAccount } from '@kubernetes/client-node';
+import type { ServiceAccount } from '../../syncer/translate/kube-types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
 
 /** The host SA: no secrets, no image pull secrets, no token automount. */
-export function toHostServiceAccount(virtual: V1ServiceAccount, options: TranslateOptions): V1ServiceAccount {
+export function toHostServiceAccount(virtual: ServiceAccount, options: TranslateOptions): ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1Endpoints, V1Service } from '@kubernetes/client-node';
+import type { Endpoints, Service } from '../../syncer/translate/kube-types.js';
 import {
   clusterIpDiffers,
   kubernetesEndpoints,
@@ -11,12 +11,12 @@ import {
 } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 
-function svc(spec: V1Service['spec'], extra: Partial<V1Service> = {}): V1Service {
+function svc(spec: Service['spec'], extra: Partial<Service> = {}): Service {
   return { metadata: { name: 'web', namespace: 'default', uid: 'u' }, spec, ...extra };
 }
 
 describe('toHostService', () => {
-  const cases: { name: string; virtual: V1Service; wantSpec: V1Service['spec'] }[] = [
+  const cases: { name: string; virtual: Service; wantSpec: Service['spec'] }[] = [
     {
       name: 'selector translated and scoped, IPs cleared',
       virtual: svc({
@@ -95,7 +95,7 @@ describe('ClusterIP from the host', () => {
     ipFamilyPolicy: 'SingleStack',
     ports: [{ name: 'http', port: 80, nodePort: 31000 }],
   });
-  const cases: { name: string; virtual: V1Service; want: boolean }[] = [
+  const cases: { name: string; virtual: Service; want: boolean }[] = [
     { name: 'no IP yet', virtual: svc({}), want: true },
     { name: 'other IP', virtual: svc({ clusterIP: '10.0.0.1' }), want: true },
     { name: 'same IP', virtual: svc({ clusterIP: '10.96.0.7' }), want: false },
@@ -128,10 +128,10 @@ describe('syncService', () => {
   const port81 = [{ port: 81 }];
   const cases: {
     name: string;
-    vOld?: V1Service;
-    v: V1Service;
-    hOld?: V1Service;
-    h: V1Service;
+    vOld?: Service;
+    v: Service;
+    hOld?: Service;
+    h: Service;
     want: { vPorts: unknown; hPorts: unknown; hSelector?: unknown; vStatus?: unknown };
   }[] = [
     {
@@ -223,7 +223,7 @@ describe('default/kubernetes', () => {
     });
   });
   it('endpoints keep only the https port and bare addresses', () => {
-    const host: V1Endpoints = {
+    const host: Endpoints = {
       metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
       subsets: [
         {

@@ -4,12 +4,12 @@
  * back, and the virtual `default/kubernetes` mirroring the vcluster's own host Service.
  */
 import type {
-  V1Endpoints,
-  V1Service,
-  V1ServicePort,
-  V1ServiceSpec,
-  V1ServiceStatus,
-} from '@kubernetes/client-node';
+  Endpoints,
+  Service,
+  ServicePort,
+  ServiceSpec,
+  ServiceStatus,
+} from '../../syncer/translate/kube-types.js';
 import { copyBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { GVK } from '../../syncer/translate/gvk.js';
@@ -33,9 +33,9 @@ export const BIDIRECTIONAL_SPEC_FIELDS = [
   'sessionAffinityConfig',
   'loadBalancerSourceRanges',
   'healthCheckNodePort',
-] as const satisfies readonly (keyof V1ServiceSpec)[];
+] as const satisfies readonly (keyof ServiceSpec)[];
 
-function stripNodePorts(ports: V1ServicePort[] | undefined): V1ServicePort[] | undefined {
+function stripNodePorts(ports: ServicePort[] | undefined): ServicePort[] | undefined {
   return ports?.map((p) => {
     const out = deepCopy(p);
     delete out.nodePort;
@@ -59,9 +59,9 @@ export function hostServiceSelector(
 }
 
 /** The host copy of a virtual Service. */
-export function toHostService(virtual: V1Service, options: TranslateOptions): V1Service {
+export function toHostService(virtual: Service, options: TranslateOptions): Service {
   const namespace = virtual.metadata?.namespace ?? '';
-  const spec: V1ServiceSpec = deepCopy(virtual.spec ?? {});
+  const spec: ServiceSpec = deepCopy(virtual.spec ?? {});
   const selector = hostServiceSelector(options, spec.selector, namespace);
   if (selector === undefined) delete spec.selector;
   else spec.selector = selector;
@@ -82,15 +82,15 @@ export function toHostService(virtual: V1Service, options: TranslateOptions): V1
 }
 
 /** True when the virtual Service must be recreated with the host's ClusterIP. */
-export function clusterIpDiffers(virtual: V1Service, host: V1Service): boolean {
+export function clusterIpDiffers(virtual: Service, host: Service): boolean {
   const hostIp = host.spec?.clusterIP;
   return hostIp !== undefined && hostIp !== '' && virtual.spec?.clusterIP !== hostIp;
 }
 
 /** The virtual Service to (re)create so that its IPs and nodePorts equal the host's. */
-export function withHostAllocations(virtual: V1Service, host: V1Service): V1Service {
+export function withHostAllocations(virtual: Service, host: Service): Service {
   const out = deepCopy(virtual);
-  const spec: V1ServiceSpec = out.spec ?? {};
+  const spec: ServiceSpec = out.spec ?? {};
   const hostSpec = host.spec ?? {};
   Object.assign(
     spec,
@@ -120,13 +120,13 @@ export function withHostAllocations(virtual: V1Service, host: V1Service): V1Serv
 }
 
 export interface ServiceSyncInput {
-  readonly virtualOld: V1Service | undefined;
-  readonly virtual: V1Service;
-  readonly hostOld: V1Service | undefined;
-  readonly host: V1Service;
+  readonly virtualOld: Service | undefined;
+  readonly virtual: Service;
+  readonly hostOld: Service | undefined;
+  readonly host: Service;
 }
 
-function pick(spec: V1ServiceSpec | undefined): Record<string, unknown> {
+function pick(spec: ServiceSpec | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of BIDIRECTIONAL_SPEC_FIELDS) out[field] = spec?.[field];
   return out;
@@ -136,7 +136,7 @@ function pick(spec: V1ServiceSpec | undefined): Record<string, unknown> {
 export function syncService(
   input: ServiceSyncInput,
   options: TranslateOptions,
-): { virtual: V1Service; host: V1Service } {
+): { virtual: Service; host: Service } {
   const virtual = deepCopy(input.virtual);
   const host = deepCopy(input.host);
   const fields = copyBidirectional({
@@ -145,8 +145,8 @@ export function syncService(
     hostOld: input.hostOld === undefined ? undefined : pick(input.hostOld.spec),
     host: pick(input.host.spec),
   });
-  virtual.spec = { ...(virtual.spec ?? {}), ...(compact(fields.virtual) as V1ServiceSpec) };
-  host.spec = { ...(host.spec ?? {}), ...(compact(fields.host) as V1ServiceSpec) };
+  virtual.spec = { ...(virtual.spec ?? {}), ...(compact(fields.virtual) as ServiceSpec) };
+  host.spec = { ...(host.spec ?? {}), ...(compact(fields.host) as ServiceSpec) };
   for (const field of BIDIRECTIONAL_SPEC_FIELDS) {
     if (fields.virtual[field] === undefined) delete virtual.spec[field];
     if (fields.host[field] === undefined) delete host.spec[field];
@@ -177,9 +177,9 @@ export function syncService(
 
 /** The host status as the virtual status; load-balancer ingress only for LoadBalancer services. */
 export function virtualStatus(
-  hostStatus: V1ServiceStatus | undefined,
+  hostStatus: ServiceStatus | undefined,
   type: string | undefined,
-): V1ServiceStatus | undefined {
+): ServiceStatus | undefined {
   if (hostStatus === undefined) return undefined;
   const status = deepCopy(hostStatus);
   if (type !== 'LoadBalancer' && status.loadBalancer !== undefined) status.loadBalancer = {};
@@ -187,10 +187,10 @@ export function virtualStatus(
 }
 
 /** The spec fields of virtual `default/kubernetes` taken from the vcluster's host Service. */
-export function kubernetesServiceSpec(virtual: V1Service, vclusterHostService: V1Service): V1Service {
+export function kubernetesServiceSpec(virtual: Service, vclusterHostService: Service): Service {
   const out = deepCopy(virtual);
   const hostSpec = vclusterHostService.spec ?? {};
-  const spec: V1ServiceSpec = out.spec ?? {};
+  const spec: ServiceSpec = out.spec ?? {};
   Object.assign(
     spec,
     compact({
@@ -208,7 +208,7 @@ export function kubernetesServiceSpec(virtual: V1Service, vclusterHostService: V
 export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 
 /** Virtual `default/kubernetes` Endpoints from the host Endpoints of the vcluster's Service. */
-export function kubernetesEndpoints(hostEndpoints: V1Endpoints): V1Endpoints {
+export function kubernetesEndpoints(hostEndpoints: Endpoints): Endpoints {
   const subsets = (hostEndpoints.subsets ?? [])
     .map((subset) => ({
       addresses: (subset.addresses ?? []).map((a) => ({ ip: a.ip })),

@@ -1,5 +1,5 @@
 /** What every pure resource translation needs to know about the vcluster. */
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { ObjectMeta } from '../../syncer/translate/kube-types.js';
 import type { GroupVersionKind } from '../../syncer/translate/gvk.js';
 import { hostMetadata, type OwnerTarget } from '../../syncer/translate/metadata.js';
 import { hostName, type NameContext } from '../../syncer/translate/names.js';
@@ -13,10 +13,10 @@ export interface TranslateOptions {
 /** Host metadata for a namespaced virtual object under its generic host name. */
 export function namespacedHostMeta(
   options: TranslateOptions,
-  virtual: V1ObjectMeta | undefined,
+  virtual: ObjectMeta | undefined,
   gvk: GroupVersionKind,
   extra: { existingHostLabels?: Record<string, string>; excludeAnnotations?: readonly string[] } = {},
-): V1ObjectMeta {
+): ObjectMeta {
   const meta = virtual ?? {};
   const name = hostName(options.names, meta.name ?? '', meta.namespace ?? '');
   return hostMetadata(options.names, meta, {

@@ -1,5 +1,5 @@
 /** When a ConfigMap or Secret goes to the host (vcluster-behavior.md §2.8 ConfigMaps / Secrets). */
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { ObjectMeta } from '../../syncer/translate/kube-types.js';
 import { FORCE_SYNC_ANNOTATION } from '../../syncer/translate/constants.js';
 
 export interface ReferencePolicy {
@@ -10,7 +10,7 @@ export interface ReferencePolicy {
 }
 
 /** Synced while referenced, or when `all` is set, or when annotated force-sync: "true". */
-export function shouldSyncReferenced(meta: V1ObjectMeta | undefined, policy: ReferencePolicy): boolean {
+export function shouldSyncReferenced(meta: ObjectMeta | undefined, policy: ReferencePolicy): boolean {
   if (policy.all || policy.referencedBy > 0) return true;
   return meta?.annotations?.[FORCE_SYNC_ANNOTATION] === 'true';
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { ObjectMeta } from './kube-types.js';
 import { GVK } from './gvk.js';
 import { hostMetadata, virtualMetadata } from './metadata.js';
 import type { NameContext } from './names.js';
@@ -8,14 +8,14 @@ import type { NameContext } from './names.js';
 const ctx: NameContext = { vclusterName: 'vc1', hostNamespace: 'team-a' };
 const owner = { apiVersion: 'v1', kind: 'Service', name: 'vc1', uid: 'svc-uid' };
 
-function virtualPodMeta(): V1ObjectMeta {
+function virtualPodMeta(): ObjectMeta {
   return {
     name: 'nginx',
     namespace: 'default',
     uid: 'uid-1',
     resourceVersion: '42',
     generation: 3,
-    creationTimestamp: new Date('2026-01-01T00:00:00Z'),
+    creationTimestamp: '2026-01-01T00:00:00Z',
     finalizers: ['x'],
     generateName: 'ngin',
     labels: { app: 'web', release: 'r1' },
@@ -60,7 +60,7 @@ describe('hostMetadata', () => {
 
   const ownerCases: {
     name: string;
-    refs: V1ObjectMeta['ownerReferences'];
+    refs: ObjectMeta['ownerReferences'];
     withOwner: boolean;
     want: unknown;
   }[] = [

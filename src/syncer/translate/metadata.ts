@@ -2,7 +2,7 @@
  * vCluster's HostMetadata / VirtualMetadata (vcluster-behavior.md §1.5): a fresh metadata block for
  * the other side, with server-owned fields reset and the syncer's labels and annotations applied.
  */
-import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import type { ObjectMeta, OwnerReference } from './kube-types.js';
 import { hostAnnotations, virtualAnnotations, type ObjectIdentity } from './annotations.js';
 import type { GroupVersionKind } from './gvk.js';
 import { hostLabels, virtualLabels } from './labels.js';
@@ -29,16 +29,16 @@ export interface HostMetadataOptions {
   readonly excludeAnnotations?: readonly string[];
 }
 
-function hasControllerOwner(meta: V1ObjectMeta): boolean {
+function hasControllerOwner(meta: ObjectMeta): boolean {
   return (meta.ownerReferences ?? []).some((ref) => ref.controller === true);
 }
 
 /** Host metadata for a virtual object. Never mutates `virtual`. */
 export function hostMetadata(
   ctx: NameContext,
-  virtual: V1ObjectMeta,
+  virtual: ObjectMeta,
   options: HostMetadataOptions,
-): V1ObjectMeta {
+): ObjectMeta {
   const virtualNamespace = virtual.namespace ?? '';
   const identity: ObjectIdentity = {
     gvk: options.gvk,
@@ -48,7 +48,7 @@ export function hostMetadata(
     hostName: options.host.name,
     hostNamespace: options.host.namespace,
   };
-  const out: V1ObjectMeta = {
+  const out: ObjectMeta = {
     name: options.host.name,
     labels: hostLabels(ctx, virtual.labels, {
       ...(virtualNamespace === '' ? {} : { virtualNamespace }),
@@ -60,7 +60,7 @@ export function hostMetadata(
   };
   if (options.host.namespace !== '') out.namespace = options.host.namespace;
   if (options.owner !== undefined && options.host.namespace !== '') {
-    const ref: V1OwnerReference = {
+    const ref: OwnerReference = {
       apiVersion: options.owner.apiVersion,
       kind: options.owner.kind,
       name: options.owner.name,
@@ -76,8 +76,8 @@ export function hostMetadata(
  * Virtual metadata for a host object (used when a managed host object has no virtual twin):
  * bookkeeping annotations and markers stripped, server-owned fields reset.
  */
-export function virtualMetadata(ctx: NameContext, host: V1ObjectMeta, virtual: ObjectRef): V1ObjectMeta {
-  const out: V1ObjectMeta = { name: virtual.name };
+export function virtualMetadata(ctx: NameContext, host: ObjectMeta, virtual: ObjectRef): ObjectMeta {
+  const out: ObjectMeta = { name: virtual.name };
   if (virtual.namespace) out.namespace = virtual.namespace;
   const labels = virtualLabels(ctx, host.labels);
   if (Object.keys(labels).length > 0) out.labels = labels;

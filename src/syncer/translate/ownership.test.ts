@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { ObjectMeta } from './kube-types.js';
 import { GVK } from './gvk.js';
 import { hostMetadata } from './metadata.js';
 import { hostName, type NameContext } from './names.js';
@@ -10,21 +10,21 @@ const ctx: NameContext = { vclusterName: 'vc1', hostNamespace: 'team-a' };
 const mapper = (ref: { name: string; namespace?: string }): string =>
   hostName(ctx, ref.name, ref.namespace ?? '');
 
-function managedPod(): V1ObjectMeta {
+function managedPod(): ObjectMeta {
   return hostMetadata(
     ctx,
     { name: 'nginx', namespace: 'default', uid: 'u1' },
     { gvk: GVK.Pod, host: { name: 'nginx-x-default-x-vc1', namespace: 'team-a' } },
   );
 }
-function withChange(change: (m: V1ObjectMeta) => void): V1ObjectMeta {
+function withChange(change: (m: ObjectMeta) => void): ObjectMeta {
   const m = managedPod();
   change(m);
   return m;
 }
 
 describe('isManaged', () => {
-  const cases: { name: string; meta: V1ObjectMeta; want: boolean }[] = [
+  const cases: { name: string; meta: ObjectMeta; want: boolean }[] = [
     { name: 'our own copy', meta: managedPod(), want: true },
     { name: 'other namespace', meta: withChange((m) => (m.namespace = 'other')), want: false },
     {
@@ -84,7 +84,7 @@ describe('isManaged', () => {
 });
 
 describe('virtualRefFromHost', () => {
-  const cases: { name: string; meta: V1ObjectMeta; want: unknown }[] = [
+  const cases: { name: string; meta: ObjectMeta; want: unknown }[] = [
     { name: 'from annotations', meta: managedPod(), want: { name: 'nginx', namespace: 'default' } },
     {
       name: 'foreign marker',
@@ -102,9 +102,9 @@ describe('virtualRefFromHost', () => {
 });
 
 describe('shouldDeleteHostObject', () => {
-  const cases: { name: string; meta: V1ObjectMeta; want: boolean }[] = [
+  const cases: { name: string; meta: ObjectMeta; want: boolean }[] = [
     { name: 'our copy', meta: managedPod(), want: true },
-    { name: 'being deleted', meta: { name: 'x', deletionTimestamp: new Date(0) }, want: true },
+    { name: 'being deleted', meta: { name: 'x', deletionTimestamp: '1970-01-01T00:00:00Z' }, want: true },
     {
       name: 'kind mismatch',
       meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '/v1, Kind=Secret')),

@@ -2,7 +2,7 @@
  * Is a host object ours, whose twin is it, and may it be deleted as an orphan
  * (vcluster-behavior.md §1.6)? The syncer never modifies or deletes a host object these checks reject.
  */
-import type { V1ObjectMeta } from '@kubernetes/client-node';
+import type { ObjectMeta } from './kube-types.js';
 import {
   HOST_NAME_ANNOTATION,
   HOST_NAMESPACE_ANNOTATION,
@@ -21,7 +21,7 @@ export interface OwnershipOptions {
 }
 
 /** vCluster's IsManaged: true only for host objects this vcluster created for a virtual object. */
-export function isManaged(ctx: NameContext, host: V1ObjectMeta, options: OwnershipOptions): boolean {
+export function isManaged(ctx: NameContext, host: ObjectMeta, options: OwnershipOptions): boolean {
   const labels = host.labels ?? {};
   const annotations = host.annotations ?? {};
   const namespace = host.namespace ?? '';
@@ -38,7 +38,7 @@ export function isManaged(ctx: NameContext, host: V1ObjectMeta, options: Ownersh
   return selfChecksPass(host, options.gvk);
 }
 
-function selfChecksPass(host: V1ObjectMeta, gvk: GroupVersionKind): boolean {
+function selfChecksPass(host: ObjectMeta, gvk: GroupVersionKind): boolean {
   const annotations = host.annotations ?? {};
   const kind = annotations[KIND_ANNOTATION];
   if (kind !== undefined && kind !== gvkString(gvk)) return false;
@@ -55,7 +55,7 @@ function selfChecksPass(host: V1ObjectMeta, gvk: GroupVersionKind): boolean {
  */
 export function virtualRefFromHost(
   ctx: NameContext,
-  host: V1ObjectMeta,
+  host: ObjectMeta,
   gvk: GroupVersionKind,
 ): ObjectRef | undefined {
   const annotations = host.annotations ?? {};
@@ -74,7 +74,7 @@ export function virtualRefFromHost(
  * vCluster's ShouldDeleteHostObject: a host object whose virtual twin is gone may be deleted only
  * when it is being deleted already, or its identity annotations prove it is the syncer's own copy.
  */
-export function shouldDeleteHostObject(host: V1ObjectMeta, gvk: GroupVersionKind): boolean {
+export function shouldDeleteHostObject(host: ObjectMeta, gvk: GroupVersionKind): boolean {
   if (host.deletionTimestamp !== undefined && host.deletionTimestamp !== null) return true;
   const annotations = host.annotations ?? {};
   if (annotations[KIND_ANNOTATION] !== gvkString(gvk)) return false;

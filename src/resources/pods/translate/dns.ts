@@ -2,10 +2,10 @@
  * DNS wiring of host pods (vcluster-behavior.md §2.8 Pods): the virtual cluster's DNS service as
  * nameserver with the virtual namespace's search path, and host aliases for `kubernetes`.
  */
-import type { V1HostAlias, V1PodDNSConfig, V1PodSpec } from '@kubernetes/client-node';
+import type { HostAlias, PodDNSConfig, PodSpec } from '../../../syncer/translate/kube-types.js';
 
 /** Whether the pod resolves through cluster DNS (and so needs the virtual DNS config). */
-export function usesClusterDns(spec: V1PodSpec): boolean {
+export function usesClusterDns(spec: PodSpec): boolean {
   const policy = spec.dnsPolicy ?? 'ClusterFirst';
   if (policy === 'ClusterFirstWithHostNet') return true;
   return policy === 'ClusterFirst' && spec.hostNetwork !== true;
@@ -23,12 +23,12 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
 
 /** `dnsPolicy: None` + the virtual DNS config merged (deduplicated) with any existing one. */
 export function virtualDnsConfig(
-  existing: V1PodDNSConfig | undefined,
+  existing: PodDNSConfig | undefined,
   dnsIP: string,
   namespace: string,
   clusterDomain: string,
-): V1PodDNSConfig {
-  const ours: Required<Pick<V1PodDNSConfig, 'nameservers' | 'searches' | 'options'>> = {
+): PodDNSConfig {
+  const ours: Required<Pick<PodDNSConfig, 'nameservers' | 'searches' | 'options'>> = {
     nameservers: [dnsIP],
     searches: [`${namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain],
     options: [{ name: 'ndots', value: '5' }],
@@ -41,7 +41,7 @@ export function virtualDnsConfig(
 }
 
 /** Host aliases so `kubernetes[.default[.svc[.<domain>]]]` resolve to the vcluster's Service. */
-export function kubernetesHostAlias(kubeIP: string, clusterDomain: string): V1HostAlias {
+export function kubernetesHostAlias(kubeIP: string, clusterDomain: string): HostAlias {
   return {
     ip: kubeIP,
     hostnames: [

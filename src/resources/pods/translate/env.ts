@@ -4,12 +4,12 @@
  * service links of the virtual services) prepended so user variables still override them.
  */
 import type {
-  V1Container,
-  V1EnvFromSource,
-  V1EnvVar,
-  V1ObjectFieldSelector,
-  V1Service,
-} from '@kubernetes/client-node';
+  Container,
+  EnvFromSource,
+  EnvVar,
+  ObjectFieldSelector,
+  Service,
+} from '../../../syncer/translate/kube-types.js';
 import { hostLabelKey } from '../../../syncer/translate/labels.js';
 import type { NameContext } from '../../../syncer/translate/names.js';
 import { hostName } from '../../../syncer/translate/names.js';
@@ -45,16 +45,11 @@ export function hostFieldPath(names: NameContext, fieldPath: string): string {
   return fieldPath;
 }
 
-export function hostFieldRef(names: NameContext, ref: V1ObjectFieldSelector): V1ObjectFieldSelector {
+export function hostFieldRef(names: NameContext, ref: ObjectFieldSelector): ObjectFieldSelector {
   return { ...ref, fieldPath: hostFieldPath(names, ref.fieldPath) };
 }
 
-function translateEnvVar(
-  names: NameContext,
-  env: V1EnvVar,
-  namespace: string,
-  refs: PodReference[],
-): V1EnvVar {
+function translateEnvVar(names: NameContext, env: EnvVar, namespace: string, refs: PodReference[]): EnvVar {
   const out = deepCopy(env);
   const from = out.valueFrom;
   if (from === undefined) return out;
@@ -72,10 +67,10 @@ function translateEnvVar(
 
 function translateEnvFrom(
   names: NameContext,
-  source: V1EnvFromSource,
+  source: EnvFromSource,
   namespace: string,
   refs: PodReference[],
-): V1EnvFromSource {
+): EnvFromSource {
   const out = deepCopy(source);
   if (out.configMapRef?.name) {
     refs.push({ kind: 'ConfigMap', name: out.configMapRef.name, namespace });
@@ -89,7 +84,7 @@ function translateEnvFrom(
 }
 
 /** The `kubernetes` service variables pointing at the vcluster's host Service. */
-export function kubernetesServiceEnv(kubeIP: string): V1EnvVar[] {
+export function kubernetesServiceEnv(kubeIP: string): EnvVar[] {
   const url = `tcp://${kubeIP}:443`;
   return [
     { name: 'KUBERNETES_PORT', value: url },
@@ -108,8 +103,8 @@ function envName(name: string): string {
 }
 
 /** Kubernetes' service-link variables for the virtual services of the namespace. */
-export function serviceLinkEnv(services: readonly V1Service[]): V1EnvVar[] {
-  const out: V1EnvVar[] = [];
+export function serviceLinkEnv(services: readonly Service[]): EnvVar[] {
+  const out: EnvVar[] = [];
   for (const svc of services) {
     const ip = svc.spec?.clusterIP;
     const name = svc.metadata?.name ?? '';
@@ -146,15 +141,15 @@ export interface ContainerEnvOptions {
   readonly names: NameContext;
   readonly namespace: string;
   /** Generated variables (sorted by name and prepended). */
-  readonly generated: readonly V1EnvVar[];
+  readonly generated: readonly EnvVar[];
 }
 
 /** A container with its env/envFrom translated and the generated variables prepended. */
 export function translateContainerEnv(
-  container: V1Container,
+  container: Container,
   options: ContainerEnvOptions,
   refs: PodReference[],
-): V1Container {
+): Container {
   const out = deepCopy(container);
   const env = (container.env ?? []).map((e) => translateEnvVar(options.names, e, options.namespace, refs));
   const generated = [...options.generated].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -2,7 +2,7 @@
  * /etc/hosts rewriting for pods with a subdomain (the host pod has none): an init container writes
  * a hosts file with the pod's FQDN into an emptyDir mounted over /etc/hosts in every container.
  */
-import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { Container, PodSpec, Volume, VolumeMount } from '../../../syncer/translate/kube-types.js';
 
 export const REWRITE_HOSTS_NAME = 'vcluster-rewrite-hosts';
 export const DEFAULT_REWRITE_HOSTS_IMAGE = 'mirror.gcr.io/library/alpine:3.20';
@@ -13,7 +13,7 @@ export function rewriteHostsInitContainer(
   namespace: string,
   clusterDomain: string,
   image: string,
-): V1Container {
+): Container {
   const fqdn = `${hostname}.${subdomain}.${namespace}.svc.${clusterDomain}`;
   const script = `sed -E -e 's/^(\\d+.\\d+.\\d+.\\d+\\s+)${hostname}$/\\1 ${fqdn} ${hostname}/' /etc/hosts > /hosts/hosts`;
   return {
@@ -33,15 +33,15 @@ export function rewriteHostsInitContainer(
   };
 }
 
-const HOSTS_MOUNT: V1VolumeMount = { name: REWRITE_HOSTS_NAME, mountPath: '/etc/hosts', subPath: 'hosts' };
+const HOSTS_MOUNT: VolumeMount = { name: REWRITE_HOSTS_NAME, mountPath: '/etc/hosts', subPath: 'hosts' };
 
 /** The spec with the init container prepended, the emptyDir added and /etc/hosts mounted everywhere. */
-export function withRewrittenHosts(spec: V1PodSpec, init: V1Container): V1PodSpec {
-  const mount = (c: V1Container): V1Container => ({
+export function withRewrittenHosts(spec: PodSpec, init: Container): PodSpec {
+  const mount = (c: Container): Container => ({
     ...c,
     volumeMounts: [...(c.volumeMounts ?? []), { ...HOSTS_MOUNT }],
   });
-  const volume: V1Volume = { name: REWRITE_HOSTS_NAME, emptyDir: {} };
+  const volume: Volume = { name: REWRITE_HOSTS_NAME, emptyDir: {} };
   return {
     ...spec,
     initContainers: [init, ...(spec.initContainers ?? []).map(mount)],

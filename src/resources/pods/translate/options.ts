@@ -1,5 +1,5 @@
 /** Everything a pod translation needs, beyond the pod itself. */
-import type { V1Service, V1Toleration } from '@kubernetes/client-node';
+import type { Service, Toleration } from '../../../syncer/translate/kube-types.js';
 import type { TranslateOptions } from '../../shared/options.js';
 
 export interface PodTranslateOptions extends TranslateOptions {
@@ -12,7 +12,7 @@ export interface PodTranslateOptions extends TranslateOptions {
   /** Labels of the pod's virtual namespace (become ns-label keys on the host pod). */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** Virtual Services of the pod's namespace, for service-link env vars. */
-  readonly services?: readonly V1Service[];
+  readonly services?: readonly Service[];
   /** sync.toHost.serviceAccounts */
   readonly serviceAccountsToHost?: boolean;
   /** sync.toHost.priorityClasses */
@@ -22,7 +22,7 @@ export interface PodTranslateOptions extends TranslateOptions {
   /** sync.toHost.pods.runtimeClassName: override. */
   readonly runtimeClassName?: string;
   /** sync.toHost.pods.enforceTolerations, already parsed. */
-  readonly enforceTolerations?: readonly V1Toleration[];
+  readonly enforceTolerations?: readonly Toleration[];
   /** fromHost.nodes.selector.labels, merged into nodeSelector. */
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** How service-account tokens reach the host pod. @default "secret" */

@@ -1,5 +1,5 @@
 /** The pod bookkeeping annotations on host pods (vcluster-behavior.md §2.8 Pods, metadata). */
-import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import type { OwnerReference, Pod } from '../../../syncer/translate/kube-types.js';
 
 export const POD_NAME_ANNOTATION = 'vcluster.loft.sh/name';
 export const POD_NAMESPACE_ANNOTATION = 'vcluster.loft.sh/namespace';
@@ -36,12 +36,12 @@ export function formatLabelsAnnotation(labels: Readonly<Record<string, string>> 
     .join('\n');
 }
 
-function controllerOf(refs: readonly V1OwnerReference[]): V1OwnerReference | undefined {
+function controllerOf(refs: readonly OwnerReference[]): OwnerReference | undefined {
   return refs.find((r) => r.controller === true);
 }
 
 /** The bookkeeping annotations for a virtual pod (values only; merged over the user's). */
-export function podBookkeepingAnnotations(virtual: V1Pod): Record<string, string> {
+export function podBookkeepingAnnotations(virtual: Pod): Record<string, string> {
   const meta = virtual.metadata ?? {};
   const userAnnotations = meta.annotations ?? {};
   const refs = meta.ownerReferences ?? [];

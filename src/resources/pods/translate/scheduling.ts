@@ -3,11 +3,11 @@
  * and scoped to the tenant so they only ever match the tenant's own pods; enforced tolerations.
  */
 import type {
-  V1Affinity,
-  V1PodAffinityTerm,
-  V1Toleration,
-  V1TopologySpreadConstraint,
-} from '@kubernetes/client-node';
+  Affinity,
+  PodAffinityTerm,
+  Toleration,
+  TopologySpreadConstraint,
+} from '../../../syncer/translate/kube-types.js';
 import { hostLabelKey } from '../../../syncer/translate/labels.js';
 import type { NameContext } from '../../../syncer/translate/names.js';
 import { deepCopy } from '../../../syncer/translate/object.js';
@@ -31,9 +31,9 @@ function mergeSelectors(a: LabelSelector, b: LabelSelector): LabelSelector {
 /** A pod affinity term restricted to the tenant's pods in the host namespace. */
 export function hostAffinityTerm(
   names: NameContext,
-  term: V1PodAffinityTerm,
+  term: PodAffinityTerm,
   podNamespace: string,
-): V1PodAffinityTerm {
+): PodAffinityTerm {
   const out = deepCopy(term);
   delete out.namespaces;
   delete out.namespaceSelector;
@@ -57,9 +57,9 @@ export function hostAffinityTerm(
 
 export function hostAffinity(
   names: NameContext,
-  affinity: V1Affinity | undefined,
+  affinity: Affinity | undefined,
   podNamespace: string,
-): V1Affinity | undefined {
+): Affinity | undefined {
   if (affinity === undefined) return undefined;
   const out = deepCopy(affinity);
   for (const key of ['podAffinity', 'podAntiAffinity'] as const) {
@@ -84,9 +84,9 @@ export function hostAffinity(
 
 export function hostTopologySpread(
   names: NameContext,
-  constraints: readonly V1TopologySpreadConstraint[],
+  constraints: readonly TopologySpreadConstraint[],
   podNamespace: string,
-): V1TopologySpreadConstraint[] {
+): TopologySpreadConstraint[] {
   return constraints.map((c) => {
     const out = deepCopy(c);
     if (c.labelSelector !== undefined)
@@ -100,7 +100,7 @@ export function hostTopologySpread(
  * Parses an enforced toleration written like a kubectl taint: `*`, `key`, `key=value`,
  * `key:Effect`, `key=value:Effect`. Returns undefined for an empty string.
  */
-export function parseToleration(text: string): V1Toleration | undefined {
+export function parseToleration(text: string): Toleration | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   if (trimmed === '*') return { operator: 'Exists' };
@@ -108,7 +108,7 @@ export function parseToleration(text: string): V1Toleration | undefined {
   const keyValue = colon >= 0 ? trimmed.slice(0, colon) : trimmed;
   const effect = colon >= 0 ? trimmed.slice(colon + 1) : undefined;
   const eq = keyValue.indexOf('=');
-  const out: V1Toleration =
+  const out: Toleration =
     eq >= 0
       ? { key: keyValue.slice(0, eq), operator: 'Equal', value: keyValue.slice(eq + 1) }
       : { key: keyValue, operator: 'Exists' };
@@ -116,7 +116,7 @@ export function parseToleration(text: string): V1Toleration | undefined {
   return out;
 }
 
-function tolerationKey(t: V1Toleration): string {
+function tolerationKey(t: Toleration): string {
   return JSON.stringify([
     t.key ?? '',
     t.operator ?? '',
@@ -127,9 +127,9 @@ function tolerationKey(t: V1Toleration): string {
 }
 
 /** Tolerations without duplicates, first occurrence kept. */
-export function mergeTolerations(...lists: readonly (readonly V1Toleration[] | undefined)[]): V1Toleration[] {
+export function mergeTolerations(...lists: readonly (readonly Toleration[] | undefined)[]): Toleration[] {
   const seen = new Set<string>();
-  const out: V1Toleration[] = [];
+  const out: Toleration[] = [];
   for (const list of lists) {
     for (const t of list ?? []) {
       const k = tolerationKey(t);

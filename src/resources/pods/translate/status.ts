@@ -3,18 +3,18 @@
  * virtual QoS class, with container statuses limited to containers the virtual spec has (so
  * injected sidecars and the hosts-rewrite init container stay hidden). Spec changes virtual → host.
  */
-import type { V1ContainerStatus, V1Pod, V1PodStatus, V1Toleration } from '@kubernetes/client-node';
+import type { ContainerStatus, Pod, PodStatus, Toleration } from '../../../syncer/translate/kube-types.js';
 import { deepCopy } from '../../../syncer/translate/object.js';
 import { mergeTolerations } from './scheduling.js';
 
 function only(
-  statuses: V1ContainerStatus[] | undefined,
+  statuses: ContainerStatus[] | undefined,
   names: ReadonlySet<string>,
-): V1ContainerStatus[] | undefined {
+): ContainerStatus[] | undefined {
   return statuses?.filter((s) => names.has(s.name));
 }
 
-export function virtualPodStatus(host: V1Pod, virtual: V1Pod): V1PodStatus | undefined {
+export function virtualPodStatus(host: Pod, virtual: Pod): PodStatus | undefined {
   if (host.status === undefined) return undefined;
   const status = deepCopy(host.status);
   const qos = virtual.status?.qosClass;
@@ -25,7 +25,7 @@ export function virtualPodStatus(host: V1Pod, virtual: V1Pod): V1PodStatus | und
   const inits = new Set((spec?.initContainers ?? []).map((c) => c.name));
   const ephemeral = new Set((spec?.ephemeralContainers ?? []).map((c) => c.name));
   const filtered: [
-    keyof V1PodStatus & ('containerStatuses' | 'initContainerStatuses' | 'ephemeralContainerStatuses'),
+    keyof PodStatus & ('containerStatuses' | 'initContainerStatuses' | 'ephemeralContainerStatuses'),
     ReadonlySet<string>,
   ][] = [
     ['containerStatuses', containers],
@@ -44,11 +44,7 @@ export function virtualPodStatus(host: V1Pod, virtual: V1Pod): V1PodStatus | und
  * The host pod after pushing the mutable spec fields of the virtual pod: activeDeadlineSeconds,
  * container and init-container images, scheduling gates, and tolerations (virtual ∪ host-only ∪ enforced).
  */
-export function hostPodSpecUpdate(
-  virtual: V1Pod,
-  host: V1Pod,
-  enforced: readonly V1Toleration[] = [],
-): V1Pod {
+export function hostPodSpecUpdate(virtual: Pod, host: Pod, enforced: readonly Toleration[] = []): Pod {
   const out = deepCopy(host);
   const vSpec = virtual.spec;
   if (out.spec === undefined || vSpec === undefined) return out;

@@ -3,7 +3,12 @@
  * source is replaced by a token requested in the virtual cluster, delivered through a host Secret
  * (default here: safer than annotations) or through a pod annotation read by the downward API.
  */
-import type { V1Pod, V1ProjectedVolumeSource, V1Secret, V1VolumeProjection } from '@kubernetes/client-node';
+import type {
+  Pod,
+  ProjectedVolumeSource,
+  Secret,
+  VolumeProjection,
+} from '../../../syncer/translate/kube-types.js';
 import { SKIP_BACKSYNC_ANNOTATION } from '../../../syncer/translate/constants.js';
 import { GVK } from '../../../syncer/translate/gvk.js';
 import { hostName } from '../../../syncer/translate/names.js';
@@ -38,7 +43,7 @@ export function defaultAudiences(clusterDomain: string): string[] {
 }
 
 /** The TokenRequests the syncer must make in the virtual cluster before translating `pod`. */
-export function tokenRequests(pod: V1Pod, clusterDomain: string): TokenRequestSpec[] {
+export function tokenRequests(pod: Pod, clusterDomain: string): TokenRequestSpec[] {
   const out: TokenRequestSpec[] = [];
   for (const volume of pod.spec?.volumes ?? []) {
     let index = 0;
@@ -63,10 +68,10 @@ export function tokenSecretName(options: TranslateOptions, podName: string, name
 }
 
 export function tokenSecret(
-  pod: V1Pod,
+  pod: Pod,
   tokens: Readonly<Record<string, string>>,
   options: TranslateOptions,
-): V1Secret {
+): Secret {
   const name = pod.metadata?.name ?? '';
   const namespace = pod.metadata?.namespace ?? '';
   const metadata = namespacedHostMeta(options, { name: `${name}-sa-token`, namespace }, GVK.Secret);
@@ -89,9 +94,9 @@ export function tokenAnnotation(suffix: string): string {
 /** A projected volume with its token sources replaced. */
 export function replaceTokenSources(
   volumeName: string,
-  projected: V1ProjectedVolumeSource,
+  projected: ProjectedVolumeSource,
   options: TokenProjectionOptions,
-): V1VolumeProjection[] {
+): VolumeProjection[] {
   let index = 0;
   return (projected.sources ?? []).map((source) => {
     const token = source.serviceAccountToken;

@@ -3,7 +3,11 @@
  * kube-api-access projection rewritten, generic ephemeral volumes pointed at the claim the
  * virtual ephemeral controller creates, and log/kubelet hostPaths moved to a per-tenant tree.
  */
-import type { V1DownwardAPIVolumeFile, V1LocalObjectReference, V1Volume } from '@kubernetes/client-node';
+import type {
+  DownwardAPIVolumeFile,
+  LocalObjectReference,
+  Volume,
+} from '../../../syncer/translate/kube-types.js';
 import { hostName, type NameContext } from '../../../syncer/translate/names.js';
 import { deepCopy } from '../../../syncer/translate/object.js';
 import { hostFieldRef } from './env.js';
@@ -30,14 +34,14 @@ function configMapName(ctx: VolumeContext, name: string | undefined): string | u
   return hostName(ctx.names, name, ctx.namespace);
 }
 
-function secretRef<T extends V1LocalObjectReference>(ctx: VolumeContext, ref: T | undefined): void {
+function secretRef<T extends LocalObjectReference>(ctx: VolumeContext, ref: T | undefined): void {
   if (ref?.name) ref.name = secretName(ctx, ref.name) ?? ref.name;
 }
 
 function downwardItems(
   names: NameContext,
-  items: V1DownwardAPIVolumeFile[] | undefined,
-): V1DownwardAPIVolumeFile[] | undefined {
+  items: DownwardAPIVolumeFile[] | undefined,
+): DownwardAPIVolumeFile[] | undefined {
   return items?.map((item) =>
     item.fieldRef === undefined ? item : { ...item, fieldRef: hostFieldRef(names, item.fieldRef) },
   );
@@ -62,7 +66,7 @@ export function rewriteHostPath(names: NameContext, path: string): string | unde
   return undefined;
 }
 
-export function translateVolume(ctx: VolumeContext, volume: V1Volume): V1Volume {
+export function translateVolume(ctx: VolumeContext, volume: Volume): Volume {
   const out = deepCopy(volume);
   if (out.configMap?.name) out.configMap.name = configMapName(ctx, out.configMap.name) ?? out.configMap.name;
   if (out.secret?.secretName)
@@ -117,7 +121,7 @@ export function translateVolume(ctx: VolumeContext, volume: V1Volume): V1Volume 
 }
 
 /** Names of hostPath volumes that were moved to the per-tenant tree. */
-export function rewrittenHostPathVolumes(names: NameContext, volumes: readonly V1Volume[]): Set<string> {
+export function rewrittenHostPathVolumes(names: NameContext, volumes: readonly Volume[]): Set<string> {
   return new Set(
     volumes
       .filter((v) => v.hostPath !== undefined && rewriteHostPath(names, v.hostPath.path) !== undefined)
