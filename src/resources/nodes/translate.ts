@@ -50,7 +50,13 @@ export function fakeNodeAddresses(
   return out;
 }
 
-function condition(type: string, status: string, reason: string, message: string, now: string): NodeCondition {
+function condition(
+  type: string,
+  status: string,
+  reason: string,
+  message: string,
+  now: string,
+): NodeCondition {
   return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now };
 }
 
