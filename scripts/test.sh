@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
-echo "== lint"; npx eslint src test bench scripts
+echo "== lint"; npx eslint src test bench
 echo "== compile"; bash scripts/build.sh
 echo "== binaries"; node bin/vcluster.js binaries ensure
 echo "== unit"; bash scripts/run-tests.sh unit

@@ -3,22 +3,26 @@
  * implements three functions, each receiving both sides and the states the syncer saw last; the
  * one generic sync controller decides which to call. Resources never see the work queue.
  */
+import type { KubeClient } from '../k8s/client.js';
+import type { ResourceType } from '../k8s/types.js';
 import type { Logger } from '../lib/logger.js';
 import type { Result } from '../runtime/reconcile.js';
-import type { GroupVersionKind } from './translate/gvk.js';
+import { apiVersionOf, type GroupVersionKind } from './translate/gvk.js';
 import type { NameContext, ObjectRef } from './translate/names.js';
 import type { KubeObject } from './translate/object.js';
 
 export type { KubeObject, ObjectRef, Result };
 
-/** A Kubernetes kind as the syncer addresses it. `T` ties the kind to its object type. */
-export interface ResourceKind<T extends KubeObject> {
+/** A Kubernetes kind as the syncer addresses it; also a ResourceType for the KubeClient. */
+export interface ResourceKind<T extends KubeObject> extends ResourceType {
   readonly gvk: GroupVersionKind;
-  /** Lower-case plural resource name, e.g. "pods". */
-  readonly plural: string;
   readonly namespaced: boolean;
   /** Type marker only; never set. */
   readonly __object?: T;
+}
+
+export function resourceKind<T extends KubeObject>(gvk: GroupVersionKind, namespaced: boolean): ResourceKind<T> {
+  return { apiVersion: apiVersionOf(gvk), kind: gvk.kind, gvk, namespaced };
 }
 
 /** Only the virtual object exists (the host copy never existed or vanished: hostOld tells which). */
@@ -50,21 +54,6 @@ export interface Mapper {
   isManaged(names: NameContext, host: KubeObject): boolean;
 }
 
-/** The client operations a syncer needs; src/k8s's client satisfies it structurally. */
-export interface ObjectClient {
-  get<T extends KubeObject>(kind: ResourceKind<T>, ref: ObjectRef): Promise<T | undefined>;
-  create<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
-  update<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
-  updateStatus<T extends KubeObject>(kind: ResourceKind<T>, object: T): Promise<T>;
-  delete<T extends KubeObject>(kind: ResourceKind<T>, ref: ObjectRef, options?: DeleteOptions): Promise<void>;
-}
-
-export interface DeleteOptions {
-  readonly gracePeriodSeconds?: number;
-  /** Delete only if the object still has this UID. */
-  readonly uid?: string;
-}
-
 /** Records name mappings and references (pod → configmap) in the mappings store. */
 export interface MappingsRecorder {
   recordReference(owner: MappingRef, reference: MappingRef): void;
@@ -76,11 +65,11 @@ export interface MappingRef {
   readonly host: Required<ObjectRef>;
 }
 
-/** What a sync function may use: both clients, names, logger, cancellation. */
+/** What a sync function may use: both clients (src/k8s), names, logger, cancellation. */
 export interface SyncContext {
   readonly names: NameContext;
-  readonly virtual: ObjectClient;
-  readonly host: ObjectClient;
+  readonly virtual: KubeClient;
+  readonly host: KubeClient;
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly mappings?: MappingsRecorder;
