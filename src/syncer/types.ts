@@ -21,7 +21,10 @@ export interface ResourceKind<T extends KubeObject> extends ResourceType {
   readonly __object?: T;
 }
 
-export function resourceKind<T extends KubeObject>(gvk: GroupVersionKind, namespaced: boolean): ResourceKind<T> {
+export function resourceKind<T extends KubeObject>(
+  gvk: GroupVersionKind,
+  namespaced: boolean,
+): ResourceKind<T> {
   return { apiVersion: apiVersionOf(gvk), kind: gvk.kind, gvk, namespaced };
 }
 
