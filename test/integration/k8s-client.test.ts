@@ -26,13 +26,7 @@ import {
 } from '../../src/k8s/errors.js';
 import { Informer, listWatchSource, type ListWatchSource } from '../../src/k8s/informer.js';
 import { extractContext, parseKubeconfig, stringifyKubeconfig } from '../../src/k8s/kubeconfig.js';
-import {
-  Kinds,
-  type ConfigMap,
-  type Deployment,
-  type Service,
-  type WatchEvent,
-} from '../../src/k8s/types.js';
+import { Kinds, type ConfigMap, type Deployment, type Service } from '../../src/k8s/types.js';
 import { startExtraApiServer } from './support/extra-apiserver.js';
 import { runCli } from '../support/cli.js';
 import { testBinaries } from '../support/binaries.js';
