@@ -12,7 +12,13 @@ import {
   virtualPodStatus,
   type PodTranslateOptions,
 } from './translate.js';
-import { formatLabelsAnnotation, podBookkeepingAnnotations } from './translate/pod-annotations.js';
+import {
+  formatLabelsAnnotation,
+  podBookkeepingAnnotations,
+  POD_ANNOTATION_MERGE_EXCLUSIONS,
+} from './translate/pod-annotations.js';
+import { mergeAnnotations } from '../../syncer/patcher/labels-annotations.js';
+import { GVK } from '../../syncer/translate/gvk.js';
 import { defaultHostname, usesClusterDns, virtualDnsConfig } from './translate/dns.js';
 import { hostFieldPath } from './translate/env.js';
 import { hostAffinityTerm } from './translate/scheduling.js';
@@ -520,5 +526,38 @@ describe('pod properties', () => {
         );
       }),
     );
+  });
+});
+
+describe('pod annotation merge', () => {
+  it('bookkeeping and token annotations never reach the virtual pod; user annotations do', () => {
+    const virtual = pod({}, { annotations: { keep: 'v' } });
+    const host = toHostPod(virtual, { ...options, tokenMode: 'annotation', tokenAnnotationSuffixes: {} }).pod;
+    const hostNow = {
+      ...(host.metadata?.annotations ?? {}),
+      'vcluster.loft.sh/token-abcd1234': 'T',
+      'from-host': 'h',
+    };
+    const got = mergeAnnotations(
+      {
+        virtualOld: { keep: 'v' },
+        virtual: { keep: 'v' },
+        hostOld: host.metadata?.annotations,
+        host: hostNow,
+      },
+      {
+        identity: {
+          gvk: GVK.Pod,
+          virtualName: 'p',
+          virtualNamespace: 'default',
+          hostName: 'p-x-default-x-my-vcluster',
+          hostNamespace: 'test-namespace',
+        },
+        ...POD_ANNOTATION_MERGE_EXCLUSIONS,
+      },
+    );
+    assert.deepEqual(got.virtual, { keep: 'v', 'from-host': 'h' });
+    assert.equal(got.host['vcluster.loft.sh/token-abcd1234'], 'T');
+    assert.equal(got.host['vcluster.loft.sh/name'], 'p');
   });
 });

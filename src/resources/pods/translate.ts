@@ -119,8 +119,8 @@ export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTransl
   spec.containers = containers(vSpec.containers);
   if (vSpec.initContainers !== undefined) spec.initContainers = containers(vSpec.initContainers);
   if (vSpec.ephemeralContainers !== undefined) {
-    spec.ephemeralContainers = vSpec.ephemeralContainers.map(
-      (c) => translateContainerEnv(c, envOptions, refs) as typeof c,
+    spec.ephemeralContainers = vSpec.ephemeralContainers.map((c) =>
+      translateContainerEnv(c, envOptions, refs),
     );
   }
   if (vSpec.imagePullSecrets !== undefined) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Endpoints, Service } from '../../syncer/translate/kube-types.js';
 import {
   clusterIpDiffers,
+  isKubernetesService,
   kubernetesEndpoints,
   kubernetesServiceSpec,
   syncService,
@@ -255,4 +256,14 @@ describe('default/kubernetes', () => {
       ],
     });
   });
+});
+
+describe('isKubernetesService', () => {
+  const cases = [
+    { ref: { namespace: 'default', name: 'kubernetes' }, want: true },
+    { ref: { namespace: 'other', name: 'kubernetes' }, want: false },
+    { ref: { namespace: 'default', name: 'web' }, want: false },
+  ];
+  for (const c of cases)
+    it(`${c.ref.namespace}/${c.ref.name}`, () => assert.equal(isKubernetesService(c.ref), c.want));
 });

@@ -222,3 +222,8 @@ export function kubernetesEndpoints(hostEndpoints: Endpoints): Endpoints {
     subsets,
   };
 }
+
+/** `default/kubernetes` is never synced by the generic service syncer (it mirrors the vcluster Service). */
+export function isKubernetesService(ref: { readonly namespace?: string; readonly name: string }): boolean {
+  return ref.namespace === 'default' && ref.name === 'kubernetes';
+}

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { ObjectMeta } from './kube-types.js';
 import { GVK } from './gvk.js';
 import { hostMetadata } from './metadata.js';
@@ -119,4 +120,33 @@ describe('shouldDeleteHostObject', () => {
     { name: 'no annotations', meta: { name: 'x', namespace: 'team-a' }, want: false },
   ];
   for (const c of cases) it(c.name, () => assert.equal(shouldDeleteHostObject(c.meta, GVK.Pod), c.want));
+});
+
+describe('ownership properties', () => {
+  const dns = fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,100}[a-z0-9])?$/);
+  const ns = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+  it('virtual → host metadata → virtual ref is the identity, and the copy is managed', () => {
+    fc.assert(
+      fc.property(dns, ns, ns, (name, namespace, vc) => {
+        const c: NameContext = { vclusterName: vc, hostNamespace: 'host-ns' };
+        const host = hostName(c, name, namespace);
+        const meta = hostMetadata(
+          c,
+          { name, namespace, uid: 'u' },
+          { gvk: GVK.Secret, host: { name: host, namespace: 'host-ns' } },
+        );
+        assert.deepEqual(virtualRefFromHost(c, meta, GVK.Secret), { name, namespace });
+        assert.ok(
+          isManaged(c, meta, {
+            gvk: GVK.Secret,
+            virtualToHostName: (r) => hostName(c, r.name, r.namespace ?? ''),
+          }),
+        );
+        assert.ok(
+          !isManaged({ ...c, vclusterName: `${vc}x` }, meta, { gvk: GVK.Secret }),
+          'never managed by another vcluster',
+        );
+      }),
+    );
+  });
 });

@@ -145,11 +145,11 @@ export interface ContainerEnvOptions {
 }
 
 /** A container with its env/envFrom translated and the generated variables prepended. */
-export function translateContainerEnv(
-  container: Container,
+export function translateContainerEnv<C extends Pick<Container, 'env' | 'envFrom'>>(
+  container: C,
   options: ContainerEnvOptions,
   refs: PodReference[],
-): Container {
+): C {
   const out = deepCopy(container);
   const env = (container.env ?? []).map((e) => translateEnvVar(options.names, e, options.namespace, refs));
   const generated = [...options.generated].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -67,3 +67,9 @@ export function podBookkeepingAnnotations(virtual: Pod): Record<string, string> 
 export function tokenAnnotationKeys(annotations: Readonly<Record<string, string>> | undefined): string[] {
   return Object.keys(annotations ?? {}).filter((k) => k.startsWith(TOKEN_ANNOTATION_PREFIX));
 }
+
+/** Options for the pod's bidirectional annotation merge: bookkeeping and token annotations never flow. */
+export const POD_ANNOTATION_MERGE_EXCLUSIONS = {
+  exclude: [...POD_BOOKKEEPING_ANNOTATIONS, SAFE_TO_EVICT_ANNOTATION, DAEMONSET_POD_ANNOTATION],
+  excludePrefixes: [TOKEN_ANNOTATION_PREFIX],
+} as const;
