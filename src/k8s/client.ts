@@ -100,6 +100,17 @@ export interface KubeClient {
   ): Promise<T>;
   delete(type: ResourceType, key: ObjectKey, options?: DeleteOptions): Promise<void>;
   /**
+   * POST to a subresource: `serviceaccounts/<name>/token` (TokenRequest), `pods/<name>/binding`,
+   * `pods/<name>/eviction`. Returns the server's answer.
+   */
+  createSubresource<R = unknown>(
+    type: ResourceType,
+    key: ObjectKey,
+    subresource: string,
+    body: unknown,
+    options?: WriteOptions,
+  ): Promise<R>;
+  /**
    * Watches until the server ends the stream (resolves) or `signal` aborts (resolves). A non-2xx
    * answer rejects with KubeApiError; an in-stream ERROR event is passed to `onEvent`.
    */
@@ -421,6 +432,23 @@ class HttpKubeClient implements ClosableKubeClient {
       ...(options.dryRun ? { dryRun: ['All'] } : {}),
     };
     await this.#send({ method: 'DELETE', path, body, ...signalOf(options) });
+  }
+
+  async createSubresource<R = unknown>(
+    type: ResourceType,
+    key: ObjectKey,
+    subresource: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): Promise<R> {
+    const path = await this.#path(type, key.namespace, key.name, subresource);
+    return this.#json<R>({
+      method: 'POST',
+      path,
+      body,
+      query: this.#writeQuery(options),
+      ...signalOf(options),
+    });
   }
 
   async watch<T extends KubeObject = KubeObject>(

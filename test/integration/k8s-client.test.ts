@@ -197,6 +197,21 @@ describe('k8s client and informer against a real kube-apiserver', () => {
     assert.equal(patched.status?.loadBalancer?.ingress?.[0]?.ip, '192.0.2.11');
   });
 
+  it('createSubresource: a TokenRequest for a service account', async () => {
+    await eventually(
+      'the default service account',
+      () => ignoreNotFound(client.get(Kinds.ServiceAccount, { namespace: NS, name: 'default' })),
+      30_000,
+    );
+    const answer = await client.createSubresource<{ status?: { token?: string } }>(
+      Kinds.ServiceAccount,
+      { namespace: NS, name: 'default' },
+      'token',
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+    );
+    assert.match(answer.status?.token ?? '', /^ey/);
+  });
+
   it('lists in pages and with label selectors', async () => {
     for (let i = 0; i < 7; i++) await client.create(configMap(`page-${i}`, {}, { set: 'paging' }));
     await client.create(configMap('other', {}, { set: 'other' }));
