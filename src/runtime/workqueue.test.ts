@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { FakeClock } from './clock.js';
 import { ExponentialFailureRateLimiter } from './rate-limiter.js';
 import { WorkQueue } from './workqueue.js';
@@ -112,5 +113,47 @@ describe('WorkQueue', () => {
     q.done(item ?? '');
     await done;
     assert.equal(drained, true);
+  });
+});
+
+describe('WorkQueue model', () => {
+  type Op = { type: 'add'; key: string } | { type: 'take' } | { type: 'done'; index: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ type: fc.constant('add' as const), key: fc.constantFrom('a', 'b', 'c') }),
+    fc.record({ type: fc.constant('take' as const) }),
+    fc.record({ type: fc.constant('done' as const), index: fc.nat(5) }),
+  );
+  it('never hands out a key twice at once, never loses an added key, dedups waiting keys', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), async (ops) => {
+        const q = new WorkQueue<string>({ clock: new FakeClock() });
+        const holding: string[] = [];
+        const pendingSinceTake = new Set<string>(); // added since last handed out
+        for (const o of ops) {
+          if (o.type === 'add') {
+            q.add(o.key);
+            pendingSinceTake.add(o.key);
+          } else if (o.type === 'take') {
+            if (q.len() === 0) continue;
+            const key = (await q.get()) ?? '';
+            assert.ok(!holding.includes(key), `${key} handed out while in process`);
+            holding.push(key);
+            pendingSinceTake.delete(key);
+          } else if (holding.length > 0) {
+            const [key] = holding.splice(o.index % holding.length, 1);
+            q.done(key ?? '');
+          }
+          assert.ok(q.len() <= 3, 'each key queued at most once');
+        }
+        for (const key of holding.splice(0)) q.done(key);
+        const drained = new Set<string>();
+        while (q.len() > 0) {
+          const key = (await q.get()) ?? '';
+          drained.add(key);
+          q.done(key);
+        }
+        for (const key of pendingSinceTake) assert.ok(drained.has(key), `${key} was lost`);
+      }),
+    );
   });
 });

@@ -95,6 +95,18 @@ describe('cluster-scoped names and markers', () => {
     },
     { name: 'short name', got: () => hostNameShort(vc1, 'nginx', 'default'), want: 'v4beno7kpi5awd' },
     { name: 'concat without overflow', got: () => safeConcatName('a', 'b', 'c'), want: 'a-b-c' },
+    {
+      // Not a valid Kubernetes name, but pins the byte semantics of Go's len() and slicing:
+      // 71 UTF-8 bytes; the cut at 52 bytes splits a "ü", which decodes to U+FFFD.
+      name: 'lengths and the cut count UTF-8 bytes',
+      got: () => safeConcatName(`a${'ü'.repeat(30)}`, 'x', 'ns', 'x', 'vc'),
+      want: `a${'ü'.repeat(25)}\uFFFD-ae1f97e466`,
+    },
+    {
+      name: 'multi-byte names under 64 bytes are kept',
+      got: () => safeConcatName('ü'.repeat(20), 'x'),
+      want: `${'ü'.repeat(20)}-x`,
+    },
   ];
   for (const c of cases) it(c.name, () => assert.equal(c.got(), c.want));
 });
