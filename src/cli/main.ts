@@ -14,6 +14,7 @@ import { binarySource, type CliContext } from './context.js';
 import { requireBinaries } from '../binaries/locate.js';
 import type { AfterReady } from '../controlplane/start.js';
 import { publishKubeconfig } from '../lifecycle/publish-kubeconfig.js';
+import { startSyncer } from '../syncer/engine/start-syncer.js';
 import { readEnvironment } from './environment.js';
 
 export function buildProgram(ctx: CliContext, globals: Globals): Command {
@@ -51,12 +52,12 @@ interface Globals {
   exitCode?: number;
 }
 
-/** What `vcluster start` runs once its virtual API serves: publish the kubeconfig Secret on the host. */
+/** What `vcluster start` runs once its virtual API serves: the kubeconfig Secret on the host, then the syncer. */
 function afterReady(ctx: CliContext): AfterReady {
   return async (ready) => {
     const binaries = await requireBinaries(binarySource(ctx), ['kubectl']);
     await publishKubeconfig(ready, binaries.path('kubectl'));
-    return () => Promise.resolve();
+    return startSyncer(ready, binaries.versions.kubernetes);
   };
 }
 

@@ -11,7 +11,7 @@ import { freePorts } from '../lib/net.js';
 import { writeVClusterState } from '../controlplane/state.js';
 import type { LifecycleContext } from './context.js';
 import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
-import { configMap, configSecret, vclusterService } from './host-objects.js';
+import { RELEASE_HOST_KINDS, configMap, configSecret, vclusterService, workloadServiceAccount } from './host-objects.js';
 import { startLocal, stopLocal } from './local-driver.js';
 import { CREATED_NAMESPACE_ANNOTATION, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal, vclusterDataDir } from './registry.js';
@@ -91,8 +91,8 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       ctx.progress(`created namespace ${namespace}`);
     }
     const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
-    const objects = [vclusterService(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
-    undo.push(() => host.kubectl(['delete', 'services,secrets,configmaps', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
+    const objects = [vclusterService(name, namespace), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
+    undo.push(() => host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
     await host.kubectl(['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
 
     await mkdir(dir.root, { recursive: true, mode: 0o700 });

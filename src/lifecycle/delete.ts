@@ -8,7 +8,7 @@ import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { removeContext } from './connect.js';
 import type { LifecycleContext } from './context.js';
 import { hostAccess } from './host-access.js';
-import { SYNCED_HOST_KINDS } from './host-objects.js';
+import { RELEASE_HOST_KINDS, SYNCED_HOST_KINDS } from './host-objects.js';
 import { stopLocal } from './local-driver.js';
 import { CREATED_NAMESPACE_ANNOTATION, MANAGED_BY_LABEL, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal } from './registry.js';
@@ -32,7 +32,7 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
   }
   if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);
   await host.kubectl(['delete', SYNCED_HOST_KINDS.join(','), '-n', namespace, '-l', `${MANAGED_BY_LABEL}=${name}`, '--ignore-not-found', '--wait=false']);
-  await host.kubectl(['delete', 'services,secrets,configmaps', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
+  await host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
   ctx.progress(`deleted the host objects of vcluster ${name} in namespace ${namespace}`);
   let namespaceDeleted = false;
   const { stdout: created } = await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', `jsonpath={.metadata.annotations.${CREATED_NAMESPACE_ANNOTATION.replace(/\./g, '\\.')}}`]);

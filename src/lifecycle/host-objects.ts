@@ -21,6 +21,19 @@ export function vclusterService(name: string, namespace: string): HostObject {
   };
 }
 
+/** The ServiceAccount synced pods run as on the host (vCluster's chart creates it). */
+export function workloadServiceAccount(name: string, namespace: string): HostObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: `vc-workload-${name}`, namespace, labels: releaseLabels(name) },
+    automountServiceAccountToken: false,
+  };
+}
+
+/** The kinds of a vcluster's own host objects, for cleanup by app=vcluster,release=NAME. */
+export const RELEASE_HOST_KINDS = 'services,secrets,configmaps,serviceaccounts';
+
 export function configSecret(name: string, namespace: string, configYaml: string, store: string): HostObject {
   return {
     apiVersion: 'v1',

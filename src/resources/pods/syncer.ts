@@ -1,0 +1,278 @@
+/**
+ * Pods (vcluster-behavior.md §2.8): virtual → host for existence and spec, host → virtual for status and
+ * the node; labels and annotations both ways (3-way, virtual wins a tie). A host pod deleted out of band
+ * deletes its virtual pod, so the pod's controller replaces it.
+ */
+import {
+  Kinds,
+  type ConfigMap,
+  type Node,
+  type Pod,
+  type Secret,
+  type TypedObject,
+} from '../../k8s/types.js';
+import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../k8s/errors.js';
+import type { SubresourceClient } from '../../k8s/subresource.js';
+import type { KubeClient } from '../../k8s/client.js';
+import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { mergeAnnotations, mergeLabels } from '../../syncer/patcher/labels-annotations.js';
+import { namespacedMapper } from '../../syncer/mapper.js';
+import { GVK } from '../../syncer/translate/gvk.js';
+import { hostName } from '../../syncer/translate/names.js';
+import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
+import { toHostConfigMap } from '../configmaps/translate.js';
+import { fakeNode } from '../nodes/translate.js';
+import { toHostSecret } from '../secrets/translate.js';
+import {
+  hostPodSpecUpdate,
+  toHostPod,
+  tokenRequests,
+  virtualPodStatus,
+  type PodReference,
+} from './translate.js';
+import { tokenAnnotationKeys } from './translate.js';
+import { randomUUID } from 'node:crypto';
+import { warnOnVirtual } from '../shared/events.js';
+
+export interface PodSyncerDeps {
+  /** TokenRequest and Binding on the virtual API. */
+  readonly virtualSubresources: SubresourceClient;
+  /** ClusterIP of the vcluster's host Service: the in-cluster `kubernetes` address. */
+  readonly kubeIP: string | undefined;
+  readonly clusterDomain: string;
+  /** Reported by fake nodes. */
+  readonly kubeletVersion: string;
+}
+
+const POD = resourceKind<Pod>(GVK.Pod, true);
+
+function typed<T extends object>(obj: T): T & TypedObject {
+  return obj as T & TypedObject;
+}
+
+async function createOrKeep<T extends object>(client: KubeClient, obj: T): Promise<void> {
+  try {
+    await client.create(typed(obj));
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+async function requestTokens(deps: PodSyncerDeps, virtual: Pod): Promise<Record<string, string>> {
+  const tokens: Record<string, string> = {};
+  for (const req of tokenRequests(virtual, deps.clusterDomain)) {
+    const answer = await deps.virtualSubresources.createCore<{ status?: { token?: string } }>(
+      'serviceaccounts',
+      virtual.metadata?.namespace ?? 'default',
+      req.serviceAccountName,
+      'token',
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: {
+          audiences: req.audiences,
+          expirationSeconds: req.expirationSeconds,
+          boundObjectRef: { apiVersion: 'v1', ...req.boundObject },
+        },
+      },
+    );
+    if (answer.status?.token) tokens[req.key] = answer.status.token;
+  }
+  return tokens;
+}
+
+/** Copies the ConfigMaps and Secrets a pod references to the host, so the pod can start. */
+async function syncReferences(ctx: SyncContext, refs: readonly PodReference[]): Promise<void> {
+  const options = { names: ctx.names };
+  for (const ref of refs) {
+    if (ref.kind === 'ConfigMap') {
+      const cm = await ctx.virtual
+        .get<ConfigMap>(Kinds.ConfigMap, ref)
+        .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      if (cm) await createOrKeep(ctx.host, toHostConfigMap(cm, options));
+    } else if (ref.kind === 'Secret') {
+      const secret = await ctx.virtual
+        .get<Secret>(Kinds.Secret, ref)
+        .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      if (secret) await createOrKeep(ctx.host, toHostSecret(secret, options));
+    }
+  }
+}
+
+async function ensureVirtualNode(ctx: SyncContext, deps: PodSyncerDeps, nodeName: string): Promise<void> {
+  const node: Node = fakeNode(nodeName, {
+    kubeletVersion: deps.kubeletVersion,
+    ids: { machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID() },
+    now: new Date().toISOString(),
+  });
+  try {
+    const created = await ctx.virtual.create(typed(node));
+    // Node status is not taken from a create: set it explicitly.
+    await ctx.virtual.updateStatus(typed({ ...created, status: node.status }));
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+async function deleteQuietly(client: KubeClient, pod: Pod, gracePeriodSeconds?: number): Promise<void> {
+  const key = { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '' };
+  try {
+    await client.delete(Kinds.Pod, key, {
+      ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
+      ...(pod.metadata?.uid ? { preconditions: { uid: pod.metadata.uid } } : {}),
+    });
+  } catch (err) {
+    if (!isNotFound(err) && !(err instanceof Error && /Precondition failed/.test(err.message))) throw err;
+  }
+}
+
+export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
+  const mapper = namespacedMapper(GVK.Pod);
+  return {
+    name: 'pods',
+    kind: POD,
+    mapper,
+
+    async syncToHost(ctx, { hostOld, virtual }) {
+      const log = ctx.log.child({ pod: `${virtual.metadata?.namespace}/${virtual.metadata?.name}` });
+      if (virtual.metadata?.deletionTimestamp) {
+        // Nothing on the host to wait for: finish the deletion.
+        await deleteQuietly(ctx.virtual, virtual, 0);
+        return {};
+      }
+      if (hostOld !== undefined || virtual.spec?.nodeName) {
+        // The host pod vanished (deleted out of band, or while we were down): the virtual pod cannot be
+        // rescheduled, so delete it and let its controller create a new one (as vCluster does).
+        log.info({}, 'host pod gone, deleting the virtual pod');
+        await deleteQuietly(ctx.virtual, virtual, 0);
+        return {};
+      }
+      const tokens = await requestTokens(deps, virtual);
+      const translated = toHostPod(virtual, {
+        names: ctx.names,
+        clusterDomain: deps.clusterDomain,
+        ...(deps.kubeIP ? { kubeIP: deps.kubeIP } : {}),
+        tokenMode: 'secret',
+        tokens,
+      });
+      await syncReferences(ctx, translated.references);
+      if (translated.tokenSecret) await createOrKeep(ctx.host, translated.tokenSecret);
+      try {
+        await ctx.host.create(typed(translated.pod));
+        log.info({ host: translated.pod.metadata?.name }, 'created host pod');
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        // Someone else's object holds the name: never overwrite it; tell the tenant.
+        const hostPodName = hostName(
+          ctx.names,
+          virtual.metadata?.name ?? '',
+          virtual.metadata?.namespace ?? '',
+        );
+        await warnOnVirtual(
+          ctx,
+          virtual,
+          'SyncError',
+          `cannot sync pod: host pod ${hostPodName} already exists and is not managed by this vcluster`,
+        );
+        log.warn({ host: hostPodName }, 'host name taken by an unmanaged pod');
+      }
+      return {};
+    },
+
+    async sync(ctx, { hostOld, host, virtualOld, virtual }) {
+      if (virtual.metadata?.deletionTimestamp) {
+        if (!host.metadata?.deletionTimestamp)
+          await deleteQuietly(ctx.host, host, virtual.metadata.deletionGracePeriodSeconds ?? undefined);
+        return {};
+      }
+      if (host.metadata?.deletionTimestamp) {
+        await deleteQuietly(ctx.virtual, virtual, host.metadata.deletionGracePeriodSeconds ?? undefined);
+        return {};
+      }
+      const ns = virtual.metadata?.namespace ?? '';
+      const name = virtual.metadata?.name ?? '';
+      let current = virtual;
+      // The node: bind the virtual pod where the host scheduled its copy.
+      const nodeName = host.spec?.nodeName;
+      if (nodeName && !virtual.spec?.nodeName) {
+        await ensureVirtualNode(ctx, deps, nodeName);
+        await deps.virtualSubresources.createCore('pods', ns, name, 'binding', {
+          apiVersion: 'v1',
+          kind: 'Binding',
+          metadata: { name, namespace: ns },
+          target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+        });
+        return { requeueAfterMs: 1 }; // re-read the bound pod before touching status
+      }
+      // Status host → virtual.
+      const status = virtualPodStatus(host, current);
+      if (status && !jsonEqual(toJson(status), toJson(current.status ?? {}))) {
+        current = await ctx.virtual.updateStatus(typed({ ...current, status }));
+      }
+      // Labels and annotations both ways.
+      const labels = mergeLabels(
+        ctx.names,
+        {
+          virtualOld: virtualOld?.metadata?.labels,
+          virtual: current.metadata?.labels,
+          hostOld: hostOld?.metadata?.labels,
+          host: host.metadata?.labels,
+        },
+        { virtualNamespace: ns },
+      );
+      const annotations = mergeAnnotations(
+        {
+          virtualOld: virtualOld?.metadata?.annotations,
+          virtual: current.metadata?.annotations,
+          hostOld: hostOld?.metadata?.annotations,
+          host: host.metadata?.annotations,
+        },
+        {
+          identity: {
+            gvk: GVK.Pod,
+            virtualName: name,
+            virtualNamespace: ns,
+            ...(virtual.metadata?.uid ? { virtualUid: virtual.metadata.uid } : {}),
+            hostName: host.metadata?.name ?? '',
+            hostNamespace: ctx.names.hostNamespace,
+          },
+          exclude: tokenAnnotationKeys(host.metadata?.annotations),
+          excludePrefixes: ['vcluster.loft.sh/'],
+        },
+      );
+      if (
+        !jsonEqual(labels.virtual, current.metadata?.labels ?? {}) ||
+        !jsonEqual(annotations.virtual, current.metadata?.annotations ?? {})
+      ) {
+        current = await ctx.virtual.update(
+          typed({
+            ...current,
+            metadata: { ...current.metadata, labels: labels.virtual, annotations: annotations.virtual },
+          }),
+        );
+      }
+      // Spec (the mutable fields) and metadata virtual → host.
+      const desired = hostPodSpecUpdate(current, host);
+      const desiredMeta = {
+        ...host.metadata,
+        labels: labels.host,
+        annotations: { ...(host.metadata?.annotations ?? {}), ...annotations.host },
+      };
+      if (
+        !jsonEqual(toJson(desired.spec), toJson(host.spec)) ||
+        !jsonEqual(labels.host, host.metadata?.labels ?? {}) ||
+        !jsonEqual(toJson(desiredMeta.annotations), toJson(host.metadata?.annotations ?? {}))
+      ) {
+        await ctx.host.update(typed({ ...desired, metadata: desiredMeta }));
+      }
+      return {};
+    },
+
+    async syncToVirtual(ctx, { host }) {
+      // A managed host pod whose virtual pod is gone: delete it.
+      await deleteQuietly(ctx.host, host, 0);
+      ctx.log.info({ host: host.metadata?.name }, 'deleted host pod of a deleted virtual pod');
+      return {};
+    },
+  };
+}

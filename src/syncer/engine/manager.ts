@@ -1,0 +1,72 @@
+/**
+ * Runs the syncer: one informer factory per side (the host one scoped to the vcluster's namespace and
+ * managed-by label), one generic sync controller per enabled kind; caches sync before any controller
+ * starts. Returns a stop function that ends everything in order.
+ */
+import type { Config } from '../../config/index.js';
+import type { KubeClient } from '../../k8s/client.js';
+import { InformerFactory } from '../../k8s/informer.js';
+import type { SubresourceClient } from '../../k8s/subresource.js';
+import { Kinds, type Pod } from '../../k8s/types.js';
+import type { Logger } from '../../lib/logger.js';
+import { createPodSyncer } from '../../resources/pods/syncer.js';
+import type { Controller } from '../../runtime/controller.js';
+import { MARKER_LABEL } from '../translate/constants.js';
+import type { NameContext } from '../translate/names.js';
+import type { SyncContext } from '../types.js';
+import { syncController } from './sync-controller.js';
+
+export interface SyncerManagerOptions {
+  readonly virtual: KubeClient;
+  readonly host: KubeClient;
+  readonly virtualSubresources: SubresourceClient;
+  readonly names: NameContext;
+  readonly config: Config;
+  readonly log: Logger;
+  /** ClusterIP of the vcluster's host Service. */
+  readonly kubeIP: string | undefined;
+  readonly kubeletVersion: string;
+}
+
+export async function startSyncerManager(o: SyncerManagerOptions, parent: AbortSignal): Promise<() => Promise<void>> {
+  const abort = new AbortController();
+  const onParentAbort = (): void => abort.abort();
+  parent.addEventListener('abort', onParentAbort, { once: true });
+  const signal = abort.signal;
+  const log = o.log.child({ component: 'syncer' });
+  const virtualInformers = new InformerFactory(o.virtual, { log });
+  const hostInformers = new InformerFactory(o.host, { log });
+  const hostScope = { namespace: o.names.hostNamespace, labelSelector: `${MARKER_LABEL}=${o.names.vclusterName}` };
+  const ctx: SyncContext = { names: o.names, virtual: o.virtual, host: o.host, log, signal };
+  const controllers: Controller[] = [];
+
+  if (o.config.sync.toHost.pods.enabled) {
+    controllers.push(
+      syncController<Pod>({
+        syncer: createPodSyncer({
+          virtualSubresources: o.virtualSubresources,
+          kubeIP: o.kubeIP,
+          clusterDomain: o.config.networking.advanced.clusterDomain,
+          kubeletVersion: o.kubeletVersion,
+        }),
+        ctx: { ...ctx, log: log.child({ controller: 'pods' }) },
+        virtual: virtualInformers.informerFor<Pod>(Kinds.Pod),
+        host: hostInformers.informerFor<Pod>(Kinds.Pod, hostScope),
+      }),
+    );
+  }
+
+  const informersRunning = Promise.all([virtualInformers.start(signal), hostInformers.start(signal)]);
+  const started = Date.now();
+  await Promise.all([virtualInformers.waitForSync(), hostInformers.waitForSync()]);
+  log.info({ ms: Date.now() - started, controllers: controllers.map((c) => c.name) }, 'syncer caches synced');
+  const controllersRunning = Promise.all(controllers.map((c) => c.start(signal)));
+
+  return async () => {
+    abort.abort();
+    parent.removeEventListener('abort', onParentAbort);
+    await controllersRunning;
+    await informersRunning;
+    log.info({}, 'syncer stopped');
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The syncer as `vcluster start` runs it once the virtual API serves: clients for both sides (the
+ * virtual admin kubeconfig, the host kubeconfig saved at create), the host Service's ClusterIP, then
+ * the manager.
+ */
+import { openKubeClient } from '../../k8s/client.js';
+import { openSubresourceClient } from '../../k8s/subresource.js';
+import { Kinds, type Service } from '../../k8s/types.js';
+import type { ReadyControlPlane } from '../../controlplane/start.js';
+import { startSyncerManager } from './manager.js';
+
+export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: string): Promise<() => Promise<void>> {
+  const sync = ready.config.experimental.syncSettings;
+  const virtual = await openKubeClient({ kubeconfigPath: ready.dir.adminKubeconfig, qps: sync.virtualQPS, burst: sync.virtualBurst, userAgent: 'vcluster-syncer' });
+  const host = await openKubeClient({ kubeconfigPath: ready.dir.hostKubeconfig, qps: sync.hostQPS, burst: sync.hostBurst, userAgent: 'vcluster-syncer' });
+  const virtualSubresources = await openSubresourceClient(ready.dir.adminKubeconfig);
+  const service = await host.get<Service>(Kinds.Service, { namespace: ready.state.namespace, name: ready.state.name });
+  const stop = await startSyncerManager(
+    {
+      virtual,
+      host,
+      virtualSubresources,
+      names: { vclusterName: ready.state.name, hostNamespace: ready.state.namespace },
+      config: ready.config,
+      log: ready.log,
+      kubeIP: service.spec?.clusterIP,
+      kubeletVersion,
+    },
+    ready.signal,
+  );
+  return async () => {
+    await stop();
+    virtual.close();
+    host.close();
+    virtualSubresources.close();
+  };
+}
