@@ -86,14 +86,10 @@ async function syncReferences(ctx: SyncContext, refs: readonly PodReference[]): 
   const options = { names: ctx.names };
   for (const ref of refs) {
     if (ref.kind === 'ConfigMap') {
-      const cm = await ctx.virtual
-        .get<ConfigMap>(Kinds.ConfigMap, ref)
-        .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      const cm = await ignoreNotFound(ctx.virtual.get<ConfigMap>(Kinds.ConfigMap, ref));
       if (cm) await createOrKeep(ctx.host, toHostConfigMap(cm, options));
     } else if (ref.kind === 'Secret') {
-      const secret = await ctx.virtual
-        .get<Secret>(Kinds.Secret, ref)
-        .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+      const secret = await ignoreNotFound(ctx.virtual.get<Secret>(Kinds.Secret, ref));
       if (secret) await createOrKeep(ctx.host, toHostSecret(secret, options));
     }
   }
