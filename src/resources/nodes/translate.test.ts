@@ -6,6 +6,7 @@ import {
   fakeNode,
   fakeNodeAddresses,
   fakeNodeNeeded,
+  kubeletService,
   neededFakeNodes,
   virtualNodeFromHost,
 } from './translate.js';
@@ -152,6 +153,32 @@ describe('virtualNodeFromHost', () => {
         ],
         capacity: { cpu: '4' },
         daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      },
+    });
+  });
+});
+
+describe('kubeletService', () => {
+  it('per-node service in the host namespace pointing at the vcluster proxy', () => {
+    const got = kubeletService(
+      { vclusterName: 'my-vcluster', hostNamespace: 'test-namespace' },
+      'node-1.example.com',
+      { app: 'vcluster', release: 'my-vcluster' },
+    );
+    assert.deepEqual(got, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'my-vcluster-node-node-1-example-com',
+        namespace: 'test-namespace',
+        labels: {
+          'vcluster.loft.sh/belongs-to': 'my-vcluster',
+          'vcluster.loft.sh/node': 'node-1.example.com',
+        },
+      },
+      spec: {
+        ports: [{ name: 'kubelet', port: 10250, targetPort: 8443, protocol: 'TCP' }],
+        selector: { app: 'vcluster', release: 'my-vcluster' },
       },
     });
   });

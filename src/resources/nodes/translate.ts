@@ -3,9 +3,17 @@
  * tenant pod (same name, synthetic status, the fake kubelet's addresses); optionally a virtual Node
  * mirroring a real host node. Pure: ids and the time are passed in.
  */
-import type { Node, NodeAddress, NodeCondition, Pod, Taint } from '../../syncer/translate/kube-types.js';
+import type {
+  Node,
+  NodeAddress,
+  NodeCondition,
+  Pod,
+  Service,
+  Taint,
+} from '../../syncer/translate/kube-types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
+import { kubeletServiceName, type NameContext } from '../../syncer/translate/names.js';
 
 export const FAKE_NODE_LABEL = 'vcluster.loft.sh/fake-node';
 export const ORIGINAL_TAINTS_ANNOTATION = 'vcluster.loft.sh/original-taints';
@@ -180,5 +188,32 @@ export function virtualNodeFromHost(host: Node, options: RealNodeOptions): Node 
     },
     spec,
     status,
+  };
+}
+
+export const BELONGS_TO_LABEL = 'vcluster.loft.sh/belongs-to';
+export const NODE_LABEL = 'vcluster.loft.sh/node';
+
+/**
+ * The per-node host Service whose ClusterIP is the fake node's InternalIP (proxyKubelets.byIP):
+ * `<vc>-node-<node>` in the host namespace, port 10250 → the vcluster's proxy port 8443.
+ */
+export function kubeletService(
+  names: NameContext,
+  nodeName: string,
+  proxySelector: Readonly<Record<string, string>>,
+): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: kubeletServiceName(names, nodeName),
+      namespace: names.hostNamespace,
+      labels: { [BELONGS_TO_LABEL]: names.vclusterName, [NODE_LABEL]: nodeName },
+    },
+    spec: {
+      ports: [{ name: 'kubelet', port: KUBELET_PORT, targetPort: 8443, protocol: 'TCP' }],
+      selector: { ...proxySelector },
+    },
   };
 }

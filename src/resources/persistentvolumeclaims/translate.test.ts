@@ -4,6 +4,7 @@ import type { PersistentVolumeClaim } from '../../syncer/translate/kube-types.js
 import {
   fakePersistentVolume,
   fakePersistentVolumeNeeded,
+  persistentVolumeHostName,
   syncPersistentVolumeClaim,
   toHostPersistentVolumeClaim,
 } from './translate.js';
@@ -158,4 +159,33 @@ describe('fakePersistentVolume', () => {
     { name: 'not needed otherwise', pv: 'pvc-999', want: false },
   ];
   for (const c of cases) it(c.name, () => assert.equal(fakePersistentVolumeNeeded(c.pv, [bound]), c.want));
+});
+
+describe('persistentVolumeHostName', () => {
+  const cases = [
+    { name: 'mirror without PV sync', annotations: {}, toHost: false, want: 'pv-1' },
+    {
+      name: 'cluster name with PV sync',
+      annotations: {},
+      toHost: true,
+      want: 'vcluster-pv-1-x-test-namespace-x-my-vcluster',
+    },
+    {
+      name: 'host-provisioned PV keeps its host name',
+      annotations: { 'vcluster.loft.sh/host-pv': 'pvc-abc' },
+      toHost: true,
+      want: 'pvc-abc',
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () =>
+      assert.equal(
+        persistentVolumeHostName(
+          options.names,
+          { metadata: { name: 'pv-1', annotations: c.annotations } },
+          c.toHost,
+        ),
+        c.want,
+      ),
+    );
 });

@@ -10,7 +10,7 @@ import type {
   TypedLocalObjectReference,
   TypedObjectReference,
 } from '../../syncer/translate/kube-types.js';
-import { SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
+import { HOST_PV_ANNOTATION, SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostLabelSelector } from '../../syncer/translate/selectors.js';
 import { hostName, hostNameCluster, type NameContext } from '../../syncer/translate/names.js';
@@ -156,4 +156,19 @@ export function fakePersistentVolumeNeeded(
   claims: readonly PersistentVolumeClaim[],
 ): boolean {
   return claims.some((c) => c.spec?.volumeName === pvName && c.metadata?.deletionTimestamp === undefined);
+}
+
+/**
+ * The host name of a virtual PersistentVolume: the same name when PVs are not synced to the host
+ * (fake PVs mirror host PVs); with toHost.persistentVolumes the `vcluster.loft.sh/host-pv`
+ * annotation (host-provisioned PVs keep their name) or `vcluster-<pv>-x-<hostns>-x-<vc>`.
+ */
+export function persistentVolumeHostName(
+  names: NameContext,
+  pv: PersistentVolume,
+  persistentVolumesToHost: boolean,
+): string {
+  const name = pv.metadata?.name ?? '';
+  if (!persistentVolumesToHost) return name;
+  return pv.metadata?.annotations?.[HOST_PV_ANNOTATION] || hostNameCluster(names, name);
 }
