@@ -162,7 +162,7 @@ describe('fakePersistentVolume', () => {
 });
 
 describe('persistentVolumeHostName', () => {
-  const cases = [
+  const cases: { name: string; annotations: Record<string, string>; toHost: boolean; want: string }[] = [
     { name: 'mirror without PV sync', annotations: {}, toHost: false, want: 'pv-1' },
     {
       name: 'cluster name with PV sync',
