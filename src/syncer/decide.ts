@@ -30,7 +30,10 @@ export interface DecideInput<T extends KubeObject> {
   readonly gvk: GroupVersionKind;
   readonly virtual: T | undefined;
   readonly host: T | undefined;
-  /** Whether `host` passed the kind's ownership check (Mapper.isManaged). */
+  /**
+   * Whether `host` passed the kind's ownership check (Mapper.isManaged). Mirrored kinds (nodes,
+   * fake PVs) are not synced through this decision: their host objects are never "ours".
+   */
   readonly hostManaged: boolean;
   readonly virtualOld?: T | undefined;
   readonly hostOld?: T | undefined;

@@ -7,7 +7,6 @@ import { hostAnnotations, virtualAnnotations, type ObjectIdentity } from './anno
 import type { GroupVersionKind } from './gvk.js';
 import { hostLabels, virtualLabels } from './labels.js';
 import type { NameContext, ObjectRef } from './names.js';
-import { deepCopy } from './object.js';
 
 /** The host object every namespaced synced object is owned by (the vcluster's host Service). */
 export interface OwnerTarget {
@@ -74,7 +73,8 @@ export function hostMetadata(
 
 /**
  * Virtual metadata for a host object (used when a managed host object has no virtual twin):
- * bookkeeping annotations and markers stripped, server-owned fields reset.
+ * bookkeeping annotations and markers stripped, server-owned fields reset. Finalizers are not
+ * copied: nothing in the virtual cluster would ever remove a host controller's finalizer.
  */
 export function virtualMetadata(ctx: NameContext, host: ObjectMeta, virtual: ObjectRef): ObjectMeta {
   const out: ObjectMeta = { name: virtual.name };
@@ -83,6 +83,5 @@ export function virtualMetadata(ctx: NameContext, host: ObjectMeta, virtual: Obj
   if (Object.keys(labels).length > 0) out.labels = labels;
   const annotations = virtualAnnotations(host.annotations);
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
-  if (host.finalizers !== undefined) out.finalizers = deepCopy(host.finalizers);
   return out;
 }
