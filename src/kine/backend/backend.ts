@@ -42,6 +42,12 @@ interface WriteContext {
   readonly leaseMoves: { name: string; from: number; to: number }[];
 }
 
+interface QueuedWrite {
+  readonly req: TxnRequest;
+  readonly resolve: (r: Revisioned<TxnResult>) => void;
+  readonly reject: (err: unknown) => void;
+}
+
 export interface WatchRegistration {
   cancel(): void;
 }
@@ -63,6 +69,8 @@ export class Backend {
   private compactTarget = 0;
   private compacting: Promise<void> | undefined;
   private stopped = false;
+  private readonly queue: QueuedWrite[] = [];
+  private flushScheduled = false;
 
   constructor(sql: SqlLog, options: BackendOptions) {
     this.sql = sql;
@@ -90,6 +98,7 @@ export class Backend {
   }
 
   async stop(): Promise<void> {
+    this.flush();
     this.stopped = true;
     if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
     await this.compacting;
@@ -200,9 +209,62 @@ export class Backend {
     return { revision: this.revision(), result };
   }
 
-  private afterCommit(ctx: WriteContext): void {
+  private afterCommit(ctx: WriteContext, revision = this.revision()): void {
     for (const m of ctx.leaseMoves) this.leases.attach(m.name, m.from, m.to);
-    this.hub.publish(ctx.events, this.revision());
+    this.hub.publish(ctx.events, revision);
+  }
+
+  /**
+   * The server's write path: like txn(), but writes that arrive together are committed together
+   * (group commit: one transaction and one fsync for the batch, a savepoint per request), and each
+   * request is answered only after that COMMIT. Read-only txns are answered at once.
+   */
+  txnQueued(req: TxnRequest): Promise<Revisioned<TxnResult>> {
+    try {
+      checkTxn(req);
+      if (!mayWrite(req)) return Promise.resolve(this.txn(req));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    if (this.stopped) return Promise.reject(Errors.stopped());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const items = this.queue.splice(0);
+    if (items.length === 0) return;
+    let outcomes;
+    try {
+      outcomes = this.sql.batch(
+        items.map((it) => () => {
+          const path: boolean[] = [];
+          this.resolvePath(it.req, path);
+          const ctx: WriteContext = { events: [], leaseMoves: [] };
+          const result = this.execTxn(it.req, path, { i: 0 }, ctx);
+          return { result, ctx, revision: this.revision() };
+        }),
+      );
+    } catch (err) {
+      for (const it of items) it.reject(err);
+      return;
+    }
+    outcomes.forEach((o, i) => {
+      const it = items[i];
+      if (it === undefined) return;
+      if (!o.ok) {
+        it.reject(o.error);
+        return;
+      }
+      this.afterCommit(o.value.ctx, o.value.revision);
+      it.resolve({ revision: o.value.revision, result: o.value.result });
+    });
   }
 
   /** Evaluates every compare of the txn tree against the state before the txn (etcd's order). */
@@ -440,6 +502,10 @@ export class Backend {
       }
     }
   }
+}
+
+function mayWrite(t: TxnRequest): boolean {
+  return [...t.success, ...t.failure].some((op) => op.type === 'put' || op.type === 'delete' || (op.type === 'txn' && mayWrite(op.txn)));
 }
 
 function hasWrites(t: TxnRequest, path: boolean[], pos: { i: number }): boolean {

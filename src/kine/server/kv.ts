@@ -26,26 +26,29 @@ export function kvService(o: KvServiceOptions): UntypedServiceImplementation {
       const r = backend.range(decodeRange(raw));
       return { header: header(r.revision), kvs: r.result.kvs.map(encodeKv), more: r.result.more, count: r.result.count };
     }),
-    Put: unary(log, 'Put', (raw) => {
+    Put: unary(log, 'Put', async (raw) => {
       const req = decodePut(raw);
       tooLarge(req.key.length + req.value.length);
-      const r = backend.put(req);
+      const r = await backend.txnQueued({ compare: [], success: [{ type: 'put', put: req }], failure: [] });
+      const op = r.result.responses[0];
       const out: Wire = { header: header(r.revision) };
-      if (r.result.prevKv !== undefined) out.prev_kv = encodeKv(r.result.prevKv);
+      if (op?.type === 'put' && op.put.prevKv !== undefined) out.prev_kv = encodeKv(op.put.prevKv);
       return out;
     }),
-    DeleteRange: unary(log, 'DeleteRange', (raw) => {
+    DeleteRange: unary(log, 'DeleteRange', async (raw) => {
       const req = decodeDelete(raw);
       if (req.key.length === 0) throw Errors.emptyKey();
-      const r = backend.deleteRange(req);
-      return { header: header(r.revision), deleted: r.result.deleted, prev_kvs: r.result.prevKvs.map(encodeKv) };
+      const r = await backend.txnQueued({ compare: [], success: [{ type: 'delete', delete: req }], failure: [] });
+      const op = r.result.responses[0];
+      const d = op?.type === 'delete' ? op.delete : { deleted: 0, prevKvs: [] };
+      return { header: header(r.revision), deleted: d.deleted, prev_kvs: d.prevKvs.map(encodeKv) };
     }),
-    Txn: unary(log, 'Txn', (raw) => {
+    Txn: unary(log, 'Txn', async (raw) => {
       const req = decodeTxn(raw);
       let size = 0;
       for (const op of [...req.success, ...req.failure]) if (op.type === 'put') size += op.put.key.length + op.put.value.length;
       tooLarge(size);
-      const r = backend.txn(req);
+      const r = await backend.txnQueued(req);
       if (log.isLevelEnabled('trace')) log.trace({ shape: classifyTxn(req), succeeded: r.result.succeeded }, 'txn');
       const h = header(r.revision);
       return { header: h, succeeded: r.result.succeeded, responses: r.result.responses.map(encodeResponseOp) };

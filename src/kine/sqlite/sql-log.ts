@@ -152,6 +152,41 @@ export class SqlLog {
     }
   }
 
+  /**
+   * Group commit: runs every function in ONE transaction (one fsync), each inside its own
+   * savepoint, so a function that throws is rolled back alone. Returns each outcome in order.
+   */
+  batch<T>(fns: readonly (() => T)[]): ({ ok: true; value: T } | { ok: false; error: unknown })[] {
+    const start = this.rev;
+    const out: ({ ok: true; value: T } | { ok: false; error: unknown })[] = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const fn of fns) {
+        const before = this.rev;
+        this.db.exec('SAVEPOINT kine_write');
+        try {
+          out.push({ ok: true, value: fn() });
+          this.db.exec('RELEASE kine_write');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO kine_write');
+          this.db.exec('RELEASE kine_write');
+          this.rev = before;
+          out.push({ ok: false, error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // the failed COMMIT may already have rolled back
+      }
+      this.rev = start;
+      throw err;
+    }
+    return out;
+  }
+
   /** The newest row of `name` at or below `rev` (tombstones included). */
   get(name: string, rev: number): Row | undefined {
     if (rev >= this.rev) {
