@@ -5,6 +5,7 @@ import {
   clusterIpDiffers,
   isKubernetesService,
   kubernetesEndpoints,
+  kubernetesEndpointSlice,
   kubernetesServiceSpec,
   syncService,
   toHostService,
@@ -254,6 +255,38 @@ describe('default/kubernetes', () => {
       subsets: [
         { addresses: [{ ip: '10.244.0.5' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] },
       ],
+    });
+  });
+});
+
+describe('kubernetesEndpointSlice', () => {
+  it('one ready endpoint per address with the https port', () => {
+    const host: Endpoints = {
+      metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
+      subsets: [
+        {
+          addresses: [{ ip: '10.244.0.5' }, { ip: '10.244.0.6' }],
+          ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
+        },
+      ],
+    };
+    assert.deepEqual(kubernetesEndpointSlice(host), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: {
+          'kubernetes.io/service-name': 'kubernetes',
+          'endpointslice.kubernetes.io/managed-by': 'vcluster',
+        },
+      },
+      addressType: 'IPv4',
+      endpoints: [
+        { addresses: ['10.244.0.5'], conditions: { ready: true } },
+        { addresses: ['10.244.0.6'], conditions: { ready: true } },
+      ],
+      ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
     });
   });
 });

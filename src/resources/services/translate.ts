@@ -4,6 +4,7 @@
  * back, and the virtual `default/kubernetes` mirroring the vcluster's own host Service.
  */
 import type {
+  EndpointSlice,
   Endpoints,
   Service,
   ServicePort,
@@ -226,4 +227,32 @@ export function kubernetesEndpoints(hostEndpoints: Endpoints): Endpoints {
 /** `default/kubernetes` is never synced by the generic service syncer (it mirrors the vcluster Service). */
 export function isKubernetesService(ref: { readonly namespace?: string; readonly name: string }): boolean {
   return ref.namespace === 'default' && ref.name === 'kubernetes';
+}
+
+/**
+ * The EndpointSlice of virtual `default/kubernetes`, built from the same host Endpoints (the
+ * virtual apiserver runs with --endpoint-reconciler-type=none, so nothing else writes it).
+ */
+export function kubernetesEndpointSlice(hostEndpoints: Endpoints): EndpointSlice {
+  const endpoints = kubernetesEndpoints(hostEndpoints);
+  const subsets = endpoints.subsets ?? [];
+  const addresses = [...new Set(subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)))];
+  const port = subsets[0]?.ports?.[0];
+  const slice: EndpointSlice = {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: {
+        'kubernetes.io/service-name': 'kubernetes',
+        'endpointslice.kubernetes.io/managed-by': 'vcluster',
+      },
+    },
+    addressType: addresses.some((ip) => ip.includes(':')) ? 'IPv6' : 'IPv4',
+    endpoints: addresses.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+  };
+  if (port !== undefined)
+    slice.ports = [{ name: 'https', port: port.port, protocol: port.protocol ?? 'TCP' }];
+  return slice;
 }
