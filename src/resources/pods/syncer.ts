@@ -31,6 +31,9 @@ import {
   type PodReference,
 } from './translate.js';
 import { tokenAnnotationKeys } from './translate.js';
+import { tokenSecretName } from './translate/token.js';
+import type { MappingsStore } from '../../syncer/mappings/store.js';
+import type { NameMapping } from '../../syncer/mappings/mapping.js';
 import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../shared/events.js';
 
@@ -42,6 +45,33 @@ export interface PodSyncerDeps {
   readonly clusterDomain: string;
   /** Reported by fake nodes. */
   readonly kubeletVersion: string;
+  /** The mappings store: pod → ConfigMap/Secret references, for their sync and garbage collection. */
+  readonly mappings?: MappingsStore;
+}
+
+function podMapping(ctx: SyncContext, ref: { namespace: string; name: string }): NameMapping {
+  return { gvk: GVK.Pod, virtual: ref, host: { namespace: ctx.names.hostNamespace, name: hostName(ctx.names, ref.name, ref.namespace) } };
+}
+
+function referenceMappings(ctx: SyncContext, refs: readonly PodReference[]): NameMapping[] {
+  return refs
+    .filter((r) => r.kind === 'ConfigMap' || r.kind === 'Secret')
+    .map((r) => ({
+      gvk: r.kind === 'ConfigMap' ? GVK.ConfigMap : GVK.Secret,
+      virtual: { namespace: r.namespace, name: r.name },
+      host: { namespace: ctx.names.hostNamespace, name: hostName(ctx.names, r.name, r.namespace) },
+    }));
+}
+
+/** Drops a pod's mapping and deletes the host copies of the ConfigMaps/Secrets no other pod references. */
+async function releasePod(ctx: SyncContext, deps: PodSyncerDeps, ref: { namespace: string; name: string }): Promise<void> {
+  await ignoreNotFound(ctx.host.delete(Kinds.Secret, { namespace: ctx.names.hostNamespace, name: tokenSecretName({ names: ctx.names }, ref.name, ref.namespace) }));
+  if (!deps.mappings) return;
+  for (const orphan of await deps.mappings.release(podMapping(ctx, ref))) {
+    const kind = orphan.gvk.kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret;
+    await ignoreNotFound(ctx.host.delete(kind, orphan.host));
+    ctx.log.info({ kind: orphan.gvk.kind, host: orphan.host.name }, 'deleted host copy no pod references any more');
+  }
 }
 
 const POD = resourceKind<Pod>(GVK.Pod, true);
@@ -131,9 +161,11 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
 
     async syncToHost(ctx, { hostOld, virtual }) {
       const log = ctx.log.child({ pod: `${virtual.metadata?.namespace}/${virtual.metadata?.name}` });
+      const vref = { namespace: virtual.metadata?.namespace ?? '', name: virtual.metadata?.name ?? '' };
       if (virtual.metadata?.deletionTimestamp) {
         // Nothing on the host to wait for: finish the deletion.
         await deleteQuietly(ctx.virtual, virtual, 0);
+        await releasePod(ctx, deps, vref);
         return {};
       }
       if (hostOld !== undefined || virtual.spec?.nodeName) {
@@ -141,6 +173,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         // rescheduled, so delete it and let its controller create a new one (as vCluster does).
         log.info({}, 'host pod gone, deleting the virtual pod');
         await deleteQuietly(ctx.virtual, virtual, 0);
+        await releasePod(ctx, deps, vref);
         return {};
       }
       const tokens = await requestTokens(deps, virtual);
@@ -151,6 +184,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         tokenMode: 'secret',
         tokens,
       });
+      await deps.mappings?.record(podMapping(ctx, vref), referenceMappings(ctx, translated.references));
       await syncReferences(ctx, translated.references);
       if (translated.tokenSecret) await createOrKeep(ctx.host, translated.tokenSecret);
       try {
@@ -267,6 +301,8 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
     async syncToVirtual(ctx, { host }) {
       // A managed host pod whose virtual pod is gone: delete it.
       await deleteQuietly(ctx.host, host, 0);
+      const vref = mapper.hostToVirtual(ctx.names, { namespace: host.metadata?.namespace ?? '', name: host.metadata?.name ?? '' }, host);
+      if (vref) await releasePod(ctx, deps, { namespace: vref.namespace ?? '', name: vref.name });
       ctx.log.info({ host: host.metadata?.name }, 'deleted host pod of a deleted virtual pod');
       return {};
     },

@@ -14,6 +14,7 @@ import type { Controller } from '../../runtime/controller.js';
 import { MARKER_LABEL } from '../translate/constants.js';
 import type { NameContext } from '../translate/names.js';
 import type { SyncContext } from '../types.js';
+import type { MappingsStore } from '../mappings/store.js';
 import { syncController } from './sync-controller.js';
 
 export interface SyncerManagerOptions {
@@ -26,6 +27,7 @@ export interface SyncerManagerOptions {
   /** ClusterIP of the vcluster's host Service. */
   readonly kubeIP: string | undefined;
   readonly kubeletVersion: string;
+  readonly mappings?: MappingsStore;
 }
 
 export async function startSyncerManager(o: SyncerManagerOptions, parent: AbortSignal): Promise<() => Promise<void>> {
@@ -48,6 +50,7 @@ export async function startSyncerManager(o: SyncerManagerOptions, parent: AbortS
           kubeIP: o.kubeIP,
           clusterDomain: o.config.networking.advanced.clusterDomain,
           kubeletVersion: o.kubeletVersion,
+          ...(o.mappings ? { mappings: o.mappings } : {}),
         }),
         ctx: { ...ctx, log: log.child({ controller: 'pods' }) },
         virtual: virtualInformers.informerFor<Pod>(Kinds.Pod),

@@ -8,12 +8,22 @@ import { openSubresourceClient } from '../../k8s/subresource.js';
 import { Kinds, type Service } from '../../k8s/types.js';
 import type { ReadyControlPlane } from '../../controlplane/start.js';
 import { startSyncerManager } from './manager.js';
+import { openEtcdKv } from '../mappings/etcd-kv.js';
+import { MappingsStore } from '../mappings/store.js';
+import { randomUUID } from 'node:crypto';
+import { backingStoreOf } from '../../config/index.js';
 
 export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: string): Promise<() => Promise<void>> {
   const sync = ready.config.experimental.syncSettings;
   const virtual = await openKubeClient({ kubeconfigPath: ready.dir.adminKubeconfig, qps: sync.virtualQPS, burst: sync.virtualBurst, userAgent: 'vcluster-syncer' });
   const host = await openKubeClient({ kubeconfigPath: ready.dir.hostKubeconfig, qps: sync.hostQPS, burst: sync.hostBurst, userAgent: 'vcluster-syncer' });
   const virtualSubresources = await openSubresourceClient(ready.dir.adminKubeconfig);
+  // The mappings live in the vcluster's own store: our kine's socket (embedded SQLite database).
+  const embedded = backingStoreOf(ready.config).type === 'embedded-database';
+  const kv = embedded ? openEtcdKv(`unix://${ready.dir.kineSocket}`) : undefined;
+  const mappings = kv ? new MappingsStore(kv, randomUUID(), ready.log.child({ component: 'mappings' })) : undefined;
+  if (mappings) ready.log.info({ mappings: await mappings.load() }, 'mappings store loaded');
+  else ready.log.warn({}, 'no mappings store for this backing store: referenced ConfigMaps/Secrets are not garbage-collected');
   const service = await host.get<Service>(Kinds.Service, { namespace: ready.state.namespace, name: ready.state.name });
   const stop = await startSyncerManager(
     {
@@ -25,6 +35,7 @@ export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: stri
       log: ready.log,
       kubeIP: service.spec?.clusterIP,
       kubeletVersion,
+      ...(mappings ? { mappings } : {}),
     },
     ready.signal,
   );
@@ -33,5 +44,6 @@ export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: stri
     virtual.close();
     host.close();
     virtualSubresources.close();
+    kv?.close();
   };
 }
