@@ -16,7 +16,7 @@ import {
   type Query,
   type Transport,
 } from './transport.js';
-import type { KubeObject, ObjectKey, ResourceType, TypedObject, WatchEvent } from './types.js';
+import type { KubeObject, NewObject, ObjectKey, ResourceType, TypedObject, WatchEvent } from './types.js';
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
@@ -87,7 +87,7 @@ export interface KubeClient {
     options?: RequestOptions,
   ): Promise<T>;
   list<T extends KubeObject = KubeObject>(type: ResourceType, options?: ListOptions): Promise<ObjectList<T>>;
-  create<T extends TypedObject>(obj: T, options?: WriteOptions): Promise<T>;
+  create<T extends NewObject>(obj: T, options?: WriteOptions): Promise<T>;
   /** PUT; the object's resourceVersion makes it conditional (409 Conflict when stale). */
   update<T extends TypedObject>(obj: T, options?: WriteOptions): Promise<T>;
   /** PUT on the status subresource. */
@@ -367,7 +367,7 @@ class HttpKubeClient implements ClosableKubeClient {
     return { fieldManager: options.fieldManager, dryRun: options.dryRun ? 'All' : undefined };
   }
 
-  async create<T extends TypedObject>(obj: T, options: WriteOptions = {}): Promise<T> {
+  async create<T extends NewObject>(obj: T, options: WriteOptions = {}): Promise<T> {
     const path = await this.#path(obj, obj.metadata.namespace);
     return this.#json<T>({
       method: 'POST',

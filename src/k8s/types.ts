@@ -54,6 +54,9 @@ export type TypedObject = KubeObject & {
   metadata: ObjectMeta & { name: string };
 };
 
+/** What create accepts: a TypedObject, or one named by `metadata.generateName`. */
+export type NewObject = KubeObject & { apiVersion: string; kind: string; metadata: ObjectMeta };
+
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type Endpoints = Wire<V1Endpoints>;
