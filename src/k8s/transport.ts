@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { VClusterError, ErrorCode } from '../lib/errors.js';
+import { VClusterError, ErrorCode, isErrnoException } from '../lib/errors.js';
 import { KubeApiError } from './errors.js';
 import type { KubeStatus } from './types.js';
 
@@ -116,6 +116,14 @@ export async function transportFromKubeConfig(
   return new NodeTransport(cluster.server, secure ? https : http, agent, baseHeaders);
 }
 
+/** ECONNRESET on a reused keep-alive socket before any answer. */
+class StaleSocketError extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(cause: unknown) {
+    super('connection reset on a reused keep-alive socket', { cause });
+  }
+}
+
 class NodeTransport implements Transport {
   constructor(
     readonly server: string,
@@ -144,7 +152,13 @@ class NodeTransport implements Transport {
     });
     const response = new Promise<http.IncomingMessage>((resolve, reject) => {
       request.once('response', resolve);
-      request.once('error', reject);
+      request.once('error', (err) =>
+        reject(
+          request.reusedSocket && isErrnoException(err) && err.code === 'ECONNRESET'
+            ? new StaleSocketError(err)
+            : err,
+        ),
+      );
       request.once('timeout', () =>
         request.destroy(
           new VClusterError(`${req.method} ${req.path}: no answer within ${timeoutMs}ms`, {
@@ -158,6 +172,17 @@ class NodeTransport implements Transport {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.#requestOnce(req);
+    } catch (err) {
+      // The server closed an idle keep-alive connection just as we reused it: nothing reached
+      // it, so sending again is safe for every method (Node's documented retry rule).
+      if (err instanceof StaleSocketError) return this.#requestOnce(req);
+      throw err;
+    }
+  }
+
+  async #requestOnce(req: HttpRequest): Promise<HttpResponse> {
     const { response } = this.#open(req, req.timeoutMs ?? 60_000);
     const res = await response;
     const chunks: Buffer[] = [];
