@@ -11,6 +11,8 @@ import {
   tokenRequests,
   virtualPodStatus,
   type PodTranslateOptions,
+  newEphemeralContainers,
+  readyForHost,
 } from './translate.js';
 import {
   formatLabelsAnnotation,
@@ -559,5 +561,105 @@ describe('pod annotation merge', () => {
     assert.deepEqual(got.virtual, { keep: 'v', 'from-host': 'h' });
     assert.equal(got.host['vcluster.loft.sh/token-abcd1234'], 'T');
     assert.equal(got.host['vcluster.loft.sh/name'], 'p');
+  });
+});
+
+describe('images, pod resources and virtual scheduling', () => {
+  const scheduled = pod({
+    schedulerName: 'vcluster-scheduler',
+    nodeSelector: { a: '1' },
+    affinity: { podAffinity: {} },
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'k', whenUnsatisfiable: 'DoNotSchedule' }],
+  });
+  const cases: {
+    name: string;
+    virtual: Pod;
+    opts: Partial<PodTranslateOptions>;
+    check: (p: Pod) => unknown;
+    want: unknown;
+  }[] = [
+    {
+      name: 'translateImage maps container and init images',
+      virtual: pod({
+        containers: [{ name: 'c', image: 'nginx' }],
+        initContainers: [{ name: 'i', image: 'busybox' }],
+      }),
+      opts: { translateImage: { nginx: 'registry.local/nginx', busybox: 'registry.local/busybox' } },
+      check: (p) => [p.spec?.containers[0]?.image, p.spec?.initContainers?.[0]?.image],
+      want: ['registry.local/nginx', 'registry.local/busybox'],
+    },
+    {
+      name: 'unmapped images kept',
+      virtual: pod(),
+      opts: { translateImage: { other: 'x' } },
+      check: (p) => p.spec?.containers[0]?.image,
+      want: 'i',
+    },
+    {
+      name: 'pod resources dropped for old hosts',
+      virtual: pod({ resources: { limits: { cpu: '1' } } }),
+      opts: { dropPodResources: true },
+      check: (p) => p.spec?.resources,
+      want: undefined,
+    },
+    {
+      name: 'virtual scheduler: scheduling constraints dropped',
+      virtual: scheduled,
+      opts: { virtualSchedulerNames: ['vcluster-scheduler'] },
+      check: (p) => [p.spec?.nodeSelector, p.spec?.affinity, p.spec?.topologySpreadConstraints],
+      want: [undefined, undefined, undefined],
+    },
+    {
+      name: 'host scheduler: constraints kept',
+      virtual: scheduled,
+      opts: {},
+      check: (p) => p.spec?.nodeSelector,
+      want: { a: '1' },
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () => assert.deepEqual(c.check(toHostPod(c.virtual, { ...options, ...c.opts }).pod), c.want));
+
+  const readiness: { name: string; virtual: Pod; want: boolean }[] = [
+    { name: 'host-scheduled pods go at once', virtual: pod(), want: true },
+    { name: 'virtually scheduled pods wait for a node', virtual: pod({ schedulerName: 'vs' }), want: false },
+    {
+      name: 'virtually scheduled and bound',
+      virtual: pod({ schedulerName: 'vs', nodeName: 'n1' }),
+      want: true,
+    },
+  ];
+  for (const c of readiness)
+    it(c.name, () =>
+      assert.equal(readyForHost(c.virtual, { ...options, virtualSchedulerNames: ['vs'] }), c.want),
+    );
+
+  it('new ephemeral containers are translated; existing ones skipped', () => {
+    const virtual = pod({
+      ephemeralContainers: [
+        { name: 'debug-1', image: 'busybox' },
+        {
+          name: 'debug-2',
+          image: 'busybox',
+          env: [{ name: 'N', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+        },
+      ],
+    });
+    const host: Pod = {
+      spec: { containers: [], ephemeralContainers: [{ name: 'debug-1', image: 'busybox' }] },
+    };
+    const got = newEphemeralContainers(virtual, host, { ...options, kubeIP: undefined });
+    assert.deepEqual(json(got), [
+      {
+        name: 'debug-2',
+        image: 'busybox',
+        env: [
+          {
+            name: 'N',
+            valueFrom: { fieldRef: { fieldPath: "metadata.annotations['vcluster.loft.sh/name']" } },
+          },
+        ],
+      },
+    ]);
   });
 });

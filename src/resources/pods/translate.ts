@@ -3,7 +3,14 @@
  * services are looked up by the syncer and passed in; the result lists what the pod references so
  * the syncer can record it in the mappings store (and thereby sync those ConfigMaps/Secrets/PVCs).
  */
-import type { Container, EnvVar, Pod, PodSpec, Secret } from '../../syncer/translate/kube-types.js';
+import type {
+  Container,
+  EnvVar,
+  EphemeralContainer,
+  Pod,
+  PodSpec,
+  Secret,
+} from '../../syncer/translate/kube-types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { namespaceLabelsForPod } from '../../syncer/translate/labels.js';
 import { hostName, hostNameCluster } from '../../syncer/translate/names.js';
@@ -67,6 +74,43 @@ function withPropagation(container: Container, rewritten: ReadonlySet<string>): 
   };
 }
 
+function withImage<C extends { image?: string }>(options: PodTranslateOptions, container: C): C {
+  const image = container.image === undefined ? undefined : options.translateImage?.[container.image];
+  return image === undefined ? container : { ...container, image };
+}
+
+/** Whether the pod is scheduled inside the virtual cluster. */
+export function usesVirtualScheduler(spec: PodSpec | undefined, options: PodTranslateOptions): boolean {
+  const scheduler = spec?.schedulerName;
+  return scheduler !== undefined && (options.virtualSchedulerNames ?? []).includes(scheduler);
+}
+
+/** A pod scheduled by a virtual scheduler goes to the host only once it is bound to a node. */
+export function readyForHost(virtual: Pod, options: PodTranslateOptions): boolean {
+  return !usesVirtualScheduler(virtual.spec, options) || !!virtual.spec?.nodeName;
+}
+
+/**
+ * Ephemeral containers of the virtual pod that the host pod lacks, translated for the host's
+ * ephemeralcontainers subresource (they only ever flow virtual → host).
+ */
+export function newEphemeralContainers(
+  virtual: Pod,
+  host: Pod,
+  options: PodTranslateOptions,
+): EphemeralContainer[] {
+  const existing = new Set((host.spec?.ephemeralContainers ?? []).map((c) => c.name));
+  const refs: PodReference[] = [];
+  const envOptions = {
+    names: options.names,
+    namespace: virtual.metadata?.namespace ?? '',
+    generated: generatedEnv(options, virtual.spec ?? { containers: [] }),
+  };
+  return (virtual.spec?.ephemeralContainers ?? [])
+    .filter((c) => !existing.has(c.name))
+    .map((c) => withImage(options, translateContainerEnv(c, envOptions, refs)));
+}
+
 export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTranslation {
   const names = options.names;
   const meta = virtual.metadata ?? {};
@@ -115,12 +159,14 @@ export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTransl
 
   const envOptions = { names, namespace, generated: generatedEnv(options, vSpec) };
   const containers = (list: Container[]): Container[] =>
-    list.map((c) => withPropagation(translateContainerEnv(c, envOptions, refs), rewritten));
+    list.map((c) =>
+      withImage(options, withPropagation(translateContainerEnv(c, envOptions, refs), rewritten)),
+    );
   spec.containers = containers(vSpec.containers);
   if (vSpec.initContainers !== undefined) spec.initContainers = containers(vSpec.initContainers);
   if (vSpec.ephemeralContainers !== undefined) {
     spec.ephemeralContainers = vSpec.ephemeralContainers.map((c) =>
-      translateContainerEnv(c, envOptions, refs),
+      withImage(options, translateContainerEnv(c, envOptions, refs)),
     );
   }
   if (vSpec.imagePullSecrets !== undefined) {
@@ -156,6 +202,12 @@ export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTransl
   else spec.priorityClassName = priorityClassName;
   delete spec.priority; // the host's admission recomputes it from the (translated) class
   if (options.runtimeClassName) spec.runtimeClassName = options.runtimeClassName;
+  if (usesVirtualScheduler(vSpec, options)) {
+    delete spec.affinity;
+    delete spec.topologySpreadConstraints;
+    delete spec.nodeSelector;
+  }
+  if (options.dropPodResources) delete spec.resources;
 
   // hostname, subdomain and /etc/hosts
   const hostname = vSpec.hostname || defaultHostname(podName);

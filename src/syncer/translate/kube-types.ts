@@ -10,6 +10,7 @@ import type {
   V1DownwardAPIVolumeFile,
   V1EndpointAddress,
   V1EnvFromSource,
+  V1EphemeralContainer,
   V1EnvVar,
   V1HostAlias,
   V1LocalObjectReference,
@@ -61,6 +62,7 @@ export type ContainerStatus = Wire<V1ContainerStatus>;
 export type DownwardAPIVolumeFile = Wire<V1DownwardAPIVolumeFile>;
 export type EndpointAddress = Wire<V1EndpointAddress>;
 export type EnvFromSource = Wire<V1EnvFromSource>;
+export type EphemeralContainer = Wire<V1EphemeralContainer>;
 export type EnvVar = Wire<V1EnvVar>;
 export type HostAlias = Wire<V1HostAlias>;
 export type LocalObjectReference = Wire<V1LocalObjectReference>;

@@ -33,6 +33,16 @@ export interface PodTranslateOptions extends TranslateOptions {
   readonly tokenAnnotationSuffixes?: Readonly<Record<string, string>>;
   /** sync.toHost.pods.rewriteHosts */
   readonly rewriteHosts?: { readonly enabled: boolean; readonly image?: string };
+  /** sync.toHost.pods.translateImage: virtual image → host image. */
+  readonly translateImage?: Readonly<Record<string, string>>;
+  /** Drop pod-level spec.resources (hosts older than Kubernetes 1.34 reject it). */
+  readonly dropPodResources?: boolean;
+  /**
+   * Scheduler names served inside the virtual cluster (virtual scheduler / hybrid scheduling):
+   * such pods keep the virtual scheduler's decision, so affinity, topology spread and
+   * nodeSelector are dropped on the host and the pod is synced only once nodeName is set.
+   */
+  readonly virtualSchedulerNames?: readonly string[];
 }
 
 export function clusterDomainOf(options: PodTranslateOptions): string {
