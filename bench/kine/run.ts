@@ -1,0 +1,245 @@
+/**
+ * bench/kine: the same kube-apiserver workload against our kine, Go kine and etcd, in one run.
+ * For each store: start it and a kube-apiserver on it; watch ConfigMaps; create N ConfigMaps at
+ * concurrency C (for each C); list them; update them; report creates/s, p50/p99 create and update
+ * latency, watch lag p99 (create answered -> ADDED event received), list time, store RSS and
+ * on-disk size. Prints one JSON document, then a one-line summary.
+ *
+ *   node --import tsx bench/kine/run.ts [--n 1000] [--concurrency 1,32]
+ *        [--stores ts-kine,ts-kine-normal,go-kine,etcd] [--go-kine <path>]
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startApiServer, type ApiServer } from '../../test/integration/kine/apiserver.js';
+import { waitForEtcdApi } from '../../test/integration/kine/client.js';
+import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProcess, tempDir, type Proc } from '../../test/integration/kine/harness.js';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '1,32' },
+    stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
+    'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
+  },
+});
+const N = Number(values.n);
+const CONCURRENCY = (values.concurrency ?? '1,32').split(',').map(Number);
+const STORES = (values.stores ?? '').split(',').filter((x) => x !== '');
+
+type StoreName = 'ts-kine' | 'ts-kine-normal' | 'go-kine' | 'etcd';
+
+async function startStore(name: StoreName, dir: string): Promise<{ proc: Proc; url: string }> {
+  const sock = join(dir, 'kine.sock');
+  switch (name) {
+    case 'ts-kine':
+    case 'ts-kine-normal': {
+      const proc = startKineProcess(dir, `unix://${sock}`, ['--durability', name === 'ts-kine' ? 'FULL' : 'NORMAL']);
+      await waitForEtcdApi(`unix://${sock}`);
+      return { proc, url: `unix://${sock}` };
+    }
+    case 'go-kine': {
+      const bin = values['go-kine'] ?? '';
+      const params = '_journal=WAL&_busy_timeout=30000&_synchronous=NORMAL&_txlock=immediate&cache=shared';
+      const proc = startProcess(bin, ['--endpoint', `sqlite://${join(dir, 'state.db')}?${params}`, '--listen-address', `unix://${sock}`, '--metrics-bind-address', '0'], join(dir, 'go-kine.log'));
+      await waitForEtcdApi(`unix://${sock}`);
+      return { proc, url: `unix://${sock}` };
+    }
+    case 'etcd': {
+      const e = await startEtcd(dir);
+      await waitForEtcdApi(e.url);
+      return e;
+    }
+  }
+}
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) / 1;
+}
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+
+function dirBytes(dir: string, skip: (name: string) => boolean): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (skip(e.name)) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += dirBytes(p, () => false);
+    else if (e.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
+
+function rssKiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const get = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: get('VmRSS'), peak: get('VmHWM') };
+}
+
+/** A streaming watch through the apiserver: records when each ADDED event arrives. */
+function watchAdded(api: ApiServer, ns: string, onAdded: (name: string, at: number) => void): () => void {
+  const pki = api.pki;
+  const req = request({
+    host: '127.0.0.1', port: api.port, path: `/api/v1/namespaces/${ns}/configmaps?watch=1&allowWatchBookmarks=false`, method: 'GET',
+    ca: readFileSync(pki.caCrt), cert: readFileSync(pki.adminCrt), key: readFileSync(pki.adminKey),
+  });
+  let buf = '';
+  req.on('response', (resp) => {
+    resp.setEncoding('utf8');
+    resp.on('data', (chunk: string) => {
+      const at = performance.now();
+      buf += chunk;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        try {
+          const ev = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+          if (ev.type === 'ADDED') onAdded(ev.object.metadata.name, at);
+        } catch {
+          // partial or non-JSON line
+        }
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return () => req.destroy();
+}
+
+async function pool<T>(items: T[], c: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < items.length) {
+        const x = items[next++] as T;
+        await fn(x);
+      }
+    }),
+  );
+}
+
+interface PhaseResult {
+  concurrency: number;
+  creates: number;
+  createsPerSec: number;
+  createP50Ms: number;
+  createP99Ms: number;
+  updateP50Ms: number;
+  updateP99Ms: number;
+  updatesPerSec: number;
+  listMs: number;
+  watchLagP50Ms: number;
+  watchLagP99Ms: number;
+  watchEventsMissing: number;
+  errors: number;
+}
+
+async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
+  const ns = `bench-c${c}`;
+  await api.rest('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const arrived = new Map<string, number>();
+  const stopWatch = watchAdded(api, ns, (name, at) => arrived.set(name, at));
+  await new Promise((r) => setTimeout(r, 1000));
+  const names = Array.from({ length: N }, (_, i) => `cm-${i}`);
+  const answered = new Map<string, number>();
+  const lat: number[] = [];
+  let errors = 0;
+  const value = 'x'.repeat(512);
+  const t0 = performance.now();
+  await pool(names, c, async (name) => {
+    const s = performance.now();
+    const r = await api.rest('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: value } });
+    const e = performance.now();
+    if (r.status !== 201) errors++;
+    lat.push(e - s);
+    answered.set(name, e);
+  });
+  const createSecs = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 1000));
+  stopWatch();
+  const lags: number[] = [];
+  let missing = 0;
+  for (const [name, at] of answered) {
+    const got = arrived.get(name);
+    if (got === undefined) missing++;
+    else lags.push(Math.max(0, got - at));
+  }
+  const l0 = performance.now();
+  let cont = '';
+  let listed = 0;
+  do {
+    const r = await api.rest('GET', `/api/v1/namespaces/${ns}/configmaps?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`);
+    const body = JSON.parse(r.body) as { items: unknown[]; metadata: { continue?: string } };
+    listed += body.items.length;
+    cont = body.metadata.continue ?? '';
+  } while (cont !== '');
+  const listMs = performance.now() - l0;
+  if (listed !== N) errors++;
+  const ulat: number[] = [];
+  const u0 = performance.now();
+  await pool(names, c, async (name) => {
+    const s = performance.now();
+    const r = await api.rest('PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { data: { v: 'updated' } });
+    if (r.status !== 200) errors++;
+    ulat.push(performance.now() - s);
+  });
+  const updateSecs = (performance.now() - u0) / 1000;
+  return {
+    concurrency: c,
+    creates: N,
+    createsPerSec: round(N / createSecs, 1),
+    createP50Ms: round(pct(lat, 50)),
+    createP99Ms: round(pct(lat, 99)),
+    updateP50Ms: round(pct(ulat, 50)),
+    updateP99Ms: round(pct(ulat, 99)),
+    updatesPerSec: round(N / updateSecs, 1),
+    listMs: round(listMs, 1),
+    watchLagP50Ms: round(pct(lags, 50)),
+    watchLagP99Ms: round(pct(lags, 99)),
+    watchEventsMissing: missing,
+    errors,
+  };
+}
+
+async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
+  const dir = tempDir(`bench-kine-${name}`);
+  const storeDir = join(dir, 'store');
+  const apiDir = join(dir, 'api');
+  for (const d of [storeDir, apiDir]) mkdirSync(d, { recursive: true });
+  try {
+    const store = await startStore(name, storeDir);
+    const api = await startApiServer(apiDir, store.url);
+    const phases: PhaseResult[] = [];
+    for (const c of CONCURRENCY) phases.push(await runPhase(api, c));
+    const mem = rssKiB(store.proc.pid);
+    await stopProcess(api.proc);
+    await stopProcess(store.proc);
+    const bytes = dirBytes(storeDir, (n) => n.endsWith('.log') || n.endsWith('.sock'));
+    return { store: name, phases, storeRssMiB: round(mem.rss / 1024, 1), storePeakRssMiB: round(mem.peak / 1024, 1), diskMiB: round(bytes / 1048576, 2) };
+  } finally {
+    await killAll();
+    removeDir(dir);
+  }
+}
+
+const results: Record<string, unknown>[] = [];
+for (const s of STORES) {
+  try {
+    results.push(await benchStore(s as StoreName));
+  } catch (err) {
+    results.push({ store: s, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+  }
+}
+process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, results }, null, 2)}\n`);
+const summary = results
+  .map((r) => {
+    const phases = (r.phases as PhaseResult[] | undefined) ?? [];
+    if (phases.length === 0) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
+    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms`).join(', ');
+    return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
+  })
+  .join(' | ');
+process.stdout.write(`summary: N=${N} ${summary}\n`);
