@@ -308,9 +308,22 @@ describe('downward API field paths', () => {
 });
 
 describe('pod bookkeeping annotations', () => {
-  it('labels are sorted key="value" lines with JSON escaping (unicode kept)', () => {
-    assert.equal(formatLabelsAnnotation({ b: 'x"y', a: 'ñ' }), 'a="ñ"\nb="x\\"y"');
-  });
+  const labelCases: { name: string; labels: Record<string, string>; want: string }[] = [
+    {
+      name: 'sorted key="value" lines, unicode kept',
+      labels: { b: 'x"y', a: 'ñ' },
+      want: 'a="ñ"\nb="x\\"y"',
+    },
+    { name: 'whole lines are sorted, not keys', labels: { a: '1', 'a.b': '2' }, want: 'a.b="2"\na="1"' },
+    {
+      name: 'HTML characters escaped as Go does',
+      labels: { k: '<a&b>' },
+      want: 'k="\\u003ca\\u0026b\\u003e"',
+    },
+    { name: 'line separators escaped as Go does', labels: { k: 'a\u2028b' }, want: 'k="a\\u2028b"' },
+    { name: 'no labels', labels: {}, want: '' },
+  ];
+  for (const c of labelCases) it(c.name, () => assert.equal(formatLabelsAnnotation(c.labels), c.want));
   const cases: {
     name: string;
     refs: NonNullable<Pod['metadata']>['ownerReferences'];
@@ -339,6 +352,15 @@ describe('pod bookkeeping annotations', () => {
       refs: [],
       userAnn: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true' },
       want: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': undefined },
+    },
+    {
+      name: 'user safe-to-evict on a DaemonSet pod: no daemonset-pod either',
+      refs: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'd', uid: 'x', controller: true }],
+      userAnn: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' },
+      want: {
+        'cluster-autoscaler.kubernetes.io/daemonset-pod': undefined,
+        'vcluster.loft.sh/owner-set-kind': 'DaemonSet',
+      },
     },
   ];
   for (const c of cases) {

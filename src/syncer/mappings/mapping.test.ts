@@ -101,6 +101,14 @@ describe('mapping values', () => {
     );
   });
   it('round trips', () => assert.deepEqual(decodeMapping(encodeMapping(pod)), pod));
+  it('omits an empty sender (omitempty)', () => {
+    const anonymous = { ...pod, sender: '', references: [] };
+    assert.equal(
+      encodeMapping(anonymous),
+      '{"Group":"","Version":"v1","Kind":"Pod","VirtualName":{"Namespace":"default","Name":"nginx"},"HostName":{"Namespace":"team-a","Name":"nginx-x-default-x-vc1"}}',
+    );
+    assert.deepEqual(decodeMapping(encodeMapping(anonymous)), anonymous);
+  });
   it('omits empty references and decodes their absence', () => {
     const bare = { ...pod, references: [] };
     assert.ok(!encodeMapping(bare).includes('references'));

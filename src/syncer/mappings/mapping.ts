@@ -83,12 +83,10 @@ function toGo(m: NameMapping): GoNameMapping {
   };
 }
 
-/** The stored value: Go field names and order; `references` only when there are any. */
+/** The stored value: Go field names and order; `sender` and `references` omitted when empty (omitempty). */
 export function encodeMapping(m: Mapping): string {
-  const value: GoNameMapping & { sender: string; references?: GoNameMapping[] } = {
-    ...toGo(m),
-    sender: m.sender,
-  };
+  const value: GoNameMapping & { sender?: string; references?: GoNameMapping[] } = toGo(m);
+  if (m.sender !== '') value.sender = m.sender;
   if (m.references.length > 0) value.references = m.references.map(toGo);
   return JSON.stringify(value);
 }

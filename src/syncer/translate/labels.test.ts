@@ -57,6 +57,7 @@ describe('virtualLabelKey', () => {
     { name: 'managed-by marker dropped', key: 'vcluster.loft.sh/managed-by', want: undefined },
     { name: 'namespace marker dropped', key: 'vcluster.loft.sh/namespace', want: undefined },
     { name: 'controlled-by dropped', key: 'vcluster.loft.sh/controlled-by', want: undefined },
+    { name: 'a host release label never flows back', key: 'release', want: undefined },
     { name: 'ns-label dropped', key: namespaceLabelKey(ctx, 'team'), want: undefined },
     { name: 'hashed release restored', key: HASHED.release, want: 'release' },
     { name: 'hashed managed-by restored', key: HASHED.managedBy, want: 'vcluster.loft.sh/managed-by' },

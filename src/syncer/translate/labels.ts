@@ -39,7 +39,9 @@ export function hostLabelKey(ctx: NameContext, key: string): string | undefined 
 
 /** Host label key → virtual label key; undefined for the syncer's own markers. */
 export function virtualLabelKey(ctx: NameContext, key: string): string | undefined {
-  if (key === MARKER_LABEL || key === NAMESPACE_LABEL || key === CONTROLLER_LABEL) return undefined;
+  // The reserved keys themselves never flow back (as vCluster's VirtualLabel): on the host they are
+  // the syncer's markers, and a host `release` label would translate back into a hashed key.
+  if (RESERVED_LABEL_KEYS.includes(key)) return undefined;
   if (key.startsWith(NAMESPACE_LABEL_PREFIX)) return undefined;
   for (const reserved of RESERVED_LABEL_KEYS) {
     if (hashedLabelKey(ctx, reserved) === key) return reserved;

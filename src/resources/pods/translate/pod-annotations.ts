@@ -28,11 +28,21 @@ export const POD_BOOKKEEPING_ANNOTATIONS: readonly string[] = [
 
 const OWNER_SET_KINDS: readonly string[] = ['DaemonSet', 'Job', 'ReplicaSet', 'StatefulSet'];
 
-/** Labels as the downward API shows them: sorted `key="value"` lines (value JSON-escaped). */
+/** A string as Go's encoding/json writes it (HTML characters and U+2028/U+2029 escaped). */
+export function goJsonString(value: string): string {
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('>', '\\u003e')
+    .replaceAll('&', '\\u0026')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
+}
+
+/** vCluster's labels annotation: `key=<JSON value>` lines, sorted as whole lines, joined by "\n". */
 export function formatLabelsAnnotation(labels: Readonly<Record<string, string>> | undefined): string {
-  return Object.keys(labels ?? {})
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels?.[k] ?? '')}`)
+  return Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${goJsonString(v)}`)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .join('\n');
 }
 
@@ -54,12 +64,12 @@ export function podBookkeepingAnnotations(virtual: Pod): Record<string, string> 
   };
   if (refs.length > 0) out[POD_OWNER_REFERENCES_ANNOTATION] = JSON.stringify(refs);
   const controller = controllerOf(refs);
-  if (controller !== undefined && OWNER_SET_KINDS.includes(controller.kind)) {
+  if (controller !== undefined && OWNER_SET_KINDS.includes(controller.kind))
     out[POD_OWNER_SET_KIND_ANNOTATION] = controller.kind;
-    if (controller.kind === 'DaemonSet') out[DAEMONSET_POD_ANNOTATION] = 'true';
-  }
-  if (userAnnotations[SAFE_TO_EVICT_ANNOTATION] === undefined)
+  if (userAnnotations[SAFE_TO_EVICT_ANNOTATION] === undefined) {
     out[SAFE_TO_EVICT_ANNOTATION] = String(controller !== undefined);
+    if (controller?.kind === 'DaemonSet') out[DAEMONSET_POD_ANNOTATION] = 'true';
+  }
   return out;
 }
 
