@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAlreadyExists, isConflict, isGone, isNotFound } from './errors.js';
 import { FakeKubeClient, mergePatch, parseLabelSelector, pluralOf, strategicPatch } from './fake.js';
-import { Informer, listWatchSource } from './informer.js';
-import { Kinds, type ConfigMap, type NewObject, type Pod, type TypedObject, type WatchEvent } from './types.js';
+import { Informer, InformerFactory, listWatchSource } from './informer.js';
+import {
+  Kinds,
+  type ConfigMap,
+  type NewObject,
+  type Pod,
+  type TypedObject,
+  type WatchEvent,
+} from './types.js';
 
 const cm = (name: string, ns = 'default', labels: Record<string, string> = {}): TypedObject & ConfigMap => ({
   apiVersion: 'v1',
@@ -38,7 +45,10 @@ describe('FakeKubeClient', () => {
       c.get(Kinds.ConfigMap, { namespace: 'default', name: 'zz' }),
       (e: unknown) => isNotFound(e) && (e as Error).message === 'configmaps "zz" not found',
     );
-    const gen: NewObject = await c.create({ ...cm(''), metadata: { generateName: 'x-', namespace: 'default' } });
+    const gen: NewObject = await c.create({
+      ...cm(''),
+      metadata: { generateName: 'x-', namespace: 'default' },
+    });
     assert.match(gen.metadata.name ?? '', /^x-.{5}$/);
   });
 
@@ -204,6 +214,36 @@ describe('FakeKubeClient', () => {
       c.watch(Kinds.ConfigMap, { resourceVersion: '2' }, () => undefined, new AbortController().signal),
       (e: unknown) => isGone(e),
     );
+  });
+});
+
+describe('InformerFactory over the fake client', () => {
+  it('shares one informer per kind and scope, starts late ones, waits for sync', async () => {
+    const c = new FakeKubeClient({ objects: [cm('a', 'n1'), cm('b', 'n2'), pod('p')] });
+    const factory = new InformerFactory(c);
+    const n1 = factory.informerFor<ConfigMap>(Kinds.ConfigMap, { namespace: 'n1' });
+    assert.equal(factory.informerFor(Kinds.ConfigMap, { namespace: 'n1' }), n1);
+    assert.notEqual(factory.informerFor(Kinds.ConfigMap, { namespace: 'n2' }), n1);
+    const ac = new AbortController();
+    const running = factory.start(ac.signal);
+    await factory.waitForSync();
+    const pods = factory.informerFor<Pod>(
+      Kinds.Pod,
+      {},
+      { node: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) },
+    );
+    await pods.ready();
+    await c.createSubresource(Kinds.Pod, { namespace: 'default', name: 'p' }, 'binding', {
+      target: { name: 'node-1' },
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(n1.keys(), ['n1/a']);
+    assert.deepEqual(
+      pods.byIndex('node', 'node-1').map((p) => p.metadata?.name),
+      ['p'],
+    );
+    ac.abort();
+    await running;
   });
 });
 
