@@ -378,7 +378,7 @@ describe('DNS helpers', () => {
     { name: 'default policy is cluster DNS', got: usesClusterDns({ containers: [] }), want: true },
     { name: 'None is not', got: usesClusterDns({ containers: [], dnsPolicy: 'None' }), want: false },
     {
-      name: 'existing config merged without duplicates, user options win',
+      name: 'existing nameservers and searches merged without duplicates, options replaced (as vCluster)',
       got: virtualDnsConfig(
         {
           nameservers: ['1.1.1.1', '10.96.0.53'],
@@ -392,10 +392,11 @@ describe('DNS helpers', () => {
       want: {
         nameservers: ['10.96.0.53', '1.1.1.1'],
         searches: ['web.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.local'],
-        options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
+        options: [{ name: 'ndots', value: '5' }],
       },
     },
     { name: 'hostname from a dotted name', got: defaultHostname('a.b-'), want: 'a-b' },
+    { name: 'only one trailing dash trimmed (as Go TrimSuffix)', got: defaultHostname('a..'), want: 'a-' },
     { name: 'hostname cut to 63', got: defaultHostname('x'.repeat(70)), want: 'x'.repeat(63) },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(c.got, c.want));
@@ -410,7 +411,7 @@ describe('affinity scoping', () => {
         topologyKey: 'k',
         labelSelector: {
           matchLabels: { app: 'x', 'vcluster.loft.sh/managed-by': 'my-vcluster' },
-          matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['a', 'b'] }],
+          matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['b', 'a'] }],
         },
       },
     },
@@ -441,6 +442,35 @@ describe('affinity scoping', () => {
       },
     },
     { name: 'null selector left alone', term: { topologyKey: 'k' }, want: { topologyKey: 'k' } },
+    {
+      name: 'namespaces with an empty namespace selector: all tenant namespaces',
+      term: {
+        topologyKey: 'k',
+        namespaces: ['a'],
+        namespaceSelector: {},
+        labelSelector: { matchLabels: { app: 'x' } },
+      },
+      want: {
+        topologyKey: 'k',
+        labelSelector: { matchLabels: { app: 'x', 'vcluster.loft.sh/managed-by': 'my-vcluster' } },
+      },
+    },
+    {
+      name: 'namespaces win over a non-empty namespace selector',
+      term: {
+        topologyKey: 'k',
+        namespaces: ['a'],
+        namespaceSelector: { matchLabels: { team: 'x' } },
+        labelSelector: { matchLabels: { app: 'x' } },
+      },
+      want: {
+        topologyKey: 'k',
+        labelSelector: {
+          matchLabels: { app: 'x', 'vcluster.loft.sh/managed-by': 'my-vcluster' },
+          matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['a'] }],
+        },
+      },
+    },
   ];
   for (const c of cases)
     it(c.name, () => assert.deepEqual(hostAffinityTerm(names, c.term, 'default'), c.want));

@@ -69,11 +69,11 @@ describe('selector translation', () => {
       },
     },
     {
-      name: 'several namespaces become an In expression',
+      name: 'several namespaces become an In expression (order kept)',
       got: () => scopeSelectorToNamespaces(ctx, { matchLabels: { app: 'web' } }, ['b', 'a']),
       want: {
         matchLabels: { app: 'web', 'vcluster.loft.sh/managed-by': 'my-vcluster' },
-        matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['a', 'b'] }],
+        matchExpressions: [{ key: 'vcluster.loft.sh/namespace', operator: 'In', values: ['b', 'a'] }],
       },
     },
   ];

@@ -72,7 +72,7 @@ export function scopeSelectorToNamespaces(
     ...scoped,
     matchExpressions: [
       ...(scoped.matchExpressions ?? []),
-      { key: NAMESPACE_LABEL, operator: 'In', values: [...namespaces].sort() },
+      { key: NAMESPACE_LABEL, operator: 'In', values: [...namespaces] },
     ],
   };
 }

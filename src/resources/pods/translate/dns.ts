@@ -21,22 +21,23 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
   });
 }
 
-/** `dnsPolicy: None` + the virtual DNS config merged (deduplicated) with any existing one. */
+/**
+ * The virtual DNS config: nameserver, the virtual namespace's search path and ndots 5, with any
+ * existing nameservers and searches appended (deduplicated). Existing options are replaced, as
+ * vCluster does.
+ */
 export function virtualDnsConfig(
   existing: PodDNSConfig | undefined,
   dnsIP: string,
   namespace: string,
   clusterDomain: string,
 ): PodDNSConfig {
-  const ours: Required<Pick<PodDNSConfig, 'nameservers' | 'searches' | 'options'>> = {
-    nameservers: [dnsIP],
-    searches: [`${namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain],
-    options: [{ name: 'ndots', value: '5' }],
-  };
+  const searches =
+    clusterDomain === '' ? [] : [`${namespace}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain];
   return {
-    nameservers: unique([...ours.nameservers, ...(existing?.nameservers ?? [])], (s) => s),
-    searches: unique([...ours.searches, ...(existing?.searches ?? [])], (s) => s),
-    options: unique([...(existing?.options ?? []), ...ours.options], (o) => o.name ?? ''),
+    nameservers: unique([dnsIP, ...(existing?.nameservers ?? [])], (s) => s),
+    searches: unique([...searches, ...(existing?.searches ?? [])], (s) => s),
+    options: [{ name: 'ndots', value: '5' }],
   };
 }
 
@@ -53,7 +54,8 @@ export function kubernetesHostAlias(kubeIP: string, clusterDomain: string): Host
   };
 }
 
-/** The host pod's hostname when the virtual pod sets none: name cut to 63, "." → "-", no trailing "-". */
+/** The host pod's hostname when the virtual pod sets none: name cut to 63, "." → "-", one trailing "-" trimmed. */
 export function defaultHostname(podName: string): string {
-  return podName.slice(0, 63).replaceAll('.', '-').replace(/-+$/, '');
+  const name = podName.slice(0, 63).replaceAll('.', '-');
+  return name.endsWith('-') ? name.slice(0, -1) : name;
 }

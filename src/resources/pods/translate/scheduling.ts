@@ -42,8 +42,18 @@ export function hostAffinityTerm(
     out.mismatchLabelKeys = out.mismatchLabelKeys.map((k) => hostLabelKey(names, k) ?? k);
   if (term.labelSelector === undefined) return out; // a null selector matches nothing: nothing to scope
   const selector = hostLabelSelector(names, term.labelSelector);
+  const nsSelector = term.namespaceSelector;
+  const nsSelectorEmpty =
+    nsSelector !== undefined &&
+    nsSelector !== null &&
+    (nsSelector.matchLabels === undefined || Object.keys(nsSelector.matchLabels).length === 0) &&
+    (nsSelector.matchExpressions ?? []).length === 0;
   if (term.namespaces !== undefined && term.namespaces.length > 0) {
-    out.labelSelector = scopeSelectorToNamespaces(names, selector, term.namespaces);
+    // An empty namespaceSelector matches every namespace, which makes the list moot; a non-empty
+    // one cannot be combined with the list in one selector (OR vs AND) and is ignored, as vCluster does.
+    out.labelSelector = nsSelectorEmpty
+      ? scopeSelector(names, selector)
+      : scopeSelectorToNamespaces(names, selector, term.namespaces);
   } else if (term.namespaceSelector !== undefined && term.namespaceSelector !== null) {
     out.labelSelector = scopeSelector(
       names,
