@@ -179,12 +179,20 @@ describe('toHostPod details', () => {
       want: { a: '1', pool: 'tenants' },
     },
     {
-      name: 'service links from virtual services, prepended before user env',
-      virtual: pod({ containers: [{ name: 'c', env: [{ name: 'DB_SERVICE_HOST', value: 'override' }] }] }),
+      name: 'service links from virtual services prepended; names the container defines are left out',
+      virtual: pod({
+        enableServiceLinks: true,
+        containers: [{ name: 'c', env: [{ name: 'DB_SERVICE_HOST', value: 'override' }] }],
+      }),
       opts: {
         kubeIP: undefined,
         services: [
           { metadata: { name: 'db' }, spec: { clusterIP: '10.0.0.9', ports: [{ name: 'pg', port: 5432 }] } },
+          {
+            metadata: { name: 'v6' },
+            spec: { clusterIP: 'fd00::9', ports: [{ port: 80, protocol: 'UDP' }] },
+          },
+          { metadata: { name: 'headless' }, spec: { clusterIP: 'None', ports: [{ port: 1 }] } },
         ],
       },
       check: (p) => p.spec?.containers[0]?.env?.map((e) => `${e.name}=${e.value ?? ''}`),
@@ -194,11 +202,27 @@ describe('toHostPod details', () => {
         'DB_PORT_5432_TCP_ADDR=10.0.0.9',
         'DB_PORT_5432_TCP_PORT=5432',
         'DB_PORT_5432_TCP_PROTO=tcp',
-        'DB_SERVICE_HOST=10.0.0.9',
         'DB_SERVICE_PORT=5432',
         'DB_SERVICE_PORT_PG=5432',
+        'V6_PORT=udp://[fd00::9]:80',
+        'V6_PORT_80_UDP=udp://[fd00::9]:80',
+        'V6_PORT_80_UDP_ADDR=fd00::9',
+        'V6_PORT_80_UDP_PORT=80',
+        'V6_PORT_80_UDP_PROTO=udp',
+        'V6_SERVICE_HOST=fd00::9',
+        'V6_SERVICE_PORT=80',
         'DB_SERVICE_HOST=override',
       ],
+    },
+    {
+      name: 'no service links unless explicitly enabled',
+      virtual: pod(),
+      opts: {
+        kubeIP: undefined,
+        services: [{ metadata: { name: 'db' }, spec: { clusterIP: '10.0.0.9', ports: [{ port: 1 }] } }],
+      },
+      check: (p) => p.spec?.containers[0]?.env,
+      want: undefined,
     },
     {
       name: 'no service links when disabled',

@@ -57,7 +57,8 @@ function hostPriorityClass(options: PodTranslateOptions, name: string | undefine
 
 function generatedEnv(options: PodTranslateOptions, spec: PodSpec): EnvVar[] {
   const out: EnvVar[] = [];
-  if (spec.enableServiceLinks !== false) out.push(...serviceLinkEnv(options.services ?? []));
+  // Only when explicitly enabled (the API server defaults it to true), as vCluster does.
+  if (spec.enableServiceLinks === true) out.push(...serviceLinkEnv(options.services ?? []));
   if (options.kubeIP) out.push(...kubernetesServiceEnv(options.kubeIP));
   const byName = new Map(out.map((e) => [e.name, e]));
   return [...byName.values()];

@@ -98,6 +98,11 @@ export function kubernetesServiceEnv(kubeIP: string): EnvVar[] {
   ];
 }
 
+/** Go's net.JoinHostPort: IPv6 addresses in brackets. */
+function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 function envName(name: string): string {
   return name.toUpperCase().replaceAll('-', '_');
 }
@@ -122,12 +127,12 @@ export function serviceLinkEnv(services: readonly Service[]): EnvVar[] {
         out.push({ name: `${prefix}_SERVICE_PORT_${envName(port.name)}`, value: String(port.port) });
     }
     const protocol = (first.protocol ?? 'TCP').toLowerCase();
-    out.push({ name: `${prefix}_PORT`, value: `${protocol}://${ip}:${first.port}` });
+    out.push({ name: `${prefix}_PORT`, value: `${protocol}://${joinHostPort(ip, first.port)}` });
     for (const port of ports) {
       const proto = (port.protocol ?? 'TCP').toLowerCase();
       const base = `${prefix}_PORT_${port.port}_${proto.toUpperCase()}`;
       out.push(
-        { name: base, value: `${proto}://${ip}:${port.port}` },
+        { name: base, value: `${proto}://${joinHostPort(ip, port.port)}` },
         { name: `${base}_PROTO`, value: proto },
         { name: `${base}_PORT`, value: String(port.port) },
         { name: `${base}_ADDR`, value: ip },
@@ -152,7 +157,12 @@ export function translateContainerEnv<C extends Pick<Container, 'env' | 'envFrom
 ): C {
   const out = deepCopy(container);
   const env = (container.env ?? []).map((e) => translateEnvVar(options.names, e, options.namespace, refs));
-  const generated = [...options.generated].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Generated variables the container defines itself are left out; the rest come first, sorted,
+  // so user variables can refer to them ($(VAR)).
+  const own = new Set((container.env ?? []).map((e) => e.name));
+  const generated = options.generated
+    .filter((e) => !own.has(e.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const all = [...generated, ...env];
   if (all.length > 0) out.env = all;
   if (container.envFrom !== undefined)

@@ -52,7 +52,7 @@ export function tokenRequests(pod: Pod, clusterDomain: string): TokenRequestSpec
       if (token === undefined) continue;
       out.push({
         key: tokenKey(volume.name, index++),
-        serviceAccountName: pod.spec?.serviceAccountName || 'default',
+        serviceAccountName: pod.spec?.serviceAccountName || pod.spec?.serviceAccount || 'default',
         audiences: token.audience ? [token.audience] : defaultAudiences(clusterDomain),
         expirationSeconds: TOKEN_EXPIRATION_SECONDS,
         boundObject: { kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' },
