@@ -245,6 +245,14 @@ describe('watch', () => {
     assert.equal(got[0]?.rev, 4, 'catch-up carries the current revision');
   });
 
+  it('delivers nothing below a future start revision', () => {
+    const b = open();
+    const got: string[] = [];
+    b.watch({ key: s('/f'), end: NONE }, 4, { range: { key: s('/f'), end: NONE }, onEvents: (e) => got.push(...e.map((x) => x.kv.value.toString())) });
+    for (const v of ['r2', 'r3', 'r4', 'r5']) b.put(put('/f', v));
+    assert.deepEqual(got, ['r4', 'r5']);
+  });
+
   it('refuses a start revision below the compaction', async () => {
     const b = open();
     for (let i = 0; i < 5; i++) b.put(put('/w', String(i)));

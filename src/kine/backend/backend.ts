@@ -429,8 +429,19 @@ export class Backend {
         from = last.id + 1;
       }
     }
-    this.hub.add(listener);
-    return { kind: 'started', registration: { cancel: () => this.hub.remove(listener) } };
+    // A watch on a future revision only sees events from that revision on.
+    const live: WatchListener =
+      startRevision > current + 1
+        ? {
+            range: listener.range,
+            onEvents: (events, revision) => {
+              const due = events.filter((e) => e.kv.modRevision >= startRevision);
+              if (due.length > 0) listener.onEvents(due, revision);
+            },
+          }
+        : listener;
+    this.hub.add(live);
+    return { kind: 'started', registration: { cancel: () => this.hub.remove(live) } };
   }
 
   // ---- leases ----

@@ -1,0 +1,3 @@
+module github.com/vcluster-ts/vcluster-ts/test/go
+
+go 1.26.0

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs k8s.io/apiserver's etcd3 storage tests (the shared storage test suite) against our
+# TypeScript kine, the way k3s-io/kine runs them against itself: copy the pinned apiserver module,
+# point its tests' testserver import at ./testserver (which spawns our kine per test), build the
+# test binary and run it. Usage: test/go/run.sh [go test -run regexp]   (output: test/go/.work/)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+ver=v0.36.3
+work="$here/.work"
+src=$(go env GOMODCACHE)/k8s.io/apiserver@$ver
+if [ ! -d "$src" ]; then (cd "$here" && go mod download "k8s.io/apiserver@$ver"); fi
+rm -rf "$work/apiserver" && mkdir -p "$work" && cp -r "$src" "$work/apiserver" && chmod -R u+w "$work/apiserver"
+cd "$work/apiserver"
+sed -i 's#"k8s.io/apiserver/pkg/storage/etcd3/testserver"#"github.com/vcluster-ts/vcluster-ts/test/go/testserver"#' pkg/storage/etcd3/*_test.go
+go mod edit -require=github.com/vcluster-ts/vcluster-ts/test/go@v0.0.0 -replace=github.com/vcluster-ts/vcluster-ts/test/go="$here"
+GOFLAGS=-mod=mod go test -c -o "$work/etcd3.test" ./pkg/storage/etcd3/
+cd "$root"
+VCLUSTER_TS_ROOT="$root" "$work/etcd3.test" -test.count 1 -test.parallel 1 -test.timeout 30m -test.v ${1:+-test.run "$1"} 2>&1 | tee "$work/etcd3.log" | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' | grep -v '=== RUN' || true
+echo "pass: $(grep -c -- '--- PASS' "$work/etcd3.log") fail: $(grep -c -- '--- FAIL' "$work/etcd3.log") skip: $(grep -c -- '--- SKIP' "$work/etcd3.log")"
