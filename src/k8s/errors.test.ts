@@ -12,6 +12,7 @@ import {
   isGone,
   isNotFound,
   isTransient,
+  retryOnConflict,
   toVClusterError,
 } from './errors.js';
 
@@ -183,6 +184,49 @@ describe('toVClusterError', () => {
       const e = toVClusterError(c.err, 'get pod p');
       assert.equal(e.code, c.code);
       assert.equal(formatError(e), c.text);
+    });
+  }
+});
+
+describe('retryOnConflict', () => {
+  const cases: {
+    name: string;
+    failures: unknown[];
+    attempts?: number;
+    want: 'ok' | 'conflict' | 'notfound';
+    calls: number;
+    slept: number[];
+  }[] = [
+    { name: 'succeeds at once', failures: [], want: 'ok', calls: 1, slept: [] },
+    { name: 'retries conflicts', failures: [conflict, conflict], want: 'ok', calls: 3, slept: [10, 20] },
+    {
+      name: 'gives up after the attempts',
+      failures: [conflict, conflict, conflict],
+      attempts: 2,
+      want: 'conflict',
+      calls: 2,
+      slept: [10],
+    },
+    { name: 'other errors are not retried', failures: [notFound], want: 'notfound', calls: 1, slept: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      let calls = 0;
+      const slept: number[] = [];
+      const fn = (): Promise<string> => {
+        const failure = c.failures[calls++];
+        return failure ? Promise.reject(failure) : Promise.resolve('ok');
+      };
+      const result = await retryOnConflict(fn, {
+        ...(c.attempts ? { attempts: c.attempts } : {}),
+        sleep: (ms) => (slept.push(ms), Promise.resolve()),
+      }).then(
+        (v) => v,
+        (err: unknown) => (isConflict(err) ? 'conflict' : isNotFound(err) ? 'notfound' : 'other'),
+      );
+      assert.equal(result, c.want);
+      assert.equal(calls, c.calls);
+      assert.deepEqual(slept, c.slept);
     });
   }
 });

@@ -156,3 +156,32 @@ export function toVClusterError(err: unknown, context: string): VClusterError {
   if (err instanceof VClusterError) return new VClusterError(context, { code: err.code, cause: err });
   return new VClusterError(context, { code: ErrorCode.INTERNAL, cause: err });
 }
+
+export interface RetryOnConflictOptions {
+  /** @default 5 */
+  readonly attempts?: number;
+  /** Delay before retry n (0-based). @default 10 ms × 2^n */
+  readonly backoff?: (attempt: number) => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Runs `fn` (which should re-read the object each time) again while it fails with 409 Conflict,
+ * like client-go's retry.RetryOnConflict. Any other error, or the last conflict, is thrown.
+ */
+export async function retryOnConflict<T>(
+  fn: () => Promise<T>,
+  options: RetryOnConflictOptions = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const backoff = options.backoff ?? ((n: number) => 10 * 2 ** n);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConflict(err) || attempt + 1 >= attempts) throw err;
+      await sleep(backoff(attempt));
+    }
+  }
+}
