@@ -32,6 +32,7 @@ describe('toHostEndpoints', () => {
               },
             },
             { ip: '192.168.1.10' },
+            { ip: '10.9.9.9', targetRef: { kind: 'Node', name: 'n1', uid: 'node-uid' } },
           ],
           notReadyAddresses: [{ ip: '10.1.0.5', targetRef: { kind: 'Pod', name: 'db-1' } }],
           ports: [{ port: 5432 }],
@@ -56,6 +57,7 @@ describe('toHostEndpoints', () => {
               targetRef: { kind: 'Pod', name: 'db-0-x-default-x-my-vcluster', namespace: 'test-namespace' },
             },
             { ip: '192.168.1.10' },
+            { ip: '10.9.9.9', targetRef: { kind: 'Node', name: 'n1', uid: 'node-uid' } },
           ],
           notReadyAddresses: [
             {

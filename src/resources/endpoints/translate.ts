@@ -19,7 +19,7 @@ export function shouldSyncEndpoints(service: Service | undefined): boolean {
   return selector === undefined || Object.keys(selector).length === 0;
 }
 
-/** A pod targetRef pointing at the host pod; other kinds keep their name. */
+/** A pod targetRef pointing at the host pod (uid and resourceVersion cleared); other kinds are kept as they are. */
 export function hostTargetRef(
   names: NameContext,
   ref: ObjectReference | undefined,
@@ -27,10 +27,10 @@ export function hostTargetRef(
 ): ObjectReference | undefined {
   if (ref === undefined) return undefined;
   const out = deepCopy(ref);
-  delete out.uid;
-  delete out.resourceVersion;
   if (ref.kind === 'Pod' && ref.name !== undefined) {
-    const namespace = ref.namespace ?? virtualNamespace;
+    delete out.uid;
+    delete out.resourceVersion;
+    const namespace = ref.namespace || virtualNamespace;
     out.name = hostName(names, ref.name, namespace);
     out.namespace = names.hostNamespace;
   }
