@@ -259,6 +259,9 @@ describe('watch', () => {
     await b.compact(4, true);
     const r = b.watch({ key: s('/w'), end: NONE }, 3, { range: { key: s('/w'), end: NONE }, onEvents: () => undefined });
     assert.deepEqual(r, { kind: 'compacted', compactRevision: 4 });
+    const atCompaction = b.watch({ key: s('/w'), end: NONE }, 4, { range: { key: s('/w'), end: NONE }, onEvents: () => undefined });
+    assert.deepEqual(atCompaction, { kind: 'compacted', compactRevision: 4 }, 'state at revision 3 is gone: relist (as Go kine)');
+    assert.equal(b.watch({ key: s('/w'), end: NONE }, 5, { range: { key: s('/w'), end: NONE }, onEvents: () => undefined }).kind, 'started');
   });
 });
 

@@ -412,8 +412,11 @@ export class Backend {
    * is missed or duplicated.
    */
   watch(range: KeyRange, startRevision: number, listener: WatchListener): WatchStart {
+    // A watch from R continues a client's state at R-1; when R-1 is compacted away, the client
+    // must relist (Go kine's rule; etcd would start it and send updates without prev_kv, which
+    // kube-apiserver turns into an internal error).
     const compactRev = this.compactRevision();
-    if (startRevision > 0 && startRevision < compactRev) return { kind: 'compacted', compactRevision: compactRev };
+    if (startRevision > 0 && startRevision <= compactRev) return { kind: 'compacted', compactRevision: compactRev };
     const current = this.revision();
     const bounds = rangeToBounds(range);
     if (startRevision > 0 && startRevision <= current && bounds.kind !== 'empty') {
