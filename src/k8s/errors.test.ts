@@ -191,7 +191,7 @@ describe('toVClusterError', () => {
 describe('retryOnConflict', () => {
   const cases: {
     name: string;
-    failures: unknown[];
+    failures: Error[];
     attempts?: number;
     want: 'ok' | 'conflict' | 'notfound';
     calls: number;
