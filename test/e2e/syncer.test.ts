@@ -1,0 +1,228 @@
+/**
+ * The syncer end to end on the embedded host: the seed tutorial's flow (a Deployment in the vcluster
+ * becomes host pods `<pod>-x-default-x-my-vcluster`, Running back in the vcluster with the host's IPs
+ * and nodes, host labels flowing back), ConfigMap/Secret references and their garbage collection, the
+ * mappings in SQLite, and fault tests F1 (syncer killed mid-burst), F6 (host pod deleted out of band)
+ * and F13 (an unmanaged host object holding the translated name).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/lib/process.js';
+import { runCli } from '../support/cli.js';
+import { testBinaries } from '../support/binaries.js';
+import { eventually } from '../support/wait.js';
+import { isGone, killAll, pidsIn } from '../support/processes.js';
+
+const VC = 'my-vcluster';
+const NS = 'test-namespace';
+const SYNC_TIMEOUT_MS = 30_000;
+
+interface PodList {
+  items: { metadata: { name: string; labels?: Record<string, string> }; status: { phase?: string; podIP?: string }; spec: { nodeName?: string } }[];
+}
+
+describe('syncer on the embedded host', () => {
+  let home = '';
+  let env: Record<string, string> = {};
+  let kubectlBin = '';
+  const pids = new Set<number>();
+  const host = async (...args: string[]): Promise<string> => (await run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args])).stdout;
+  const virtual = async (...args: string[]): Promise<string> =>
+    (await run(kubectlBin, ['--kubeconfig', join(home, 'vclusters', 'vcluster-host', NS, VC, 'pki', 'admin.conf'), ...args], args[0] === 'apply' ? {} : {})).stdout;
+  const virtualApply = async (yaml: string): Promise<void> => {
+    await run(kubectlBin, ['--kubeconfig', join(home, 'vclusters', 'vcluster-host', NS, VC, 'pki', 'admin.conf'), 'apply', '-f', '-'], { input: yaml });
+  };
+  const hostPods = async (selector = `vcluster.loft.sh/managed-by=${VC}`): Promise<PodList['items']> =>
+    (JSON.parse(await host('get', 'pods', '-n', NS, '-l', selector, '-o', 'json')) as PodList).items;
+  const virtualPods = async (selector?: string): Promise<PodList['items']> =>
+    (JSON.parse(await virtual('get', 'pods', ...(selector ? ['-l', selector] : []), '-o', 'json')) as PodList).items;
+  const remember = async (): Promise<Record<string, number>> => {
+    const found = { ...(await pidsIn(join(home, 'host', 'pids'))), ...(await pidsIn(join(home, 'vclusters', 'vcluster-host', NS, VC, 'pids'))) };
+    for (const p of Object.values(found)) pids.add(p);
+    return found;
+  };
+
+  before(async () => {
+    kubectlBin = (await testBinaries()).path('kubectl');
+    home = await mkdtemp(join(tmpdir(), 'vcluster-sync-e2e-'));
+    env = { VCLUSTER_HOME: home, KUBECONFIG: join(home, 'kubeconfig') };
+    for (const args of [['host', 'up', '--nodes', '2'], ['create', VC, '-n', NS, '--connect=false']]) {
+      const r = await runCli(args, env);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    await remember();
+  });
+
+  after(async () => {
+    await runCli(['delete', VC, '-n', NS, '--ignore-not-found'], env);
+    await runCli(['host', 'down', '--purge'], env);
+    killAll(pids);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('syncs a Deployment’s pods to the host and their status, IPs and nodes back', async () => {
+    await virtual('create', 'deployment', 'testapp', '--image=nginx', '--replicas=2');
+    const synced = await eventually(
+      '2 host pods for testapp',
+      async () => {
+        const pods = (await hostPods()).filter((p) => p.metadata.name.startsWith('testapp-'));
+        return pods.length === 2 && pods.every((p) => p.status.phase === 'Running') ? pods : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    for (const p of synced) {
+      assert.match(p.metadata.name, /^testapp-[a-z0-9]+-[a-z0-9]+-x-default-x-my-vcluster$/);
+      assert.equal(p.metadata.labels?.['vcluster.loft.sh/managed-by'], VC);
+      assert.equal(p.metadata.labels?.['vcluster.loft.sh/namespace'], 'default');
+    }
+    const vpods = await eventually(
+      'virtual pods Running with host IPs',
+      async () => {
+        const pods = await virtualPods('app=testapp');
+        return pods.length === 2 && pods.every((p) => p.status.phase === 'Running' && p.status.podIP && p.spec.nodeName) ? pods : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    for (const v of vpods) {
+      const h = synced.find((p) => p.metadata.name === `${v.metadata.name}-x-default-x-${VC}`);
+      assert.ok(h, `no host pod for ${v.metadata.name}`);
+      assert.equal(v.status.podIP, h.status.podIP);
+      assert.equal(v.spec.nodeName, h.spec.nodeName);
+    }
+    const nodes = (await virtual('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').sort();
+    assert.deepEqual(nodes, [...new Set(vpods.map((p) => p.spec.nodeName!))].sort());
+  });
+
+  it('brings a label set on the host pod back to the virtual pod', async () => {
+    const [pod] = await hostPods('app=testapp');
+    assert.ok(pod);
+    await host('label', '-n', NS, 'pod', pod.metadata.name, 'test-label=from-host');
+    const virtualName = pod.metadata.name.replace(`-x-default-x-${VC}`, '');
+    await eventually(
+      'the host label on the virtual pod',
+      async () => ((await virtual('get', 'pod', virtualName, '-o', 'jsonpath={.metadata.labels.test-label}')) === 'from-host' ? true : undefined),
+      SYNC_TIMEOUT_MS,
+    );
+  });
+
+  it('records the mappings in the vcluster’s SQLite database', async () => {
+    const db = join(home, 'vclusters', 'vcluster-host', NS, VC, 'state.db');
+    const { stdout } = await run('sqlite3', [db, "SELECT name FROM kine WHERE name LIKE '/vcluster/mappings/%'"]);
+    assert.match(stdout, /^\/vcluster\/mappings\/v1\/pod\/default\/testapp-/m);
+  });
+
+  it('syncs the ConfigMap and Secret a pod uses (env and volume), and removes them with the pod', async () => {
+    await virtualApply(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config, namespace: default}
+data: {greeting: hello}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: app-secret, namespace: default}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: uses-refs, namespace: default}
+spec:
+  containers:
+  - name: c
+    image: nginx
+    env:
+    - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: greeting}}}
+    volumeMounts: [{name: sec, mountPath: /sec}]
+  volumes:
+  - {name: sec, secret: {secretName: app-secret}}
+`);
+    const names = await eventually(
+      'the ConfigMap and Secret on the host',
+      async () => {
+        const out = await host('get', 'configmap,secret', '-n', NS, '-o', 'name');
+        return /configmap\/app-config-x-default-x-my-vcluster/.test(out) && /secret\/app-secret-x-default-x-my-vcluster/.test(out) ? out : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    assert.ok(names);
+    assert.equal(await host('get', 'configmap', '-n', NS, `app-config-x-default-x-${VC}`, '-o', 'jsonpath={.data.greeting}'), 'hello');
+    const hostPod = JSON.parse(await host('get', 'pod', '-n', NS, `uses-refs-x-default-x-${VC}`, '-o', 'json')) as {
+      spec: { containers: { env?: { name: string; valueFrom?: { configMapKeyRef?: { name: string } } }[] }[]; volumes: { secret?: { secretName: string } }[] };
+    };
+    const greeting = hostPod.spec.containers[0]?.env?.find((e) => e.name === 'GREETING');
+    assert.equal(greeting?.valueFrom?.configMapKeyRef?.name, `app-config-x-default-x-${VC}`);
+    assert.ok(hostPod.spec.volumes.some((v) => v.secret?.secretName === `app-secret-x-default-x-${VC}`));
+    await virtual('delete', 'pod', 'uses-refs');
+    await eventually(
+      'the ConfigMap and Secret gone from the host',
+      async () => {
+        const out = await host('get', 'configmap,secret', '-n', NS, '-o', 'name');
+        return /app-config|app-secret|uses-refs-sa-token/.test(out) ? undefined : true;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+  });
+
+  it('F6: a host pod deleted out of band is replaced through its controller', async () => {
+    const [victim] = await hostPods('app=testapp');
+    assert.ok(victim);
+    await host('delete', 'pod', '-n', NS, victim.metadata.name, '--wait=false');
+    await eventually(
+      'two Running testapp pods again, the victim replaced',
+      async () => {
+        const pods = await hostPods('app=testapp');
+        const running = pods.filter((p) => p.status.phase === 'Running');
+        return running.length === 2 && !running.some((p) => p.metadata.name === victim.metadata.name) ? true : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    const vpods = await virtualPods('app=testapp');
+    assert.equal(vpods.length, 2);
+  });
+
+  it('F13: never overwrites an unmanaged host object holding the translated name, and warns on the virtual object', async () => {
+    await host('run', '-n', NS, `squatter-x-default-x-${VC}`, '--image=busybox', '--labels=owner=someone-else');
+    await virtual('run', 'squatter', '--image=nginx');
+    await eventually(
+      'a warning event on the virtual pod',
+      async () => {
+        const out = await virtual('get', 'events', '--field-selector', 'involvedObject.name=squatter,type=Warning', '-o', 'jsonpath={.items[*].message}');
+        return out.includes('not managed by this vcluster') ? out : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    const squatter = JSON.parse(await host('get', 'pod', '-n', NS, `squatter-x-default-x-${VC}`, '-o', 'json')) as { metadata: { labels: Record<string, string> }; spec: { containers: { image: string }[] } };
+    assert.equal(squatter.metadata.labels.owner, 'someone-else');
+    assert.equal(squatter.metadata.labels['vcluster.loft.sh/managed-by'], undefined);
+    assert.equal(squatter.spec.containers[0]?.image, 'busybox');
+    await virtual('delete', 'pod', 'squatter', '--wait=false');
+    await host('delete', 'pod', '-n', NS, `squatter-x-default-x-${VC}`, '--wait=false');
+  });
+
+  it('F1: the syncer killed mid-burst of 200 pods leaves exactly one host pod per virtual pod after restart', async () => {
+    await virtual('create', 'deployment', 'burst', '--image=nginx', '--replicas=200');
+    await eventually('some burst pods on the host', async () => ((await hostPods('app=burst')).length >= 20 ? true : undefined), 60_000, 100);
+    const before = await remember();
+    process.kill(before.supervisor!, 'SIGKILL');
+    await eventually('the supervisor gone', async () => ((await isGone(before.supervisor!)) ? true : undefined), 5_000);
+    const resumed = await runCli(['resume', VC, '-n', NS], env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    await remember();
+    await eventually(
+      '200 Running virtual pods with exactly one host pod each',
+      async () => {
+        const vpods = (await virtualPods('app=burst')).filter((p) => p.status.phase === 'Running');
+        const hpods = await hostPods('app=burst');
+        if (vpods.length !== 200 || hpods.length !== 200) return undefined;
+        const expected = new Set(vpods.map((p) => `${p.metadata.name}-x-default-x-${VC}`));
+        return hpods.every((h) => expected.has(h.metadata.name)) ? true : undefined;
+      },
+      180_000,
+      1_000,
+    );
+    await virtual('delete', 'deployment', 'burst');
+  });
+});
