@@ -67,6 +67,12 @@ describe('toVirtualEvent', () => {
     { name: 'service events synced', event: hostEvent('Service'), target, wantNamespace: 'default' },
     { name: 'endpoints events synced', event: hostEvent('Endpoints'), target, wantNamespace: 'default' },
     { name: 'other kinds dropped', event: hostEvent('Deployment'), target, wantNamespace: undefined },
+    {
+      name: 'other kinds force-synced go to default',
+      event: hostEvent('Deployment', { 'vcluster.loft.sh/force-sync': 'true' }),
+      target,
+      wantNamespace: 'default',
+    },
     { name: 'unresolved dropped', event: hostEvent('Pod'), target: undefined, wantNamespace: undefined },
     {
       name: 'unresolved force-sync goes to default',
@@ -77,6 +83,14 @@ describe('toVirtualEvent', () => {
   ];
   for (const c of cases)
     it(c.name, () => assert.equal(toVirtualEvent(c.event, c.target)?.metadata.namespace, c.wantNamespace));
+  it('force-synced unresolved events carry a bare involved object', () => {
+    const got = toVirtualEvent(hostEvent('Node', { 'vcluster.loft.sh/force-sync': 'true' }), undefined);
+    assert.deepEqual(got?.involvedObject, { namespace: 'default' });
+    assert.deepEqual(got?.metadata, {
+      name: 'nginx-x-default-x-my-vcluster.17a2b3c4d5',
+      namespace: 'default',
+    });
+  });
   it('does not mutate the host event', () => {
     const e = hostEvent('Pod');
     const before = structuredClone(e);

@@ -8,7 +8,19 @@ import { FORCE_SYNC_ANNOTATION } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 
 /** Involved-object kinds whose events are synced. */
-export const SYNCED_EVENT_KINDS: readonly string[] = ['Pod', 'Service', 'Endpoints', 'Secret', 'ConfigMap'];
+// vCluster lists "Endpoint" (not a real kind, so its Endpoints events never sync); both spellings
+// are accepted here so events about Endpoints reach the tenant.
+export const SYNCED_EVENT_KINDS: readonly string[] = [
+  'Pod',
+  'Service',
+  'Endpoint',
+  'Endpoints',
+  'Secret',
+  'ConfigMap',
+];
+
+/** Where force-synced events whose object cannot be resolved go. */
+export const FORCE_SYNCED_EVENT_NAMESPACE = 'default';
 
 export function isSyncedEventKind(kind: string | undefined): boolean {
   return kind !== undefined && SYNCED_EVENT_KINDS.includes(kind);
@@ -52,15 +64,15 @@ export function virtualEventName(
  */
 export function toVirtualEvent(host: Event, target: EventTarget | undefined): Event | undefined {
   const forced = host.metadata.annotations?.[FORCE_SYNC_ANNOTATION] === 'true';
-  if (target === undefined) {
+  if (target === undefined || !isSyncedEventKind(host.involvedObject.kind)) {
     if (!forced) return undefined;
+    // vCluster's forced path: the event lands in "default" with a bare involved object.
     return {
       ...eventBody(host),
-      metadata: { name: host.metadata.name ?? '', namespace: 'default' },
-      involvedObject: deepCopy(host.involvedObject),
+      metadata: { name: host.metadata.name ?? '', namespace: FORCE_SYNCED_EVENT_NAMESPACE },
+      involvedObject: { namespace: FORCE_SYNCED_EVENT_NAMESPACE },
     };
   }
-  if (!isSyncedEventKind(host.involvedObject.kind) && !forced) return undefined;
   const hostRef = { name: host.involvedObject.name ?? '', namespace: host.involvedObject.namespace ?? '' };
   const involvedObject: ObjectReference = {
     ...deepCopy(host.involvedObject),
@@ -94,6 +106,7 @@ function eventBody(host: Event): Omit<Event, 'metadata' | 'involvedObject'> {
     'lastTimestamp',
     'message',
     'reason',
+    'related',
     'reportingComponent',
     'reportingInstance',
     'series',
