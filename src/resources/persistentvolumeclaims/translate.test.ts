@@ -132,27 +132,35 @@ describe('fakePersistentVolume', () => {
         labels: { 'vcluster.loft.sh/fake-pv': 'true' },
         annotations: {
           'kubernetes.io/createdby': 'fake-pv-provisioner',
+          'pv.kubernetes.io/bound-by-controller': 'true',
           'pv.kubernetes.io/provisioned-by': 'fake-pv-provisioner',
         },
       },
       spec: {
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Delete',
         flexVolume: { driver: 'fake' },
+        accessModes: ['ReadWriteOnce'],
         claimRef: {
-          apiVersion: 'v1',
           kind: 'PersistentVolumeClaim',
-          name: 'data',
           namespace: 'default',
+          name: 'data',
+          apiVersion: 'v1',
           uid: 'pvc-uid',
           resourceVersion: '7',
         },
+        persistentVolumeReclaimPolicy: 'Delete',
+        storageClassName: 'standard',
         capacity: { storage: '1Gi' },
         volumeMode: 'Filesystem',
-        storageClassName: 'standard',
       },
       status: { phase: 'Bound' },
     });
+  });
+  it('storage class is "" when the claim has none', () => {
+    assert.equal(
+      fakePersistentVolume('pv', { metadata: { name: 'c', namespace: 'n' }, spec: {} }).spec
+        ?.storageClassName,
+      '',
+    );
   });
   const cases = [
     { name: 'needed while a claim names it', pv: 'pvc-123', want: true },

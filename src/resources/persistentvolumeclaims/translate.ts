@@ -4,6 +4,7 @@
  * annotations back; and the fake PersistentVolume the virtual cluster sees for a bound claim.
  */
 import type {
+  ObjectReference,
   PersistentVolume,
   PersistentVolumeClaim,
   PersistentVolumeClaimSpec,
@@ -111,10 +112,22 @@ export function syncPersistentVolumeClaim(
 export const FAKE_PV_LABEL = 'vcluster.loft.sh/fake-pv';
 export const FAKE_PV_PROVISIONER = 'fake-pv-provisioner';
 
-/** The fake PV shown in the virtual cluster for a bound claim: named like the host PV. */
+/**
+ * The fake PV shown in the virtual cluster for a bound claim, named like the host PV, as vCluster
+ * builds it: capacity = the claim's requests, storageClassName always set ("" when none), phase
+ * Bound (the status is written separately, after the create).
+ */
 export function fakePersistentVolume(pvName: string, virtualClaim: PersistentVolumeClaim): PersistentVolume {
   const spec = virtualClaim.spec ?? {};
-  const storage = virtualClaim.status?.capacity?.storage ?? spec.resources?.requests?.storage;
+  const meta = virtualClaim.metadata ?? {};
+  const claimRef: ObjectReference = {
+    kind: 'PersistentVolumeClaim',
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    apiVersion: 'v1',
+  };
+  if (meta.uid !== undefined) claimRef.uid = meta.uid;
+  if (meta.resourceVersion !== undefined) claimRef.resourceVersion = meta.resourceVersion;
   const pv: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -123,39 +136,31 @@ export function fakePersistentVolume(pvName: string, virtualClaim: PersistentVol
       labels: { [FAKE_PV_LABEL]: 'true' },
       annotations: {
         'kubernetes.io/createdby': FAKE_PV_PROVISIONER,
+        'pv.kubernetes.io/bound-by-controller': 'true',
         'pv.kubernetes.io/provisioned-by': FAKE_PV_PROVISIONER,
       },
     },
     spec: {
-      accessModes: [...(spec.accessModes ?? [])],
-      persistentVolumeReclaimPolicy: 'Delete',
       flexVolume: { driver: 'fake' },
-      claimRef: {
-        apiVersion: 'v1',
-        kind: 'PersistentVolumeClaim',
-        name: virtualClaim.metadata?.name ?? '',
-        namespace: virtualClaim.metadata?.namespace ?? '',
-        ...(virtualClaim.metadata?.uid === undefined ? {} : { uid: virtualClaim.metadata.uid }),
-        ...(virtualClaim.metadata?.resourceVersion === undefined
-          ? {}
-          : { resourceVersion: virtualClaim.metadata.resourceVersion }),
-      },
+      accessModes: [...(spec.accessModes ?? [])],
+      claimRef,
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: spec.storageClassName ?? '',
     },
     status: { phase: 'Bound' },
   };
-  if (storage !== undefined && pv.spec !== undefined) pv.spec.capacity = { storage };
+  const requests = spec.resources?.requests;
+  if (requests !== undefined && pv.spec !== undefined) pv.spec.capacity = { ...requests };
   if (spec.volumeMode !== undefined && pv.spec !== undefined) pv.spec.volumeMode = spec.volumeMode;
-  if (spec.storageClassName !== undefined && pv.spec !== undefined)
-    pv.spec.storageClassName = spec.storageClassName;
   return pv;
 }
 
-/** A fake PV is kept only while some bound virtual claim names it. */
+/** A fake PV is kept while some virtual claim names it as its volume. */
 export function fakePersistentVolumeNeeded(
   pvName: string,
   claims: readonly PersistentVolumeClaim[],
 ): boolean {
-  return claims.some((c) => c.spec?.volumeName === pvName && c.metadata?.deletionTimestamp === undefined);
+  return claims.some((c) => c.spec?.volumeName === pvName);
 }
 
 /**
