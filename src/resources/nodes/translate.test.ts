@@ -50,7 +50,19 @@ describe('fakeNode', () => {
         'hugepages-2Mi': '0',
       },
     },
-    { name: 'ready', got: node.status?.conditions?.find((c) => c.type === 'Ready')?.status, want: 'True' },
+    {
+      name: 'conditions in vCluster order, only Ready true',
+      got: node.status?.conditions?.map((c) => `${c.type}=${c.status}`),
+      want: ['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True'],
+    },
+    {
+      name: 'long node names: hostname label obeys the 63 rule',
+      got: fakeNode('n'.repeat(70), { kubeletVersion: 'v', ids, now }).metadata?.labels?.[
+        'kubernetes.io/hostname'
+      ]?.length,
+      want: 63,
+    },
+    { name: 'no images', got: node.status?.images, want: [] },
     { name: 'no taints', got: node.spec?.taints, want: undefined },
     { name: 'kubelet port', got: node.status?.daemonEndpoints?.kubeletEndpoint?.Port, want: 10250 },
     {

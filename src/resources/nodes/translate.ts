@@ -13,7 +13,7 @@ import type {
 } from '../../syncer/translate/kube-types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
-import { kubeletServiceName, type NameContext } from '../../syncer/translate/names.js';
+import { kubeletServiceName, safeConcatName, type NameContext } from '../../syncer/translate/names.js';
 
 export const FAKE_NODE_LABEL = 'vcluster.loft.sh/fake-node';
 export const ORIGINAL_TAINTS_ANNOTATION = 'vcluster.loft.sh/original-taints';
@@ -77,7 +77,7 @@ export function fakeNode(name: string, options: FakeNodeOptions): Node {
       name,
       labels: {
         [FAKE_NODE_LABEL]: 'true',
-        'kubernetes.io/hostname': `fake-${name}`,
+        'kubernetes.io/hostname': safeConcatName('fake', name),
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/os': 'linux',
         'beta.kubernetes.io/arch': 'amd64',
@@ -93,7 +93,6 @@ export function fakeNode(name: string, options: FakeNodeOptions): Node {
       capacity: { ...FAKE_NODE_RESOURCES },
       allocatable: { ...FAKE_NODE_RESOURCES },
       conditions: [
-        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
         condition(
           'MemoryPressure',
           'False',
@@ -109,6 +108,7 @@ export function fakeNode(name: string, options: FakeNodeOptions): Node {
           'kubelet has sufficient PID available',
           now,
         ),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
       ],
       addresses: fakeNodeAddresses(name, options),
       daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
@@ -124,6 +124,7 @@ export function fakeNode(name: string, options: FakeNodeOptions): Node {
         systemUUID: options.ids.systemUUID,
         bootID: options.ids.bootID,
       },
+      images: [],
     },
   };
 }
