@@ -109,6 +109,75 @@ export const UNSUPPORTED_TOP_LEVEL_KEYS: readonly string[] = [
   'global',
 ];
 
+/**
+ * Nested keys of vCluster's vcluster.yaml that vcluster-ts does not implement, by parent path:
+ * rejected with "not supported by vcluster-ts" rather than "unknown key".
+ */
+export const UNSUPPORTED_NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'sync.toHost': [
+    'namespaces',
+    'customResources',
+    'gatewayApi',
+    'resourceClaims',
+    'resourceClaimTemplates',
+    'volumeSnapshots',
+    'volumeSnapshotContents',
+  ],
+  'sync.toHost.pods': [
+    'translateImage',
+    'runtimeClassName',
+    'priorityClassName',
+    'hybridScheduling',
+    'rewriteHosts',
+    'patches',
+  ],
+  'sync.fromHost': [
+    'configMaps',
+    'secrets',
+    'customResources',
+    'deviceClasses',
+    'gatewayClasses',
+    'gateways',
+  ],
+  controlPlane: [
+    'statefulSet',
+    'coredns',
+    'service',
+    'ingress',
+    'tlsRoute',
+    'serviceMonitor',
+    'advanced',
+    'standalone',
+    'hostPathMapper',
+    'endpoint',
+  ],
+  'controlPlane.distro.k8s': [
+    'enabled',
+    'version',
+    'image',
+    'scheduler',
+    'env',
+    'securityContext',
+    'resources',
+  ],
+  'controlPlane.distro.k8s.apiServer': ['enabled', 'command'],
+  'controlPlane.distro.k8s.controllerManager': ['enabled', 'command'],
+  'controlPlane.backingStore.database.embedded': ['dataSource', 'certFile', 'keyFile', 'caFile', 'extraArgs'],
+  'controlPlane.backingStore.database.external': [
+    'connector',
+    'identityProvider',
+    'certFile',
+    'keyFile',
+    'caFile',
+    'extraArgs',
+  ],
+  networking: ['replicateServices', 'resolveDNS'],
+  'networking.advanced': ['fallbackHostCluster', 'proxyKubelets'],
+  policies: ['centralAdmission'],
+  exportKubeConfig: ['serviceAccount', 'secret', 'additionalSecrets'],
+  experimental: ['deploy', 'proxy', 'docker', 'nodeMonitors'],
+};
+
 /** Environment variables load.ts honours (vCluster's names), applied after files and --set. */
 export const ENV_HOST_QPS = 'VCLUSTER_PHYSICAL_CLIENT_QPS';
 export const ENV_HOST_BURST = 'VCLUSTER_PHYSICAL_CLIENT_BURST';

@@ -38,11 +38,20 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where}${formatPath(issue.path)}: ${issue.message}`;
 }
 
+/** Orders issues by source (first appearance), then by line: the order a reader meets them. */
+function inReadingOrder(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const order = new Map<string | undefined, number>();
+  for (const issue of issues) if (!order.has(issue.source)) order.set(issue.source, order.size);
+  const rank = (i: ConfigIssue): number => order.get(i.source) ?? 0;
+  return [...issues].sort((a, b) => rank(a) - rank(b) || (a.line ?? Infinity) - (b.line ?? Infinity));
+}
+
 /** An invalid vcluster.yaml. `issues` holds every problem; the message lists them joined by "; ". */
 export class ConfigValidationError extends ConfigError {
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[]) {
-    super(issues.map(formatIssue).join('; '));
-    this.issues = issues;
+    const sorted = inReadingOrder(issues);
+    super(sorted.map(formatIssue).join('; '));
+    this.issues = sorted;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import { UNSUPPORTED_TOP_LEVEL_KEYS } from './defaults.js';
+import { UNSUPPORTED_NESTED_KEYS, UNSUPPORTED_TOP_LEVEL_KEYS } from './defaults.js';
 import { ConfigValidationError, type ConfigIssue, type PathSegment } from './errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
@@ -59,6 +59,13 @@ function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolea
   return `must be ${op}${issue.inclusive ? '=' : ''} ${String(limit)}`;
 }
 
+/** A vCluster key that vcluster-ts deliberately leaves out (vs a typo). */
+function isKnownUnsupported(parent: readonly PathSegment[], key: string): boolean {
+  if (parent.length === 0) return UNSUPPORTED_TOP_LEVEL_KEYS.includes(key);
+  if (parent.some((p) => typeof p === 'number')) return false;
+  return UNSUPPORTED_NESTED_KEYS[parent.join('.')]?.includes(key) ?? false;
+}
+
 /** One zod issue → one or more ConfigIssues (an unrecognized_keys issue names several keys). */
 export function fromZodIssue(issue: ZodIssue): ConfigIssue[] {
   const path = segmentsOf(issue.path);
@@ -67,10 +74,7 @@ export function fromZodIssue(issue: ZodIssue): ConfigIssue[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         path: [...path, key],
-        message:
-          path.length === 0 && UNSUPPORTED_TOP_LEVEL_KEYS.includes(key)
-            ? 'not supported by vcluster-ts'
-            : 'unknown key',
+        message: isKnownUnsupported(path, key) ? 'not supported by vcluster-ts' : 'unknown key',
       }));
     case 'invalid_type':
       return [{ path, message: `expected ${describeExpected(issue.expected)}, got ${got()}` }];
