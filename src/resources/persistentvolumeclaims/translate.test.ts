@@ -69,6 +69,44 @@ describe('toHostPersistentVolumeClaim', () => {
       },
     },
     {
+      name: 'deprecated class annotation honoured and removed when translated',
+      virtual: claim({}, { 'volume.beta.kubernetes.io/storage-class': 'fast' }),
+      opts: { storageClassesToHost: true },
+      wantSpec: { storageClassName: 'vcluster-fast-x-test-namespace-x-my-vcluster' },
+    },
+    {
+      name: 'PV sync, static binding: class translated',
+      virtual: claim({ storageClassName: 'manual', volumeName: 'pv1' }),
+      opts: { persistentVolumesToHost: true },
+      wantSpec: {
+        storageClassName: 'vcluster-manual-x-test-namespace-x-my-vcluster',
+        volumeName: 'vcluster-pv1-x-test-namespace-x-my-vcluster',
+      },
+    },
+    {
+      name: 'PV sync, dynamic, class exists on the host: kept',
+      virtual: claim({ storageClassName: 'standard' }),
+      opts: { persistentVolumesToHost: true, hostStorageClasses: new Set(['standard']) },
+      wantSpec: { storageClassName: 'standard' },
+    },
+    {
+      name: 'PV sync, dynamic, class missing on the host: translated',
+      virtual: claim({ storageClassName: 'tenant-class' }),
+      opts: { persistentVolumesToHost: true, hostStorageClasses: new Set(['standard']) },
+      wantSpec: { storageClassName: 'vcluster-tenant-class-x-test-namespace-x-my-vcluster' },
+    },
+    {
+      name: 'cross-namespace data source ref translated in its own namespace',
+      virtual: claim({ dataSourceRef: { kind: 'PersistentVolumeClaim', name: 'src', namespace: 'other' } }),
+      wantSpec: {
+        dataSourceRef: {
+          kind: 'PersistentVolumeClaim',
+          name: 'src-x-other-x-my-vcluster',
+          namespace: 'other',
+        },
+      },
+    },
+    {
       name: 'skip-translate leaves references alone',
       virtual: claim(
         { volumeName: 'pv1', dataSource: { kind: 'PersistentVolumeClaim', name: 'src' } },

@@ -8,8 +8,6 @@ import type {
   PersistentVolume,
   PersistentVolumeClaim,
   PersistentVolumeClaimSpec,
-  TypedLocalObjectReference,
-  TypedObjectReference,
 } from '../../syncer/translate/kube-types.js';
 import { HOST_PV_ANNOTATION, SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
@@ -23,7 +21,15 @@ export interface PvcTranslateOptions extends TranslateOptions {
   readonly storageClassesToHost?: boolean;
   /** sync.toHost.persistentVolumes: volumeName and selector are translated. */
   readonly persistentVolumesToHost?: boolean;
+  /**
+   * With PV sync: the StorageClasses that exist on the host. A dynamically provisioned claim whose
+   * class the host lacks gets the translated (synced) class name. Unknown = assume it exists.
+   */
+  readonly hostStorageClasses?: ReadonlySet<string>;
 }
+
+/** The pre-storageClassName way of naming a claim's class, still honoured. */
+export const DEPRECATED_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /** Annotations the host's PV controller sets that are copied back to the virtual claim. */
 export const BIND_ANNOTATIONS = [
@@ -33,16 +39,27 @@ export const BIND_ANNOTATIONS = [
   'volume.kubernetes.io/storage-provisioner',
 ] as const;
 
-function hostDataSource<T extends TypedLocalObjectReference | TypedObjectReference>(
+function hostDataSourceName(
   names: NameContext,
-  ref: T | undefined,
+  kind: string | undefined,
+  name: string,
   namespace: string,
-): T | undefined {
-  if (ref === undefined) return undefined;
-  const out = deepCopy(ref);
-  const coreGroup = ref.apiGroup === undefined || ref.apiGroup === '';
-  if (coreGroup && ref.kind === 'PersistentVolumeClaim') out.name = hostName(names, ref.name, namespace);
-  return out;
+): string {
+  return kind === 'PersistentVolumeClaim' ? hostName(names, name, namespace) : name;
+}
+
+/** Whether the claim's class must be renamed to the synced host class. */
+function translateClass(
+  options: PvcTranslateOptions,
+  spec: PersistentVolumeClaimSpec,
+  className: string,
+  skip: boolean,
+): boolean {
+  if (className === '') return false;
+  if (options.storageClassesToHost) return true;
+  if (!options.persistentVolumesToHost || skip) return false;
+  const dynamic = spec.selector === undefined && !spec.volumeName;
+  return !dynamic || (options.hostStorageClasses !== undefined && !options.hostStorageClasses.has(className));
 }
 
 export function toHostPersistentVolumeClaim(
@@ -50,26 +67,42 @@ export function toHostPersistentVolumeClaim(
   options: PvcTranslateOptions,
 ): PersistentVolumeClaim {
   const namespace = virtual.metadata?.namespace ?? '';
+  const metadata = namespacedHostMeta(options, virtual.metadata, GVK.PersistentVolumeClaim);
   const spec: PersistentVolumeClaimSpec = deepCopy(virtual.spec ?? {});
   const skip = virtual.metadata?.annotations?.[SKIP_TRANSLATE_ANNOTATION] === 'true';
-  if (options.storageClassesToHost && spec.storageClassName)
-    spec.storageClassName = hostNameCluster(options.names, spec.storageClassName);
+  const className =
+    spec.storageClassName || virtual.metadata?.annotations?.[DEPRECATED_STORAGE_CLASS_ANNOTATION] || '';
+  // decided on the virtual references, before volumeName/selector are rewritten
+  const renameClass = translateClass(options, spec, className, skip);
   if (options.persistentVolumesToHost && !skip) {
-    if (spec.volumeName) spec.volumeName = hostNameCluster(options.names, spec.volumeName);
     if (spec.selector !== undefined) spec.selector = hostLabelSelector(options.names, spec.selector);
+    if (spec.volumeName) spec.volumeName = hostNameCluster(options.names, spec.volumeName);
+  }
+  if (renameClass) {
+    spec.storageClassName = hostNameCluster(options.names, className);
+    if (metadata.annotations !== undefined) delete metadata.annotations[DEPRECATED_STORAGE_CLASS_ANNOTATION];
   }
   if (!skip) {
-    const dataSource = hostDataSource(options.names, spec.dataSource, namespace);
-    if (dataSource !== undefined) spec.dataSource = dataSource;
-    const dataSourceRef = hostDataSource(options.names, spec.dataSourceRef, namespace);
-    if (dataSourceRef !== undefined) spec.dataSourceRef = dataSourceRef;
+    if (spec.dataSource !== undefined) {
+      spec.dataSource = {
+        ...spec.dataSource,
+        name: hostDataSourceName(options.names, spec.dataSource.kind, spec.dataSource.name, namespace),
+      };
+    }
+    if (spec.dataSourceRef !== undefined) {
+      const refNamespace = spec.dataSourceRef.namespace ?? namespace;
+      spec.dataSourceRef = {
+        ...spec.dataSourceRef,
+        name: hostDataSourceName(
+          options.names,
+          spec.dataSourceRef.kind,
+          spec.dataSourceRef.name,
+          refNamespace,
+        ),
+      };
+    }
   }
-  return {
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: namespacedHostMeta(options, virtual.metadata, GVK.PersistentVolumeClaim),
-    spec,
-  };
+  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata, spec };
 }
 
 export interface PvcSyncResult {
