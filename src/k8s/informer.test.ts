@@ -321,6 +321,35 @@ describe('Informer', () => {
     await r.stop();
   });
 
+  it('resync re-delivers every cached object as an update with old === new', async () => {
+    const ticks: (() => void)[] = [];
+    const clock = { t: 0 };
+    const informer = new Informer<Obj>({
+      source: scripted([list('1', obj('a', '1'), obj('b', '1'))], [], clock),
+      resyncMs: 60_000,
+      delay: (ms, signal) =>
+        ms === 60_000
+          ? new Promise<void>((resolve) => {
+              ticks.push(resolve);
+              signal.addEventListener('abort', () => resolve(), { once: true });
+            })
+          : Promise.resolve(),
+    });
+    const updates: string[] = [];
+    informer.addHandlers({
+      onUpdate: (old, o) => updates.push(`${o.metadata?.name}${old === o ? ' same' : ''}`),
+    });
+    const ac = new AbortController();
+    const running = informer.start(ac.signal);
+    await informer.ready();
+    assert.deepEqual(updates, []);
+    ticks.shift()?.();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(updates.sort(), ['a same', 'b same']);
+    ac.abort();
+    await running;
+  });
+
   it('default backoff: 500ms doubling, capped at 30s', () => {
     assert.deepEqual([0, 1, 2, 5, 6, 100].map(defaultBackoff), [500, 1000, 2000, 16000, 30000, 30000]);
   });

@@ -59,6 +59,11 @@ export interface InformerOptions<T extends KubeObject> {
   /** A watch that ends sooner than this without events counts as a failure. @default 1000 */
   readonly minWatchMs?: number;
   readonly now?: () => number;
+  /**
+   * Every `resyncMs`, re-deliver every cached object as an update with old === new (client-go's
+   * resync), so level-based controllers revisit everything. @default 0 (off)
+   */
+  readonly resyncMs?: number;
   readonly log?: Logger;
   /** For logs, e.g. `host/Pod`. */
   readonly name?: string;
@@ -85,6 +90,7 @@ export class Informer<T extends KubeObject> {
   readonly #backoff: (attempt: number) => number;
   readonly #minWatchMs: number;
   readonly #now: () => number;
+  readonly #resyncMs: number;
   readonly #log: Logger | undefined;
   #resourceVersion = '';
   #synced = false;
@@ -100,6 +106,7 @@ export class Informer<T extends KubeObject> {
     this.#backoff = options.backoff ?? defaultBackoff;
     this.#minWatchMs = options.minWatchMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#resyncMs = options.resyncMs ?? 0;
     this.#log = options.log?.child({ informer: options.name ?? 'informer' });
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#readyResolve = resolve;
@@ -152,6 +159,7 @@ export class Informer<T extends KubeObject> {
   async start(signal: AbortSignal): Promise<void> {
     if (this.#started) throw new VClusterError('informer: start called twice', { code: ErrorCode.INTERNAL });
     this.#started = true;
+    const resyncing = this.#resyncMs > 0 ? this.#resyncLoop(signal) : Promise.resolve();
     let needList = true;
     let failures = 0;
     while (!signal.aborted) {
@@ -199,6 +207,17 @@ export class Informer<T extends KubeObject> {
       this.#readyReject(
         new VClusterError('informer stopped before its first list', { code: ErrorCode.UNAVAILABLE }),
       );
+    await resyncing;
+  }
+
+  async #resyncLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.#delay(this.#resyncMs, signal);
+      if (signal.aborted || !this.#synced) continue;
+      this.#apply(
+        this.#cache.list().map((obj): CacheDelta<T> => ({ type: 'update', old: obj, object: obj })),
+      );
+    }
   }
 
   #onEvent(event: WatchEvent<T>): void {
