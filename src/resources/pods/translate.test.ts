@@ -520,16 +520,41 @@ describe('parseToleration', () => {
 });
 
 describe('hostPath rewriting', () => {
+  const uids = { 'virtual-uid': 'host-uid' };
   const cases: { path: string; want: string | undefined }[] = [
     { path: '/var/log', want: '/tmp/vcluster/test-namespace/my-vcluster/log' },
     { path: '/var/log/', want: '/tmp/vcluster/test-namespace/my-vcluster/log' },
     { path: '/var/log/pods', want: '/tmp/vcluster/test-namespace/my-vcluster/log/pods' },
-    { path: '/var/log/containers', want: '/tmp/vcluster/test-namespace/my-vcluster/log/containers' },
     { path: '/var/lib/kubelet/pods', want: '/tmp/vcluster/test-namespace/my-vcluster/kubelet/pods' },
+    { path: '/var/log/containers', want: undefined },
+    { path: '/var/lib/kubelet/pods/virtual-uid/volumes', want: '/var/lib/kubelet/pods/host-uid/volumes' },
+    { path: '/var/lib/kubelet/pods/virtual-uid', want: '/var/lib/kubelet/pods/host-uid' },
+    { path: '/var/lib/kubelet/pods/unknown-uid/volumes', want: undefined },
     { path: '/var/logs', want: undefined },
     { path: '/etc/ssl', want: undefined },
   ];
-  for (const c of cases) it(c.path, () => assert.equal(rewriteHostPath(names, c.path), c.want));
+  for (const c of cases) it(c.path, () => assert.equal(rewriteHostPath(names, c.path, uids), c.want));
+
+  it('propagation follows the mount path, in app containers only', () => {
+    const virtual = pod({
+      containers: [
+        {
+          name: 'agent',
+          volumeMounts: [
+            { name: 'a', mountPath: '/var/log/pods/' },
+            { name: 'b', mountPath: '/data' },
+          ],
+        },
+      ],
+      initContainers: [{ name: 'init', volumeMounts: [{ name: 'a', mountPath: '/var/log' }] }],
+    });
+    const got = toHostPod(virtual, options).pod.spec;
+    assert.deepEqual(
+      got?.containers[0]?.volumeMounts?.map((m) => m.mountPropagation),
+      ['HostToContainer', undefined],
+    );
+    assert.equal(got?.initContainers?.[0]?.volumeMounts?.[0]?.mountPropagation, undefined);
+  });
 });
 
 describe('status and spec sync', () => {

@@ -34,7 +34,7 @@ import { clusterDomainOf, type PodTranslateOptions } from './translate/options.j
 import { uniqueReferences, type PodReference } from './translate/references.js';
 import { hostAffinity, hostTopologySpread, mergeTolerations } from './translate/scheduling.js';
 import { tokenAnnotation, tokenRequests, tokenSecret, tokenSecretName } from './translate/token.js';
-import { rewrittenHostPathVolumes, translateVolume } from './translate/volumes.js';
+import { PROPAGATED_MOUNT_PATHS, translateVolume } from './translate/volumes.js';
 
 export type { PodTranslateOptions, PodReference };
 export { tokenRequests, virtualPodStatus, hostPodSpecUpdate, parseToleration } from './translate/exports.js';
@@ -64,14 +64,15 @@ function generatedEnv(options: PodTranslateOptions, spec: PodSpec): EnvVar[] {
   return [...byName.values()];
 }
 
-/** Mounts of rewritten hostPath volumes see host changes (HostToContainer propagation). */
-function withPropagation(container: Container, rewritten: ReadonlySet<string>): Container {
-  if (container.volumeMounts === undefined || rewritten.size === 0) return container;
+/** Containers mounting the log and kubelet paths see host changes (HostToContainer), as vCluster. */
+function withPropagation(container: Container): Container {
+  if (container.volumeMounts === undefined) return container;
   return {
     ...container,
-    volumeMounts: container.volumeMounts.map((m) =>
-      rewritten.has(m.name) ? { ...m, mountPropagation: 'HostToContainer' } : m,
-    ),
+    volumeMounts: container.volumeMounts.map((m) => {
+      const path = m.mountPath.endsWith('/') ? m.mountPath.slice(0, -1) : m.mountPath;
+      return PROPAGATED_MOUNT_PATHS.includes(path) ? { ...m, mountPropagation: 'HostToContainer' } : m;
+    }),
   };
 }
 
@@ -154,16 +155,20 @@ export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTransl
   spec.enableServiceLinks = false;
 
   const secretName = tokenSecretName(options, podName, namespace);
-  const volumeCtx = { names, podName, namespace, refs, token: { mode: tokenMode, secretName, suffixes } };
+  const volumeCtx = {
+    names,
+    podName,
+    namespace,
+    refs,
+    token: { mode: tokenMode, secretName, suffixes },
+    ...(options.podUids === undefined ? {} : { podUids: options.podUids }),
+  };
   if (vSpec.volumes !== undefined) spec.volumes = vSpec.volumes.map((v) => translateVolume(volumeCtx, v));
-  const rewritten = rewrittenHostPathVolumes(names, vSpec.volumes ?? []);
 
   const envOptions = { names, namespace, generated: generatedEnv(options, vSpec) };
   const containers = (list: Container[]): Container[] =>
-    list.map((c) =>
-      withImage(options, withPropagation(translateContainerEnv(c, envOptions, refs), rewritten)),
-    );
-  spec.containers = containers(vSpec.containers);
+    list.map((c) => withImage(options, translateContainerEnv(c, envOptions, refs)));
+  spec.containers = containers(vSpec.containers).map(withPropagation);
   if (vSpec.initContainers !== undefined) spec.initContainers = containers(vSpec.initContainers);
   if (vSpec.ephemeralContainers !== undefined) {
     spec.ephemeralContainers = vSpec.ephemeralContainers.map((c) =>

@@ -43,6 +43,8 @@ export interface PodTranslateOptions extends TranslateOptions {
    * nodeSelector are dropped on the host and the pod is synced only once nodeName is set.
    */
   readonly virtualSchedulerNames?: readonly string[];
+  /** Virtual pod UID → host pod UID, for hostPaths below /var/lib/kubelet/pods/<uid>/ (log agents). */
+  readonly podUids?: Readonly<Record<string, string>>;
 }
 
 export function clusterDomainOf(options: PodTranslateOptions): string {

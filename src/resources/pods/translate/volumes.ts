@@ -20,6 +20,8 @@ export interface VolumeContext {
   readonly namespace: string;
   readonly token: TokenProjectionOptions;
   readonly refs: PodReference[];
+  /** Virtual pod UID → host pod UID, for hostPaths under /var/lib/kubelet/pods/<uid>/. */
+  readonly podUids?: Readonly<Record<string, string>>;
 }
 
 function secretName(ctx: VolumeContext, name: string | undefined): string | undefined {
@@ -47,23 +49,50 @@ function downwardItems(
   );
 }
 
-/** Per-tenant replacements of log and kubelet host paths, longest first. */
-export function hostPathRewrites(names: NameContext): [string, string][] {
+export const POD_LOGS_HOST_PATH = '/var/log/pods';
+export const LOGS_HOST_PATH = '/var/log';
+export const KUBELET_PODS_HOST_PATH = '/var/lib/kubelet/pods';
+
+/** Paths a container mount gets HostToContainer propagation for (as vCluster: by mount path). */
+export const PROPAGATED_MOUNT_PATHS: readonly string[] = [
+  POD_LOGS_HOST_PATH,
+  KUBELET_PODS_HOST_PATH,
+  LOGS_HOST_PATH,
+];
+
+/** The per-tenant tree the vcluster-hostpath-mapper fills with the tenant's own pods. */
+export function hostPathRewrites(names: NameContext): Record<string, string> {
   const base = `/tmp/vcluster/${names.hostNamespace}/${names.vclusterName}`;
-  return [
-    ['/var/lib/kubelet/pods', `${base}/kubelet/pods`],
-    ['/var/log/pods', `${base}/log/pods`],
-    ['/var/log', `${base}/log`],
-  ];
+  return {
+    [POD_LOGS_HOST_PATH]: `${base}/log/pods`,
+    [LOGS_HOST_PATH]: `${base}/log`,
+    [KUBELET_PODS_HOST_PATH]: `${base}/kubelet/pods`,
+  };
 }
 
-/** The host path a hostPath volume maps to, or undefined when it is left alone. */
-export function rewriteHostPath(names: NameContext, path: string): string | undefined {
-  const normalised = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  for (const [from, to] of hostPathRewrites(names)) {
-    if (normalised === from || normalised.startsWith(`${from}/`)) return to + normalised.slice(from.length);
-  }
-  return undefined;
+function trimOneSlash(path: string): string {
+  return path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/**
+ * The host path a hostPath volume maps to, or undefined when it is left alone: exactly
+ * /var/log/pods, /var/log and /var/lib/kubelet/pods move to the per-tenant tree; below
+ * /var/lib/kubelet/pods/<uid>/ a known virtual pod UID is replaced by its host pod's UID.
+ */
+export function rewriteHostPath(
+  names: NameContext,
+  path: string,
+  podUids: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const exact = hostPathRewrites(names)[trimOneSlash(path)];
+  if (exact !== undefined) return exact;
+  const prefix = `${KUBELET_PODS_HOST_PATH}/`;
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  const virtualUid = slash < 0 ? rest : rest.slice(0, slash);
+  const hostUid = virtualUid === '' ? undefined : podUids[virtualUid];
+  return hostUid === undefined || hostUid === '' ? undefined : path.replace(virtualUid, hostUid);
 }
 
 export function translateVolume(ctx: VolumeContext, volume: Volume): Volume {
@@ -114,17 +143,8 @@ export function translateVolume(ctx: VolumeContext, volume: Volume): Volume {
   if (out.glusterfs?.endpoints)
     out.glusterfs.endpoints = hostName(ctx.names, out.glusterfs.endpoints, ctx.namespace);
   if (out.hostPath !== undefined) {
-    const rewritten = rewriteHostPath(ctx.names, out.hostPath.path);
+    const rewritten = rewriteHostPath(ctx.names, out.hostPath.path, ctx.podUids);
     if (rewritten !== undefined) out.hostPath.path = rewritten;
   }
   return out;
-}
-
-/** Names of hostPath volumes that were moved to the per-tenant tree. */
-export function rewrittenHostPathVolumes(names: NameContext, volumes: readonly Volume[]): Set<string> {
-  return new Set(
-    volumes
-      .filter((v) => v.hostPath !== undefined && rewriteHostPath(names, v.hostPath.path) !== undefined)
-      .map((v) => v.name),
-  );
 }
