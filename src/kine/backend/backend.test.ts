@@ -310,5 +310,8 @@ describe('group commit', () => {
     assert.deepEqual(events.map((e) => `${e.kv.key.toString()}@${e.kv.modRevision}`), ['/g/a@2', '/g/c@3', '/g/a@4']);
     assert.equal(b.range(range('/g/a')).result.kvs[0]?.version, 2);
     assert.equal(b.range(range('/g/b')).result.count, 0);
+    await assert.rejects(put1('/g/alone', 777), etcdError(/requested lease not found/));
+    assert.equal(b.revision(), 4, 'a failed write alone leaves the revision as it was');
+    assert.equal((await put1('/g/next')).revision, 5);
   });
 });

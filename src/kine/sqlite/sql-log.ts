@@ -159,27 +159,43 @@ export class SqlLog {
   batch<T>(fns: readonly (() => T)[]): ({ ok: true; value: T } | { ok: false; error: unknown })[] {
     const start = this.rev;
     const out: ({ ok: true; value: T } | { ok: false; error: unknown })[] = [];
-    this.db.exec('BEGIN IMMEDIATE');
+    const ctl = (sql: string): void => {
+      this.stmt(sql, () => sql).run();
+    };
+    ctl('BEGIN IMMEDIATE');
     try {
-      for (const fn of fns) {
-        const before = this.rev;
-        this.db.exec('SAVEPOINT kine_write');
+      if (fns.length === 1 && fns[0] !== undefined) {
+        // a batch of one needs no savepoint: a failure rolls back the whole transaction
         try {
-          out.push({ ok: true, value: fn() });
-          this.db.exec('RELEASE kine_write');
+          out.push({ ok: true, value: fns[0]() });
         } catch (error) {
-          this.db.exec('ROLLBACK TO kine_write');
-          this.db.exec('RELEASE kine_write');
-          this.rev = before;
-          out.push({ ok: false, error });
+          ctl('ROLLBACK');
+          this.rev = start;
+          return [{ ok: false, error }];
+        }
+      } else {
+        for (const fn of fns) {
+          const before = this.rev;
+          ctl('SAVEPOINT kine_write');
+          try {
+            out.push({ ok: true, value: fn() });
+            ctl('RELEASE kine_write');
+          } catch (error) {
+            ctl('ROLLBACK TO kine_write');
+            ctl('RELEASE kine_write');
+            this.rev = before;
+            out.push({ ok: false, error });
+          }
         }
       }
-      this.db.exec('COMMIT');
+      ctl('COMMIT');
     } catch (err) {
-      try {
-        this.db.exec('ROLLBACK');
-      } catch {
-        // the failed COMMIT may already have rolled back
+      if (this.db.inTransaction) {
+        try {
+          ctl('ROLLBACK');
+        } catch {
+          // the failed COMMIT may already have rolled back
+        }
       }
       this.rev = start;
       throw err;
