@@ -21,7 +21,11 @@ describe('toHostServiceAccount', () => {
         name: 'app-x-default-x-my-vcluster',
         namespace: 'test-namespace',
         labels: markers('default'),
-        annotations: { 'eks.amazonaws.com/role-arn': 'arn', ...identity('ServiceAccount', 'app', 'default') },
+        annotations: {
+          'eks.amazonaws.com/role-arn': 'arn',
+          'vcluster.loft.sh/managed-annotations': 'eks.amazonaws.com/role-arn',
+          ...identity('ServiceAccount', 'app', 'default'),
+        },
         ownerReferences: ownerRefs,
       },
       automountServiceAccountToken: false,

@@ -83,7 +83,11 @@ describe('toHostService', () => {
       name: 'web-x-default-x-my-vcluster',
       namespace: 'test-namespace',
       labels: markers('default'),
-      annotations: { a: 'b', ...identity('Service', 'web', 'default') },
+      annotations: {
+        a: 'b',
+        'vcluster.loft.sh/managed-annotations': 'a',
+        ...identity('Service', 'web', 'default'),
+      },
       ownerReferences: ownerRefs,
     });
   });

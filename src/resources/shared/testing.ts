@@ -17,7 +17,7 @@ export function identity(
   return {
     'vcluster.loft.sh/object-name': name,
     'vcluster.loft.sh/object-namespace': namespace,
-    ...(uid === undefined ? {} : { 'vcluster.loft.sh/object-uid': uid }),
+    'vcluster.loft.sh/object-uid': uid ?? '',
     'vcluster.loft.sh/object-kind': `${group}/v1, Kind=${kind}`,
     'vcluster.loft.sh/object-host-name': hostName,
     'vcluster.loft.sh/object-host-namespace': 'test-namespace',
@@ -28,4 +28,6 @@ export function markers(namespace: string): Record<string, string> {
   return { 'vcluster.loft.sh/managed-by': 'my-vcluster', 'vcluster.loft.sh/namespace': namespace };
 }
 
-export const ownerRefs = [{ apiVersion: 'v1', kind: 'Service', name: 'my-vcluster', uid: 'svc-uid' }];
+export const ownerRefs = [
+  { apiVersion: 'v1', kind: 'Service', name: 'my-vcluster', uid: 'svc-uid', controller: false },
+];

@@ -46,6 +46,7 @@ describe('hostAnnotations', () => {
       identity: pod,
       want: {
         note: 'hi',
+        'vcluster.loft.sh/managed-annotations': 'note',
         'vcluster.loft.sh/object-name': 'nginx',
         'vcluster.loft.sh/object-namespace': 'default',
         'vcluster.loft.sh/object-uid': 'uid-1',
@@ -60,6 +61,7 @@ describe('hostAnnotations', () => {
       identity: { gvk: GVK.PersistentVolume, virtualName: 'pv-1', hostName: 'vcluster-pv-1-x-team-a-x-vc1' },
       want: {
         'vcluster.loft.sh/object-name': 'pv-1',
+        'vcluster.loft.sh/object-uid': '',
         'vcluster.loft.sh/object-kind': '/v1, Kind=PersistentVolume',
         'vcluster.loft.sh/object-host-name': 'vcluster-pv-1-x-team-a-x-vc1',
       },
@@ -76,10 +78,25 @@ describe('hostAnnotations', () => {
       },
       want: {
         'vcluster.loft.sh/object-name': 'cfg',
+        'vcluster.loft.sh/object-uid': '',
         'vcluster.loft.sh/object-namespace': 'default',
         'vcluster.loft.sh/object-kind': '/v1, Kind=ConfigMap',
         'vcluster.loft.sh/object-host-name': 'h',
         'vcluster.loft.sh/object-host-namespace': 'n',
+      },
+    },
+    {
+      name: 'managed-annotations lists the copied keys, sorted',
+      virtual: { b: '2', a: '1', 'vcluster.loft.sh/managed-annotations': 'spoof' },
+      identity: { gvk: GVK.Secret, virtualName: 's', virtualUid: 'u', hostName: 'h' },
+      want: {
+        a: '1',
+        b: '2',
+        'vcluster.loft.sh/managed-annotations': 'a\nb',
+        'vcluster.loft.sh/object-name': 's',
+        'vcluster.loft.sh/object-uid': 'u',
+        'vcluster.loft.sh/object-kind': '/v1, Kind=Secret',
+        'vcluster.loft.sh/object-host-name': 'h',
       },
     },
     {
@@ -89,7 +106,9 @@ describe('hostAnnotations', () => {
       exclude: ['field.cattle.io/publicEndpoints'],
       want: {
         keep: 'y',
+        'vcluster.loft.sh/managed-annotations': 'keep',
         'vcluster.loft.sh/object-name': 's',
+        'vcluster.loft.sh/object-uid': '',
         'vcluster.loft.sh/object-kind': '/v1, Kind=Service',
         'vcluster.loft.sh/object-host-name': 'h',
       },

@@ -7,6 +7,7 @@ import {
   HOST_NAME_ANNOTATION,
   HOST_NAMESPACE_ANNOTATION,
   KIND_ANNOTATION,
+  MANAGED_ANNOTATIONS_ANNOTATION,
   NAME_ANNOTATION,
   NAMESPACE_ANNOTATION,
   UID_ANNOTATION,
@@ -27,9 +28,12 @@ export interface ObjectIdentity {
 
 /** The object-* annotations for a host object (namespace ones omitted for cluster-scoped objects). */
 export function identityAnnotations(identity: ObjectIdentity): Record<string, string> {
-  const out: Record<string, string> = { [NAME_ANNOTATION]: identity.virtualName };
+  // uid is always written (empty when unknown), as vCluster's addHostAnnotations does
+  const out: Record<string, string> = {
+    [NAME_ANNOTATION]: identity.virtualName,
+    [UID_ANNOTATION]: identity.virtualUid ?? '',
+  };
   if (identity.virtualNamespace) out[NAMESPACE_ANNOTATION] = identity.virtualNamespace;
-  if (identity.virtualUid) out[UID_ANNOTATION] = identity.virtualUid;
   out[KIND_ANNOTATION] = gvkString(identity.gvk);
   out[HOST_NAME_ANNOTATION] = identity.hostName;
   if (identity.hostNamespace) out[HOST_NAMESPACE_ANNOTATION] = identity.hostNamespace;
@@ -41,7 +45,11 @@ export interface HostAnnotationsOptions {
   readonly exclude?: readonly string[];
 }
 
-/** Virtual annotations (minus bookkeeping and excluded keys) plus the identity annotations. */
+/**
+ * vCluster's HostAnnotations for a new host object: the virtual annotations (minus bookkeeping and
+ * excluded keys), `managed-annotations` listing the copied keys (when there are any), and the
+ * identity annotations.
+ */
 export function hostAnnotations(
   virtualAnnotations: StringMap | undefined,
   identity: ObjectIdentity,
@@ -52,6 +60,8 @@ export function hostAnnotations(
     if (BOOKKEEPING_ANNOTATIONS.includes(key) || options.exclude?.includes(key)) continue;
     out[key] = value;
   }
+  const managed = formatManagedKeys(Object.keys(out));
+  if (managed !== '') out[MANAGED_ANNOTATIONS_ANNOTATION] = managed;
   return { ...out, ...identityAnnotations(identity) };
 }
 

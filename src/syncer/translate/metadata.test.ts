@@ -46,6 +46,7 @@ describe('hostMetadata', () => {
       },
       annotations: {
         note: 'n',
+        'vcluster.loft.sh/managed-annotations': 'note',
         'vcluster.loft.sh/object-name': 'nginx',
         'vcluster.loft.sh/object-namespace': 'default',
         'vcluster.loft.sh/object-uid': 'uid-1',
@@ -65,10 +66,10 @@ describe('hostMetadata', () => {
     want: unknown;
   }[] = [
     {
-      name: 'no controller owner → controller unset',
+      name: 'no controller owner → controller false',
       refs: [],
       withOwner: true,
-      want: [{ apiVersion: 'v1', kind: 'Service', name: 'vc1', uid: 'svc-uid' }],
+      want: [{ apiVersion: 'v1', kind: 'Service', name: 'vc1', uid: 'svc-uid', controller: false }],
     },
     { name: 'no owner target → no ownerReferences', refs: [], withOwner: false, want: undefined },
   ];

@@ -59,13 +59,14 @@ export function hostMetadata(
   };
   if (options.host.namespace !== '') out.namespace = options.host.namespace;
   if (options.owner !== undefined && options.host.namespace !== '') {
+    // `controller` is always written: true iff the virtual object has a controller owner
     const ref: OwnerReference = {
       apiVersion: options.owner.apiVersion,
       kind: options.owner.kind,
       name: options.owner.name,
       uid: options.owner.uid,
+      controller: hasControllerOwner(virtual),
     };
-    if (hasControllerOwner(virtual)) ref.controller = true;
     out.ownerReferences = [ref];
   }
   return out;
