@@ -144,6 +144,21 @@ describe('revision semantics', () => {
   });
 });
 
+describe('compaction under churn', () => {
+  it('keeps the table bounded: only the newest row per key survives', async () => {
+    const b = open();
+    for (let i = 0; i < 2000; i++) b.put(put(`/churn/${i % 20}`, String(i)));
+    for (let i = 0; i < 5; i++) b.deleteRange(del(`/churn/${i}`));
+    const rev = b.revision();
+    await b.compact(rev, true);
+    const rows = b.sql.after('', undefined, 0, rev, 100_000);
+    assert.equal(rows.length, 15 + 1, '15 live keys + the last tombstone (at the compact revision)');
+    assert.equal(b.range(range('/churn/', '/churn0', { countOnly: true })).result.count, 15);
+    assert.equal(b.range(range('/churn/19')).result.kvs[0]?.version, 100);
+    assert.equal(b.sql.compactedThroughRevision(), rev, 'done in bounded batches of 10 revisions');
+  });
+});
+
 describe('txn', () => {
   const createTxn = (key: string, value: string): TxnRequest => ({
     compare: [{ key: s(key), end: NONE, target: 'MOD', result: 'EQUAL', number: 0, value: NONE }],

@@ -1,9 +1,17 @@
 /** Loads the hand-written etcd protos (proto/etcd) at runtime with @grpc/proto-loader. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as protoLoader from '@grpc/proto-loader';
 import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js';
 
-export const PROTO_DIR = fileURLToPath(new URL('../../../proto/etcd/', import.meta.url));
+/** proto/etcd at the repository root, from src/kine/server (tsx) or .build/src/kine/server (compiled). */
+function findProtoDir(): string {
+  const candidates = ['../../../proto/etcd/', '../../../../proto/etcd/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((dir) => existsSync(join(dir, 'rpc.proto'))) ?? (candidates[0] as string);
+}
+
+export const PROTO_DIR = findProtoDir();
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
