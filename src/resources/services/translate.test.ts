@@ -138,7 +138,7 @@ describe('syncService', () => {
     v: Service;
     hOld?: Service;
     h: Service;
-    want: { vPorts: unknown; hPorts: unknown; hSelector?: unknown; vStatus?: unknown };
+    want: { vPorts: unknown; hPorts: unknown; hSelector?: unknown; vSelector?: unknown; vStatus?: unknown };
   }[] = [
     {
       name: 'virtual ports change goes to host',
@@ -170,7 +170,20 @@ describe('syncService', () => {
       v: svc({ selector: { app: 'a' } }),
       hOld: svc({ selector: { app: 'a', ...markers('default') } }),
       h: svc({ selector: { app: 'custom' } }),
-      want: { vPorts: undefined, hPorts: undefined, hSelector: { app: 'custom' } },
+      want: {
+        vPorts: undefined,
+        hPorts: undefined,
+        hSelector: { app: 'custom' },
+        vSelector: { app: 'custom' },
+      },
+    },
+    {
+      name: 'a host-only selector change with hashed keys flows back translated',
+      vOld: svc({ selector: { app: 'a' } }),
+      v: svc({ selector: { app: 'a' } }),
+      hOld: svc({ selector: { app: 'a', ...markers('default') } }),
+      h: svc({ selector: { 'vcluster.loft.sh/label-my-vcluster-x-a4d451ec23': 'r', ...markers('default') } }),
+      want: { vPorts: undefined, hPorts: undefined, vSelector: { release: 'r' } },
     },
     {
       name: 'status comes back; LB ingress cleared for ClusterIP services',
@@ -199,9 +212,26 @@ describe('syncService', () => {
       assert.deepEqual(got.virtual.spec?.ports, c.want.vPorts);
       assert.deepEqual(got.host.spec?.ports, c.want.hPorts);
       if ('hSelector' in c.want) assert.deepEqual(got.host.spec?.selector, c.want.hSelector);
+      if ('vSelector' in c.want) assert.deepEqual(got.virtual.spec?.selector, c.want.vSelector);
       if ('vStatus' in c.want) assert.deepEqual(got.virtual.status, c.want.vStatus);
     });
   }
+});
+
+describe('syncService housekeeping', () => {
+  it('drops loadBalancerIP on non-LoadBalancer host services and the block-deletion guard', () => {
+    const base = svc({ type: 'ClusterIP', loadBalancerIP: '1.2.3.4' });
+    const host = {
+      ...base,
+      metadata: {
+        name: 'web-x-default-x-my-vcluster',
+        annotations: { 'vcluster.loft.sh/block-deletion': 'true', keep: 'k' },
+      },
+    };
+    const got = syncService({ virtualOld: base, virtual: base, hostOld: host, host }, options);
+    assert.equal(got.host.spec?.loadBalancerIP, undefined);
+    assert.deepEqual(got.host.metadata?.annotations, { keep: 'k' });
+  });
 });
 
 describe('default/kubernetes', () => {

@@ -14,7 +14,8 @@ import type {
 import { copyBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { GVK } from '../../syncer/translate/gvk.js';
-import { hostLabels } from '../../syncer/translate/labels.js';
+import { BLOCK_DELETION_ANNOTATION } from '../../syncer/translate/constants.js';
+import { hostLabels, virtualLabels } from '../../syncer/translate/labels.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 import { compact, namespacedHostMeta, type TranslateOptions } from '../shared/options.js';
 
@@ -169,6 +170,19 @@ export function syncService(
     );
     if (selector === undefined) delete host.spec.selector;
     else host.spec.selector = selector;
+  } else {
+    // only the host selector changed: it flows back (markers dropped, hashed keys restored)
+    const selector = input.host.spec?.selector;
+    if (selector === undefined) delete virtual.spec.selector;
+    else virtual.spec.selector = virtualLabels(options.names, selector);
+  }
+  // a non-LoadBalancer host service carries no load-balancer IP
+  if (host.spec.type !== 'LoadBalancer') delete host.spec.loadBalancerIP;
+  // the create interceptor's deletion guard is no longer needed once both sides exist
+  if (host.metadata?.annotations?.[BLOCK_DELETION_ANNOTATION] !== undefined) {
+    const annotations = { ...host.metadata.annotations };
+    delete annotations[BLOCK_DELETION_ANNOTATION];
+    host.metadata = { ...host.metadata, annotations };
   }
   const status = virtualStatus(input.host.status, host.spec.type);
   if (status === undefined) delete virtual.status;
