@@ -6,6 +6,7 @@ import {
   isKubernetesService,
   kubernetesEndpoints,
   kubernetesEndpointSlice,
+  kubernetesServiceAction,
   kubernetesServiceSpec,
   syncService,
   toHostService,
@@ -232,6 +233,40 @@ describe('syncService housekeeping', () => {
     assert.equal(got.host.spec?.loadBalancerIP, undefined);
     assert.deepEqual(got.host.metadata?.annotations, { keep: 'k' });
   });
+});
+
+describe('kubernetesServiceAction', () => {
+  const host = svc({
+    clusterIP: '10.96.0.10',
+    clusterIPs: ['10.96.0.10'],
+    ports: [{ name: 'https', port: 443, targetPort: 8443, nodePort: 30443, protocol: 'TCP' }],
+  });
+  const cases: { name: string; virtual: Service; want: string }[] = [
+    {
+      name: 'in sync',
+      virtual: svc({
+        clusterIP: '10.96.0.10',
+        clusterIPs: ['10.96.0.10'],
+        ports: [{ name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' }],
+      }),
+      want: 'none',
+    },
+    {
+      name: 'other IP: recreate',
+      virtual: svc({ clusterIP: '10.0.0.1', clusterIPs: ['10.0.0.1'], ports: [] }),
+      want: 'recreate',
+    },
+    {
+      name: 'ports differ: update',
+      virtual: svc({
+        clusterIP: '10.96.0.10',
+        clusterIPs: ['10.96.0.10'],
+        ports: [{ name: 'https', port: 443 }],
+      }),
+      want: 'update',
+    },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(kubernetesServiceAction(c.virtual, host), c.want));
 });
 
 describe('default/kubernetes', () => {

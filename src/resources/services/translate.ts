@@ -215,9 +215,41 @@ export function kubernetesServiceSpec(virtual: Service, vclusterHostService: Ser
       ipFamilyPolicy: hostSpec.ipFamilyPolicy,
     }),
   );
-  spec.ports = stripNodePorts((hostSpec.ports ?? []).filter((p) => p.name !== 'kubelet')) ?? [];
+  spec.ports = kubernetesServicePorts(hostSpec.ports);
   out.spec = spec;
   return out;
+}
+
+/** The vcluster Service's ports as `default/kubernetes` shows them: no `kubelet` port, no nodePorts. */
+export function kubernetesServicePorts(ports: readonly ServicePort[] | undefined): ServicePort[] {
+  return (ports ?? [])
+    .filter((p) => p.name !== 'kubelet')
+    .map((p) =>
+      compact({
+        name: p.name,
+        protocol: p.protocol,
+        appProtocol: p.appProtocol,
+        port: p.port,
+        targetPort: p.targetPort,
+      }),
+    );
+}
+
+/**
+ * What keeping virtual `default/kubernetes` equal to the vcluster's host Service takes: a
+ * recreate when its cluster IPs differ (they are immutable), an update when only the ports
+ * differ, nothing otherwise.
+ */
+export function kubernetesServiceAction(
+  virtual: Service,
+  vclusterHostService: Service,
+): 'recreate' | 'update' | 'none' {
+  const v = virtual.spec ?? {};
+  const h = vclusterHostService.spec ?? {};
+  const ipsDiffer =
+    v.clusterIP !== h.clusterIP || !jsonEqual(toJson(v.clusterIPs ?? null), toJson(h.clusterIPs ?? null));
+  if (ipsDiffer) return 'recreate';
+  return jsonEqual(toJson(v.ports ?? []), toJson(kubernetesServicePorts(h.ports))) ? 'none' : 'update';
 }
 
 export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
