@@ -166,6 +166,71 @@ spec:
     );
   });
 
+  it('gives a virtual Service the ClusterIP of its host copy; a selector-less Service with manual Endpoints works', async () => {
+    await virtual('expose', 'deployment', 'testapp', '--port=80');
+    await virtualApply(`
+apiVersion: v1
+kind: Service
+metadata: {name: external-db, namespace: default}
+spec:
+  ports: [{name: pg, port: 5432}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: external-db, namespace: default}
+subsets:
+- addresses: [{ip: 192.0.2.44}]
+  ports: [{name: pg, port: 5432}]
+`);
+    for (const svc of ['testapp', 'external-db']) {
+      await eventually(
+        `${svc}: the same ClusterIP on both sides`,
+        async () => {
+          const v = await virtual('get', 'service', svc, '-o', 'jsonpath={.spec.clusterIP}');
+          const h = await host('get', 'service', '-n', NS, `${svc}-x-default-x-${VC}`, '-o', 'jsonpath={.spec.clusterIP}').catch(() => '');
+          return v !== '' && v === h ? v : undefined;
+        },
+        SYNC_TIMEOUT_MS,
+      );
+    }
+    await eventually(
+      'the manual Endpoints on the host, and still in the vcluster',
+      async () => {
+        const h = await host('get', 'endpoints', '-n', NS, `external-db-x-default-x-${VC}`, '-o', 'jsonpath={.subsets[0].addresses[0].ip}').catch(() => '');
+        const v = await virtual('get', 'endpoints', 'external-db', '-o', 'jsonpath={.subsets[0].addresses[0].ip}').catch(() => '');
+        return h === '192.0.2.44' && v === '192.0.2.44' ? true : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    await eventually(
+      'host endpoints of the selector Service point at the synced pods',
+      async () => ((await host('get', 'endpoints', '-n', NS, `testapp-x-default-x-${VC}`, '-o', 'jsonpath={.subsets[0].addresses[*].ip}').catch(() => '')).split(' ').length === 2 ? true : undefined),
+      SYNC_TIMEOUT_MS,
+    );
+  });
+
+  it('F7: a synced host ConfigMap deleted out of band is recreated, and data changes flow to the host', async () => {
+    await virtualApply(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kept-config, namespace: default}
+data: {mode: one}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: keeps-config, namespace: default}
+spec:
+  containers:
+  - {name: c, image: nginx, envFrom: [{configMapRef: {name: kept-config}}]}
+`);
+    const hostCm = `kept-config-x-default-x-${VC}`;
+    await eventually('the ConfigMap on the host', async () => ((await host('get', 'configmap', '-n', NS, hostCm, '-o', 'name').catch(() => '')) ? true : undefined), SYNC_TIMEOUT_MS);
+    await host('delete', 'configmap', '-n', NS, hostCm);
+    await eventually('the ConfigMap recreated', async () => ((await host('get', 'configmap', '-n', NS, hostCm, '-o', 'jsonpath={.data.mode}').catch(() => '')) === 'one' ? true : undefined), SYNC_TIMEOUT_MS);
+    await virtual('patch', 'configmap', 'kept-config', '--type=merge', '-p', '{"data":{"mode":"two"}}');
+    await eventually('the change on the host', async () => ((await host('get', 'configmap', '-n', NS, hostCm, '-o', 'jsonpath={.data.mode}')) === 'two' ? true : undefined), SYNC_TIMEOUT_MS);
+  });
+
   it('F6: a host pod deleted out of band is replaced through its controller', async () => {
     const [victim] = await hostPods('app=testapp');
     assert.ok(victim);

@@ -12,7 +12,6 @@ import {
   type TypedObject,
 } from '../../k8s/types.js';
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../k8s/errors.js';
-import type { SubresourceClient } from '../../k8s/subresource.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { mergeAnnotations, mergeLabels } from '../../syncer/patcher/labels-annotations.js';
@@ -38,8 +37,6 @@ import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../shared/events.js';
 
 export interface PodSyncerDeps {
-  /** TokenRequest and Binding on the virtual API. */
-  readonly virtualSubresources: SubresourceClient;
   /** ClusterIP of the vcluster's host Service: the in-cluster `kubernetes` address. */
   readonly kubeIP: string | undefined;
   readonly clusterDomain: string;
@@ -50,7 +47,11 @@ export interface PodSyncerDeps {
 }
 
 function podMapping(ctx: SyncContext, ref: { namespace: string; name: string }): NameMapping {
-  return { gvk: GVK.Pod, virtual: ref, host: { namespace: ctx.names.hostNamespace, name: hostName(ctx.names, ref.name, ref.namespace) } };
+  return {
+    gvk: GVK.Pod,
+    virtual: ref,
+    host: { namespace: ctx.names.hostNamespace, name: hostName(ctx.names, ref.name, ref.namespace) },
+  };
 }
 
 function referenceMappings(ctx: SyncContext, refs: readonly PodReference[]): NameMapping[] {
@@ -64,13 +65,25 @@ function referenceMappings(ctx: SyncContext, refs: readonly PodReference[]): Nam
 }
 
 /** Drops a pod's mapping and deletes the host copies of the ConfigMaps/Secrets no other pod references. */
-async function releasePod(ctx: SyncContext, deps: PodSyncerDeps, ref: { namespace: string; name: string }): Promise<void> {
-  await ignoreNotFound(ctx.host.delete(Kinds.Secret, { namespace: ctx.names.hostNamespace, name: tokenSecretName({ names: ctx.names }, ref.name, ref.namespace) }));
+async function releasePod(
+  ctx: SyncContext,
+  deps: PodSyncerDeps,
+  ref: { namespace: string; name: string },
+): Promise<void> {
+  await ignoreNotFound(
+    ctx.host.delete(Kinds.Secret, {
+      namespace: ctx.names.hostNamespace,
+      name: tokenSecretName({ names: ctx.names }, ref.name, ref.namespace),
+    }),
+  );
   if (!deps.mappings) return;
   for (const orphan of await deps.mappings.release(podMapping(ctx, ref))) {
     const kind = orphan.gvk.kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret;
     await ignoreNotFound(ctx.host.delete(kind, orphan.host));
-    ctx.log.info({ kind: orphan.gvk.kind, host: orphan.host.name }, 'deleted host copy no pod references any more');
+    ctx.log.info(
+      { kind: orphan.gvk.kind, host: orphan.host.name },
+      'deleted host copy no pod references any more',
+    );
   }
 }
 
@@ -88,13 +101,12 @@ async function createOrKeep<T extends object>(client: KubeClient, obj: T): Promi
   }
 }
 
-async function requestTokens(deps: PodSyncerDeps, virtual: Pod): Promise<Record<string, string>> {
+async function requestTokens(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {};
   for (const req of tokenRequests(virtual, deps.clusterDomain)) {
-    const answer = await deps.virtualSubresources.createCore<{ status?: { token?: string } }>(
-      'serviceaccounts',
-      virtual.metadata?.namespace ?? 'default',
-      req.serviceAccountName,
+    const answer = await ctx.virtual.createSubresource<{ status?: { token?: string } }>(
+      Kinds.ServiceAccount,
+      { namespace: virtual.metadata?.namespace ?? 'default', name: req.serviceAccountName },
       'token',
       {
         apiVersion: 'authentication.k8s.io/v1',
@@ -176,7 +188,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         await releasePod(ctx, deps, vref);
         return {};
       }
-      const tokens = await requestTokens(deps, virtual);
+      const tokens = await requestTokens(ctx, deps, virtual);
       const translated = toHostPod(virtual, {
         names: ctx.names,
         clusterDomain: deps.clusterDomain,
@@ -226,7 +238,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
       const nodeName = host.spec?.nodeName;
       if (nodeName && !virtual.spec?.nodeName) {
         await ensureVirtualNode(ctx, deps, nodeName);
-        await deps.virtualSubresources.createCore('pods', ns, name, 'binding', {
+        await ctx.virtual.createSubresource(Kinds.Pod, { namespace: ns, name }, 'binding', {
           apiVersion: 'v1',
           kind: 'Binding',
           metadata: { name, namespace: ns },
@@ -301,7 +313,11 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
     async syncToVirtual(ctx, { host }) {
       // A managed host pod whose virtual pod is gone: delete it.
       await deleteQuietly(ctx.host, host, 0);
-      const vref = mapper.hostToVirtual(ctx.names, { namespace: host.metadata?.namespace ?? '', name: host.metadata?.name ?? '' }, host);
+      const vref = mapper.hostToVirtual(
+        ctx.names,
+        { namespace: host.metadata?.namespace ?? '', name: host.metadata?.name ?? '' },
+        host,
+      );
       if (vref) await releasePod(ctx, deps, { namespace: vref.namespace ?? '', name: vref.name });
       ctx.log.info({ host: host.metadata?.name }, 'deleted host pod of a deleted virtual pod');
       return {};

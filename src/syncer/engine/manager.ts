@@ -6,21 +6,23 @@
 import type { Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { InformerFactory } from '../../k8s/informer.js';
-import type { SubresourceClient } from '../../k8s/subresource.js';
-import { Kinds, type Pod } from '../../k8s/types.js';
+import { Kinds, type ConfigMap, type Endpoints, type Pod, type Secret, type Service } from '../../k8s/types.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPodSyncer } from '../../resources/pods/syncer.js';
 import type { Controller } from '../../runtime/controller.js';
 import { MARKER_LABEL } from '../translate/constants.js';
 import type { NameContext } from '../translate/names.js';
-import type { SyncContext } from '../types.js';
+import type { KubeObject, SyncContext, Syncer } from '../types.js';
+import { createConfigMapSyncer } from '../../resources/configmaps/syncer.js';
+import { createSecretSyncer } from '../../resources/secrets/syncer.js';
+import { createServiceSyncer } from '../../resources/services/syncer.js';
+import { createEndpointsSyncer } from '../../resources/endpoints/syncer.js';
 import type { MappingsStore } from '../mappings/store.js';
 import { syncController } from './sync-controller.js';
 
 export interface SyncerManagerOptions {
   readonly virtual: KubeClient;
   readonly host: KubeClient;
-  readonly virtualSubresources: SubresourceClient;
   readonly names: NameContext;
   readonly config: Config;
   readonly log: Logger;
@@ -30,7 +32,10 @@ export interface SyncerManagerOptions {
   readonly mappings?: MappingsStore;
 }
 
-export async function startSyncerManager(o: SyncerManagerOptions, parent: AbortSignal): Promise<() => Promise<void>> {
+export async function startSyncerManager(
+  o: SyncerManagerOptions,
+  parent: AbortSignal,
+): Promise<() => Promise<void>> {
   const abort = new AbortController();
   const onParentAbort = (): void => abort.abort();
   parent.addEventListener('abort', onParentAbort, { once: true });
@@ -38,26 +43,39 @@ export async function startSyncerManager(o: SyncerManagerOptions, parent: AbortS
   const log = o.log.child({ component: 'syncer' });
   const virtualInformers = new InformerFactory(o.virtual, { log });
   const hostInformers = new InformerFactory(o.host, { log });
-  const hostScope = { namespace: o.names.hostNamespace, labelSelector: `${MARKER_LABEL}=${o.names.vclusterName}` };
+  const hostScope = {
+    namespace: o.names.hostNamespace,
+    labelSelector: `${MARKER_LABEL}=${o.names.vclusterName}`,
+  };
   const ctx: SyncContext = { names: o.names, virtual: o.virtual, host: o.host, log, signal };
   const controllers: Controller[] = [];
 
-  if (o.config.sync.toHost.pods.enabled) {
+  const toHost = o.config.sync.toHost;
+  const add = <T extends KubeObject>(syncer: Syncer<T>): void => {
     controllers.push(
-      syncController<Pod>({
-        syncer: createPodSyncer({
-          virtualSubresources: o.virtualSubresources,
-          kubeIP: o.kubeIP,
-          clusterDomain: o.config.networking.advanced.clusterDomain,
-          kubeletVersion: o.kubeletVersion,
-          ...(o.mappings ? { mappings: o.mappings } : {}),
-        }),
-        ctx: { ...ctx, log: log.child({ controller: 'pods' }) },
-        virtual: virtualInformers.informerFor<Pod>(Kinds.Pod),
-        host: hostInformers.informerFor<Pod>(Kinds.Pod, hostScope),
+      syncController<T>({
+        syncer,
+        ctx: { ...ctx, log: log.child({ controller: syncer.name }) },
+        virtual: virtualInformers.informerFor<T>(syncer.kind),
+        host: hostInformers.informerFor<T>(syncer.kind, hostScope),
+      }),
+    );
+  };
+  if (toHost.pods.enabled) {
+    add<Pod>(
+      createPodSyncer({
+        kubeIP: o.kubeIP,
+        clusterDomain: o.config.networking.advanced.clusterDomain,
+        kubeletVersion: o.kubeletVersion,
+        ...(o.mappings ? { mappings: o.mappings } : {}),
       }),
     );
   }
+  const references = o.mappings?.index;
+  if (toHost.configMaps.enabled) add<ConfigMap>(createConfigMapSyncer({ all: toHost.configMaps.all, references }));
+  if (toHost.secrets.enabled) add<Secret>(createSecretSyncer({ all: toHost.secrets.all, references }));
+  if (toHost.services.enabled) add<Service>(createServiceSyncer());
+  if (toHost.endpoints.enabled) add<Endpoints>(createEndpointsSyncer(virtualInformers.informerFor<Service>(Kinds.Service)));
 
   const informersRunning = Promise.all([virtualInformers.start(signal), hostInformers.start(signal)]);
   const started = Date.now();

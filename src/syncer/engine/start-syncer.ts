@@ -4,7 +4,6 @@
  * the manager.
  */
 import { openKubeClient } from '../../k8s/client.js';
-import { openSubresourceClient } from '../../k8s/subresource.js';
 import { Kinds, type Service } from '../../k8s/types.js';
 import type { ReadyControlPlane } from '../../controlplane/start.js';
 import { startSyncerManager } from './manager.js';
@@ -13,23 +12,43 @@ import { MappingsStore } from '../mappings/store.js';
 import { randomUUID } from 'node:crypto';
 import { backingStoreOf } from '../../config/index.js';
 
-export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: string): Promise<() => Promise<void>> {
+export async function startSyncer(
+  ready: ReadyControlPlane,
+  kubeletVersion: string,
+): Promise<() => Promise<void>> {
   const sync = ready.config.experimental.syncSettings;
-  const virtual = await openKubeClient({ kubeconfigPath: ready.dir.adminKubeconfig, qps: sync.virtualQPS, burst: sync.virtualBurst, userAgent: 'vcluster-syncer' });
-  const host = await openKubeClient({ kubeconfigPath: ready.dir.hostKubeconfig, qps: sync.hostQPS, burst: sync.hostBurst, userAgent: 'vcluster-syncer' });
-  const virtualSubresources = await openSubresourceClient(ready.dir.adminKubeconfig);
+  const virtual = await openKubeClient({
+    kubeconfigPath: ready.dir.adminKubeconfig,
+    qps: sync.virtualQPS,
+    burst: sync.virtualBurst,
+    userAgent: 'vcluster-syncer',
+  });
+  const host = await openKubeClient({
+    kubeconfigPath: ready.dir.hostKubeconfig,
+    qps: sync.hostQPS,
+    burst: sync.hostBurst,
+    userAgent: 'vcluster-syncer',
+  });
   // The mappings live in the vcluster's own store: our kine's socket (embedded SQLite database).
   const embedded = backingStoreOf(ready.config).type === 'embedded-database';
   const kv = embedded ? openEtcdKv(`unix://${ready.dir.kineSocket}`) : undefined;
-  const mappings = kv ? new MappingsStore(kv, randomUUID(), ready.log.child({ component: 'mappings' })) : undefined;
+  const mappings = kv
+    ? new MappingsStore(kv, randomUUID(), ready.log.child({ component: 'mappings' }))
+    : undefined;
   if (mappings) ready.log.info({ mappings: await mappings.load() }, 'mappings store loaded');
-  else ready.log.warn({}, 'no mappings store for this backing store: referenced ConfigMaps/Secrets are not garbage-collected');
-  const service = await host.get<Service>(Kinds.Service, { namespace: ready.state.namespace, name: ready.state.name });
+  else
+    ready.log.warn(
+      {},
+      'no mappings store for this backing store: referenced ConfigMaps/Secrets are not garbage-collected',
+    );
+  const service = await host.get<Service>(Kinds.Service, {
+    namespace: ready.state.namespace,
+    name: ready.state.name,
+  });
   const stop = await startSyncerManager(
     {
       virtual,
       host,
-      virtualSubresources,
       names: { vclusterName: ready.state.name, hostNamespace: ready.state.namespace },
       config: ready.config,
       log: ready.log,
@@ -43,7 +62,6 @@ export async function startSyncer(ready: ReadyControlPlane, kubeletVersion: stri
     await stop();
     virtual.close();
     host.close();
-    virtualSubresources.close();
     kv?.close();
   };
 }

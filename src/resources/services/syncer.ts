@@ -1,0 +1,183 @@
+/**
+ * Services (vcluster-behavior.md §2.8): spec both ways, the ClusterIP taken from the host (the virtual
+ * Service is recreated with the host's IP, so both sides agree), status back. `default/kubernetes` is
+ * the virtual apiserver's own and is not synced.
+ */
+import { ignoreNotFound, isAlreadyExists, isInvalid } from '../../k8s/errors.js';
+import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
+import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { mergeLabels } from '../../syncer/patcher/labels-annotations.js';
+import { namespacedMapper } from '../../syncer/mapper.js';
+import { GVK } from '../../syncer/translate/gvk.js';
+import { resourceKind, type Syncer } from '../../syncer/types.js';
+import {
+  clusterIpDiffers,
+  isKubernetesService,
+  syncService,
+  toHostService,
+  withHostAllocations,
+} from './translate.js';
+
+const typed = (s: Service): Service & TypedObject => s as Service & TypedObject;
+
+/**
+ * Recreating a selector-less virtual Service makes the virtual endpoints controller delete its manual
+ * Endpoints. They ride on the replacement in this annotation and are restored for a short while.
+ */
+export const RESTORE_ENDPOINTS_ANNOTATION = 'vcluster.loft.sh/restore-endpoints';
+const RESTORE_WINDOW_MS = 20_000;
+
+interface Stash {
+  readonly until: number;
+  readonly subsets: unknown;
+}
+
+function readStash(service: Service): Stash | undefined {
+  const raw = service.metadata?.annotations?.[RESTORE_ENDPOINTS_ANNOTATION];
+  if (!raw) return undefined;
+  try {
+    return JSON.parse(raw) as Stash;
+  } catch {
+    return { until: 0, subsets: undefined };
+  }
+}
+const refOf = (s: Service): { namespace: string; name: string } => ({
+  namespace: s.metadata?.namespace ?? '',
+  name: s.metadata?.name ?? '',
+});
+
+export function createServiceSyncer(): Syncer<Service> {
+  const mapper = namespacedMapper(GVK.Service);
+  return {
+    name: 'services',
+    kind: resourceKind<Service>(GVK.Service, true),
+    mapper,
+
+    async syncToHost(ctx, { virtual }) {
+      if (isKubernetesService(refOf(virtual)) || virtual.metadata?.deletionTimestamp) return {};
+      const translated = toHostService(virtual, { names: ctx.names });
+      // The virtual and host service CIDRs are the same: ask the host for the virtual ClusterIP, so the
+      // two agree without recreating the virtual Service. If the host has that IP taken, it allocates
+      // one and `sync` recreates the virtual Service with it.
+      const ip = virtual.spec?.clusterIP;
+      const sameIp =
+        ip && ip !== 'None'
+          ? { ...translated, spec: { ...translated.spec, clusterIP: ip, clusterIPs: virtual.spec?.clusterIPs ?? [ip] } }
+          : undefined;
+      try {
+        try {
+          await ctx.host.create(typed(sameIp ?? translated));
+        } catch (err) {
+          if (!sameIp || !isInvalid(err)) throw err;
+          ctx.log.info({ clusterIP: ip }, 'virtual ClusterIP taken on the host; letting the host allocate one');
+          await ctx.host.create(typed(translated));
+        }
+        ctx.log.info({ service: `${virtual.metadata?.namespace}/${virtual.metadata?.name}` }, 'created host service');
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+      return {};
+    },
+
+    async sync(ctx, { hostOld, host, virtualOld, virtual }) {
+      if (isKubernetesService(refOf(virtual))) return {};
+      if (virtual.spec?.clusterIP !== 'None' && clusterIpDiffers(virtual, host)) {
+        // Recreate the virtual Service with the host's IP (the virtual service CIDR is the host's).
+        const replacement = withHostAllocations(virtual, host);
+        const selectorless = Object.keys(virtual.spec?.selector ?? {}).length === 0;
+        const endpoints = selectorless
+          ? await ignoreNotFound(ctx.virtual.get<Endpoints>(Kinds.Endpoints, refOf(virtual)))
+          : undefined;
+        if (endpoints?.subsets) {
+          const stash: Stash = { until: Date.now() + RESTORE_WINDOW_MS, subsets: endpoints.subsets };
+          replacement.metadata = {
+            ...replacement.metadata,
+            annotations: {
+              ...(replacement.metadata?.annotations ?? {}),
+              [RESTORE_ENDPOINTS_ANNOTATION]: JSON.stringify(stash),
+            },
+          };
+        }
+        await ignoreNotFound(
+          ctx.virtual.delete(
+            Kinds.Service,
+            refOf(virtual),
+            virtual.metadata?.uid ? { preconditions: { uid: virtual.metadata.uid } } : {},
+          ),
+        );
+        try {
+          await ctx.virtual.create(typed(replacement));
+          ctx.log.info(
+            {
+              service: `${virtual.metadata?.namespace}/${virtual.metadata?.name}`,
+              clusterIP: host.spec?.clusterIP,
+            },
+            'recreated virtual service with the host ClusterIP',
+          );
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+        }
+        return {};
+      }
+      const stash = readStash(virtual);
+      if (stash) {
+        if (Date.now() < stash.until) {
+          const existing = await ignoreNotFound(ctx.virtual.get<Endpoints>(Kinds.Endpoints, refOf(virtual)));
+          if (!existing) {
+            await ctx.virtual
+              .create({
+                apiVersion: 'v1',
+                kind: 'Endpoints',
+                metadata: { name: refOf(virtual).name, namespace: refOf(virtual).namespace },
+                subsets: stash.subsets,
+              } as Endpoints & TypedObject)
+              .catch((err: unknown) => {
+                if (!isAlreadyExists(err)) throw err;
+              });
+          }
+          return { requeueAfterMs: 1_000 };
+        }
+        const annotations = { ...(virtual.metadata?.annotations ?? {}) };
+        delete annotations[RESTORE_ENDPOINTS_ANNOTATION];
+        await ctx.virtual.update(typed({ ...virtual, metadata: { ...virtual.metadata, annotations } }));
+        return {};
+      }
+      const synced = syncService({ virtualOld, virtual, hostOld, host }, { names: ctx.names });
+      const labels = mergeLabels(
+        ctx.names,
+        {
+          virtualOld: virtualOld?.metadata?.labels,
+          virtual: virtual.metadata?.labels,
+          hostOld: hostOld?.metadata?.labels,
+          host: host.metadata?.labels,
+        },
+        { virtualNamespace: virtual.metadata?.namespace ?? '' },
+      );
+      const desiredHost = { ...synced.host, metadata: { ...synced.host.metadata, labels: labels.host } };
+      if (
+        !jsonEqual(toJson(desiredHost.spec), toJson(host.spec)) ||
+        !jsonEqual(labels.host, host.metadata?.labels ?? {})
+      ) {
+        await ctx.host.update(typed(desiredHost));
+      }
+      let current = virtual;
+      if (
+        !jsonEqual(toJson(synced.virtual.spec), toJson(virtual.spec)) ||
+        !jsonEqual(labels.virtual, virtual.metadata?.labels ?? {})
+      ) {
+        current = await ctx.virtual.update(
+          typed({ ...synced.virtual, metadata: { ...synced.virtual.metadata, labels: labels.virtual } }),
+        );
+      }
+      if (synced.virtual.status && !jsonEqual(toJson(synced.virtual.status), toJson(current.status ?? {}))) {
+        await ctx.virtual.updateStatus(typed({ ...current, status: synced.virtual.status }));
+      }
+      return {};
+    },
+
+    async syncToVirtual(ctx, { host }) {
+      await ignoreNotFound(ctx.host.delete(Kinds.Service, refOf(host)));
+      return {};
+    },
+  };
+}
