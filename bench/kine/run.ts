@@ -5,7 +5,9 @@
  * latency, watch lag p99 (create answered -> ADDED event received), list time, store RSS and
  * on-disk size. Prints one JSON document, then a one-line summary.
  *
- *   node --import tsx bench/kine/run.ts [--n 1000] [--concurrency 1,32]
+ * With --rounds R the stores are run R times, interleaved, and each figure is the median.
+ *
+ *   node --import tsx bench/kine/run.ts [--n 1000] [--concurrency 1,32] [--rounds 1]
  *        [--stores ts-kine,ts-kine-normal,go-kine,etcd] [--go-kine <path>]
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProc
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '1,32' },
     stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
     'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
@@ -225,15 +228,48 @@ async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
   }
 }
 
-const results: Record<string, unknown>[] = [];
-for (const s of STORES) {
-  try {
-    results.push(await benchStore(s as StoreName));
-  } catch (err) {
-    results.push({ store: s, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+const ROUNDS = Math.max(1, Number(values.rounds));
+const runs = new Map<string, Record<string, unknown>[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const s of STORES) {
+    let r: Record<string, unknown>;
+    try {
+      r = await benchStore(s as StoreName);
+    } catch (err) {
+      r = { store: s, error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+    }
+    runs.set(s, [...(runs.get(s) ?? []), r]);
   }
 }
-process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, results }, null, 2)}\n`);
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v[Math.floor((v.length - 1) / 2)] ?? Number.NaN;
+};
+
+/** Per store: the median of every numeric figure over the successful rounds. */
+function aggregate(store: string, rs: Record<string, unknown>[]): Record<string, unknown> {
+  const ok = rs.filter((r) => Array.isArray(r.phases));
+  if (ok.length === 0) return rs[0] ?? { store, error: 'no result' };
+  const num = (r: Record<string, unknown>, k: string): number => (typeof r[k] === 'number' ? r[k] : Number.NaN);
+  const phases = (ok[0]?.phases as PhaseResult[]).map((_, i) => {
+    const ps = ok.map((r) => (r.phases as PhaseResult[])[i] as PhaseResult);
+    const out: Record<string, number> = {};
+    for (const k of Object.keys(ps[0] ?? {}) as (keyof PhaseResult)[]) out[k] = median(ps.map((p) => p[k]));
+    return out as unknown as PhaseResult;
+  });
+  return {
+    store,
+    rounds: ok.length,
+    phases,
+    storeRssMiB: median(ok.map((r) => num(r, 'storeRssMiB'))),
+    storePeakRssMiB: median(ok.map((r) => num(r, 'storePeakRssMiB'))),
+    diskMiB: median(ok.map((r) => num(r, 'diskMiB'))),
+  };
+}
+
+const results = STORES.map((s) => aggregate(s, runs.get(s) ?? []));
+process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, rounds: ROUNDS, results }, null, 2)}\n`);
 const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
@@ -242,4 +278,4 @@ const summary = results
     return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
-process.stdout.write(`summary: N=${N} ${summary}\n`);
+process.stdout.write(`summary: N=${N} rounds=${ROUNDS} (medians) ${summary}\n`);
