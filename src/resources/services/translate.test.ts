@@ -293,6 +293,19 @@ describe('default/kubernetes', () => {
       ports: [{ name: 'https', port: 443, targetPort: 8443 }],
     });
   });
+  it('endpoints keep not-ready addresses and every subset (empty lists omitted)', () => {
+    const got = kubernetesEndpoints({
+      metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
+      subsets: [
+        { notReadyAddresses: [{ ip: '10.244.0.9', hostname: 'h' }], ports: [{ name: 'https', port: 8443 }] },
+        { addresses: [{ ip: '10.244.0.10' }], ports: [{ name: 'other', port: 1 }] },
+      ],
+    });
+    assert.deepEqual(got.subsets, [
+      { notReadyAddresses: [{ ip: '10.244.0.9' }], ports: [{ name: 'https', port: 8443 }] },
+      { addresses: [{ ip: '10.244.0.10' }] },
+    ]);
+  });
   it('endpoints keep only the https port and bare addresses', () => {
     const host: Endpoints = {
       metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
@@ -329,35 +342,73 @@ describe('default/kubernetes', () => {
 });
 
 describe('kubernetesEndpointSlice', () => {
-  it('one ready endpoint per address with the https port', () => {
-    const host: Endpoints = {
-      metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
-      subsets: [
-        {
-          addresses: [{ ip: '10.244.0.5' }, { ip: '10.244.0.6' }],
-          ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
+  const cases: { name: string; endpoints: Endpoints; want: unknown }[] = [
+    {
+      name: 'ready and not-ready addresses of the first subset, its ports',
+      endpoints: kubernetesEndpoints({
+        metadata: { name: 'my-vcluster', namespace: 'test-namespace' },
+        subsets: [
+          {
+            addresses: [{ ip: '10.244.0.5', nodeName: 'n1' }],
+            notReadyAddresses: [{ ip: '10.244.0.6' }],
+            ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
+          },
+        ],
+      }),
+      want: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { 'kubernetes.io/service-name': 'kubernetes' },
         },
-      ],
-    };
-    assert.deepEqual(kubernetesEndpointSlice(host), {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: {
-          'kubernetes.io/service-name': 'kubernetes',
-          'endpointslice.kubernetes.io/managed-by': 'vcluster',
-        },
+        addressType: 'IPv4',
+        endpoints: [
+          { addresses: ['10.244.0.5'], conditions: { ready: true } },
+          { addresses: ['10.244.0.6'], conditions: { ready: false } },
+        ],
+        ports: [{ port: 8443, name: 'https', protocol: 'TCP' }],
       },
-      addressType: 'IPv4',
-      endpoints: [
-        { addresses: ['10.244.0.5'], conditions: { ready: true } },
-        { addresses: ['10.244.0.6'], conditions: { ready: true } },
-      ],
-      ports: [{ name: 'https', port: 8443, protocol: 'TCP' }],
-    });
-  });
+    },
+    {
+      name: 'IPv6 only when every address is IPv6',
+      endpoints: {
+        metadata: { name: 'kubernetes' },
+        subsets: [{ addresses: [{ ip: 'fd00::5' }, { ip: 'fd00::6' }] }],
+      },
+      want: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { 'kubernetes.io/service-name': 'kubernetes' },
+        },
+        addressType: 'IPv6',
+        endpoints: [
+          { addresses: ['fd00::5'], conditions: { ready: true } },
+          { addresses: ['fd00::6'], conditions: { ready: true } },
+        ],
+      },
+    },
+    {
+      name: 'no subsets: an empty IPv4 slice',
+      endpoints: { metadata: { name: 'kubernetes' } },
+      want: {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { 'kubernetes.io/service-name': 'kubernetes' },
+        },
+        addressType: 'IPv4',
+        endpoints: [],
+      },
+    },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(kubernetesEndpointSlice(c.endpoints), c.want));
 });
 
 describe('isKubernetesService', () => {

@@ -4,6 +4,7 @@
  * back, and the virtual `default/kubernetes` mirroring the vcluster's own host Service.
  */
 import type {
+  EndpointAddress,
   EndpointSlice,
   Endpoints,
   Service,
@@ -254,14 +255,32 @@ export function kubernetesServiceAction(
 
 export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 
-/** Virtual `default/kubernetes` Endpoints from the host Endpoints of the vcluster's Service. */
+function bareAddresses(addresses: readonly EndpointAddress[] | undefined): EndpointAddress[] {
+  return (addresses ?? []).map((a) => {
+    const out = deepCopy(a);
+    delete out.hostname;
+    delete out.nodeName;
+    delete out.targetRef;
+    return out;
+  });
+}
+
+/**
+ * Virtual `default/kubernetes` Endpoints from the host Endpoints of the vcluster's Service, as
+ * vCluster's k8sdefaultendpoint controller builds them: every subset kept with only its `https`
+ * ports, addresses without hostname, nodeName and targetRef (empty lists omitted, as Go's omitempty).
+ */
 export function kubernetesEndpoints(hostEndpoints: Endpoints): Endpoints {
-  const subsets = (hostEndpoints.subsets ?? [])
-    .map((subset) => ({
-      addresses: (subset.addresses ?? []).map((a) => ({ ip: a.ip })),
-      ports: (subset.ports ?? []).filter((p) => p.name === 'https').map((p) => deepCopy(p)),
-    }))
-    .filter((s) => s.ports.length > 0 && s.addresses.length > 0);
+  const subsets = (hostEndpoints.subsets ?? []).map((subset) => {
+    const addresses = bareAddresses(subset.addresses);
+    const notReadyAddresses = bareAddresses(subset.notReadyAddresses);
+    const ports = (subset.ports ?? []).filter((p) => p.name === 'https').map((p) => deepCopy(p));
+    return compact({
+      addresses: addresses.length > 0 ? addresses : undefined,
+      notReadyAddresses: notReadyAddresses.length > 0 ? notReadyAddresses : undefined,
+      ports: ports.length > 0 ? ports : undefined,
+    });
+  });
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
@@ -270,35 +289,43 @@ export function kubernetesEndpoints(hostEndpoints: Endpoints): Endpoints {
   };
 }
 
-/** `default/kubernetes` is never synced by the generic service syncer (it mirrors the vcluster Service). */
-export function isKubernetesService(ref: { readonly namespace?: string; readonly name: string }): boolean {
-  return ref.namespace === 'default' && ref.name === 'kubernetes';
-}
-
 /**
- * The EndpointSlice of virtual `default/kubernetes`, built from the same host Endpoints (the
- * virtual apiserver runs with --endpoint-reconciler-type=none, so nothing else writes it).
+ * The EndpointSlice of virtual `default/kubernetes` (the virtual apiserver runs with
+ * --endpoint-reconciler-type=none, so nothing else writes it), built from the virtual Endpoints
+ * with Kubernetes' endpoints adapter: first subset only, IPv6 only when every address is IPv6.
  */
-export function kubernetesEndpointSlice(hostEndpoints: Endpoints): EndpointSlice {
-  const endpoints = kubernetesEndpoints(hostEndpoints);
-  const subsets = endpoints.subsets ?? [];
-  const addresses = [...new Set(subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)))];
-  const port = subsets[0]?.ports?.[0];
+export function kubernetesEndpointSlice(endpoints: Endpoints): EndpointSlice {
+  const name = endpoints.metadata?.name ?? 'kubernetes';
+  const subset = endpoints.subsets?.[0];
+  const ready = subset?.addresses ?? [];
+  const notReady = subset?.notReadyAddresses ?? [];
+  const all = [...ready, ...notReady];
+  const addressType = all.length > 0 && all.every((a) => a.ip.includes(':')) ? 'IPv6' : 'IPv4';
+  const matches = (ip: string): boolean => ip.includes(':') === (addressType === 'IPv6');
+  const toEndpoint = (a: EndpointAddress, isReady: boolean): EndpointSlice['endpoints'][number] =>
+    compact({
+      addresses: [a.ip],
+      conditions: { ready: isReady },
+      targetRef: a.targetRef,
+      nodeName: a.nodeName,
+    });
   const slice: EndpointSlice = {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: {
-      name: 'kubernetes',
-      namespace: 'default',
-      labels: {
-        'kubernetes.io/service-name': 'kubernetes',
-        'endpointslice.kubernetes.io/managed-by': 'vcluster',
-      },
-    },
-    addressType: addresses.some((ip) => ip.includes(':')) ? 'IPv6' : 'IPv4',
-    endpoints: addresses.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+    metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': name } },
+    addressType,
+    endpoints: [
+      ...ready.filter((a) => matches(a.ip)).map((a) => toEndpoint(a, true)),
+      ...notReady.filter((a) => matches(a.ip)).map((a) => toEndpoint(a, false)),
+    ],
   };
-  if (port !== undefined)
-    slice.ports = [{ name: 'https', port: port.port, protocol: port.protocol ?? 'TCP' }];
+  if (subset?.ports !== undefined && subset.ports.length > 0) {
+    slice.ports = subset.ports.map((p) => compact({ port: p.port, name: p.name, protocol: p.protocol }));
+  }
   return slice;
+}
+
+/** `default/kubernetes` is never synced by the generic service syncer (it mirrors the vcluster Service). */
+export function isKubernetesService(ref: { readonly namespace?: string; readonly name: string }): boolean {
+  return ref.namespace === 'default' && ref.name === 'kubernetes';
 }
