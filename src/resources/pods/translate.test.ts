@@ -372,6 +372,17 @@ describe('pod bookkeeping annotations', () => {
       },
     },
     {
+      name: 'owner-set-kind from the first apps/v1 set owner, not a batch Job',
+      refs: [
+        { apiVersion: 'batch/v1', kind: 'Job', name: 'j', uid: 'x', controller: true },
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 's', uid: 'y' },
+      ],
+      want: {
+        'vcluster.loft.sh/owner-set-kind': 'StatefulSet',
+        'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true',
+      },
+    },
+    {
       name: 'user safe-to-evict respected',
       refs: [],
       userAnn: { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'true' },

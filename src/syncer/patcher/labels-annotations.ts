@@ -2,17 +2,28 @@
  * The 3-way merges for metadata: labels (reserved keys hashed, markers kept on the host) and
  * annotations (bookkeeping annotations never copied, identity re-added on the host).
  */
-import { BOOKKEEPING_ANNOTATIONS } from '../translate/constants.js';
+import { BOOKKEEPING_ANNOTATIONS, NAMESPACE_LABEL_PREFIX } from '../translate/constants.js';
 import { identityAnnotations, type ObjectIdentity } from '../translate/annotations.js';
-import { hostLabelKey, markerLabels, virtualLabelKey, type StringMap } from '../translate/labels.js';
+import {
+  hostLabelKey,
+  markerLabels,
+  namespaceLabelsForPod,
+  virtualLabelKey,
+  type StringMap,
+} from '../translate/labels.js';
 import type { NameContext } from '../translate/names.js';
 import { mergeMaps, type MapMergeInput, type MapMergeResult } from './merge-maps.js';
 
 export interface LabelMergeOptions {
   /** Absent for cluster-scoped objects. */
   readonly virtualNamespace?: string;
-  /** Extra host-only labels the syncer owns (e.g. namespace labels on pods), set on the host result. */
+  /** Extra host-only labels the syncer owns, set on the host result. */
   readonly hostExtra?: StringMap;
+  /**
+   * Pods: the labels of the virtual namespace. When given, every ns-label key on the host is
+   * replaced by these (so a removed namespace label disappears from the host pod too).
+   */
+  readonly namespaceLabels?: StringMap;
 }
 
 /** Bidirectional label merge; the host result always carries the real markers. */
@@ -25,9 +36,14 @@ export function mergeLabels(
     toHost: (k) => hostLabelKey(ctx, k),
     toVirtual: (k) => virtualLabelKey(ctx, k),
   });
+  let host: Record<string, string> = merged.host;
+  if (options.namespaceLabels !== undefined) {
+    host = Object.fromEntries(Object.entries(host).filter(([k]) => !k.startsWith(NAMESPACE_LABEL_PREFIX)));
+    Object.assign(host, namespaceLabelsForPod(ctx, options.namespaceLabels));
+  }
   return {
     virtual: merged.virtual,
-    host: { ...merged.host, ...(options.hostExtra ?? {}), ...markerLabels(ctx, options.virtualNamespace) },
+    host: { ...host, ...(options.hostExtra ?? {}), ...markerLabels(ctx, options.virtualNamespace) },
   };
 }
 

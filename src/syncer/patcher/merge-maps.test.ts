@@ -146,6 +146,25 @@ describe('mergeLabels', () => {
   });
 });
 
+describe('mergeLabels with namespace labels', () => {
+  it('replaces every ns-label key on the host with the namespace labels of now', () => {
+    const stale = 'vcluster.loft.sh/ns-label-vc1-x-0000000000';
+    const got = mergeLabels(
+      ctx,
+      {
+        virtualOld: { app: 'a' },
+        virtual: { app: 'a' },
+        hostOld: { app: 'a', [stale]: 'old' },
+        host: { app: 'a', [stale]: 'old' },
+      },
+      { virtualNamespace: 'default', namespaceLabels: { team: 'x' } },
+    );
+    assert.equal(got.host[stale], undefined);
+    assert.equal(got.host['vcluster.loft.sh/ns-label-vc1-x-ca8b22d0db'], 'x');
+    assert.deepEqual(got.virtual, { app: 'a' });
+  });
+});
+
 describe('mergeAnnotations', () => {
   it('never copies bookkeeping or excluded annotations and re-adds identity', () => {
     const got = mergeAnnotations(

@@ -64,8 +64,9 @@ export function podBookkeepingAnnotations(virtual: Pod): Record<string, string> 
   };
   if (refs.length > 0) out[POD_OWNER_REFERENCES_ANNOTATION] = JSON.stringify(refs);
   const controller = controllerOf(refs);
-  if (controller !== undefined && OWNER_SET_KINDS.includes(controller.kind))
-    out[POD_OWNER_SET_KIND_ANNOTATION] = controller.kind;
+  // the first apps/v1 owner of a set kind, as vCluster (so a batch/v1 Job never qualifies)
+  const setOwner = refs.find((r) => r.apiVersion === 'apps/v1' && OWNER_SET_KINDS.includes(r.kind));
+  if (setOwner !== undefined) out[POD_OWNER_SET_KIND_ANNOTATION] = setOwner.kind;
   if (userAnnotations[SAFE_TO_EVICT_ANNOTATION] === undefined) {
     out[SAFE_TO_EVICT_ANNOTATION] = String(controller !== undefined);
     if (controller?.kind === 'DaemonSet') out[DAEMONSET_POD_ANNOTATION] = 'true';
