@@ -15,7 +15,7 @@ export const VClusterStateSchema = z.object({
   hostContext: z.string(),
   /** True when `create` made the namespace (then `delete` removes it). */
   createdNamespace: z.boolean(),
-  ports: z.object({ apiServer: port, controllerManager: port }),
+  ports: z.object({ apiServer: port, controllerManager: port, metrics: port.optional() }),
   serviceCidr: z.string(),
   phase: z.enum(['starting', 'ready', 'stopping', 'stopped', 'failed']),
   /** Set by `vcluster pause`, cleared by `resume`: the control plane and its host workloads are stopped on purpose. */

@@ -47,6 +47,23 @@ async function namespaceExists(host: HostAccess, namespace: string): Promise<boo
   return stdout.trim().length > 0;
 }
 
+/** A namespace being deleted (e.g. by a `vcluster delete` a moment ago) cannot take objects: wait it out. */
+async function waitNamespaceNotTerminating(ctx: LifecycleContext, host: HostAccess, namespace: string): Promise<void> {
+  const phase = async (): Promise<string> =>
+    (await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}'])).stdout.trim();
+  if ((await phase()) !== 'Terminating') return;
+  ctx.progress(`waiting for namespace ${namespace} to finish terminating`);
+  const deadline = Date.now() + NAMESPACE_TERMINATION_TIMEOUT_MS;
+  while ((await phase()) === 'Terminating') {
+    if (Date.now() > deadline) {
+      throw new VClusterError(`namespace ${namespace} is still terminating after ${NAMESPACE_TERMINATION_TIMEOUT_MS / 1000} s`, { code: ErrorCode.TIMEOUT, hint: 'try again later, or choose another namespace with -n' });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const NAMESPACE_TERMINATION_TIMEOUT_MS = 120_000;
+
 function storeName(config: Config): string {
   const store = backingStoreOf(config);
   return store.type === 'embedded-database' ? 'embedded-database' : store.type;
@@ -60,6 +77,7 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
   const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
   const namespace = resolveNamespace(name, opts.namespace, host.contextNamespace);
   await assertReachable(host);
+  await waitNamespaceNotTerminating(ctx, host, namespace);
   const existing = (await namespaceExists(host, namespace)) ? await vclustersIn(host, namespace) : [];
   if (existing.some((v) => v.name === name)) {
     throw new VClusterError(`vcluster ${name} already exists in namespace ${namespace}`, { code: ErrorCode.ALREADY_EXISTS, hint: `connect with \`vcluster connect ${name} -n ${namespace}\`, or delete it first` });
@@ -99,13 +117,13 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
     undo.push(() => rm(dir.root, { recursive: true, force: true }));
     await writeFile(dir.configFile, yamlText);
     await writeFile(dir.hostKubeconfig, await flattenedKubeconfig(host), { mode: 0o600 });
-    const [apiServer, controllerManager] = await freePorts(2);
+    const [apiServer, controllerManager, metrics] = await freePorts(3);
     await writeVClusterState(dir.stateFile, {
       name,
       namespace,
       hostContext: host.context,
       createdNamespace,
-      ports: { apiServer: apiServer!, controllerManager: controllerManager! },
+      ports: { apiServer: apiServer!, controllerManager: controllerManager!, metrics: metrics! },
       serviceCidr,
       phase: 'starting',
       paused: false,

@@ -18,6 +18,7 @@ import { createSecretSyncer } from '../../resources/secrets/syncer.js';
 import { createServiceSyncer } from '../../resources/services/syncer.js';
 import { createEndpointsSyncer } from '../../resources/endpoints/syncer.js';
 import type { MappingsStore } from '../mappings/store.js';
+import type { SyncerMetrics } from './metrics.js';
 import { syncController } from './sync-controller.js';
 
 export interface SyncerManagerOptions {
@@ -30,6 +31,7 @@ export interface SyncerManagerOptions {
   readonly kubeIP: string | undefined;
   readonly kubeletVersion: string;
   readonly mappings?: MappingsStore;
+  readonly metrics?: SyncerMetrics;
 }
 
 export async function startSyncerManager(
@@ -47,19 +49,23 @@ export async function startSyncerManager(
     namespace: o.names.hostNamespace,
     labelSelector: `${MARKER_LABEL}=${o.names.vclusterName}`,
   };
-  const ctx: SyncContext = { names: o.names, virtual: o.virtual, host: o.host, log, signal };
+  const virtualClient = o.metrics ? o.metrics.counting(o.virtual, 'virtual') : o.virtual;
+  const hostClient = o.metrics ? o.metrics.counting(o.host, 'host') : o.host;
+  const ctx: SyncContext = { names: o.names, virtual: virtualClient, host: hostClient, log, signal };
   const controllers: Controller[] = [];
 
   const toHost = o.config.sync.toHost;
   const add = <T extends KubeObject>(syncer: Syncer<T>): void => {
-    controllers.push(
-      syncController<T>({
-        syncer,
-        ctx: { ...ctx, log: log.child({ controller: syncer.name }) },
-        virtual: virtualInformers.informerFor<T>(syncer.kind),
-        host: hostInformers.informerFor<T>(syncer.kind, hostScope),
-      }),
-    );
+    const metrics = o.metrics;
+    const controller = syncController<T>({
+      syncer,
+      ctx: { ...ctx, log: log.child({ controller: syncer.name }) },
+      virtual: virtualInformers.informerFor<T>(syncer.kind),
+      host: hostInformers.informerFor<T>(syncer.kind, hostScope),
+      ...(metrics ? { onReconcile: metrics.onReconcile, onSync: (d, ms) => metrics.observeSync(syncer.kind.kind, d, ms) } : {}),
+    });
+    metrics?.watch(controller);
+    controllers.push(controller);
   };
   if (toHost.pods.enabled) {
     add<Pod>(

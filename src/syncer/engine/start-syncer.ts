@@ -7,6 +7,9 @@ import { openKubeClient } from '../../k8s/client.js';
 import { Kinds, type Service } from '../../k8s/types.js';
 import type { ReadyControlPlane } from '../../controlplane/start.js';
 import { startSyncerManager } from './manager.js';
+import { SyncerMetrics } from './metrics.js';
+import { Registry } from '../../lib/metrics.js';
+import { serveMetrics } from '../../lib/metrics-server.js';
 import { openEtcdKv } from '../mappings/etcd-kv.js';
 import { MappingsStore } from '../mappings/store.js';
 import { randomUUID } from 'node:crypto';
@@ -45,6 +48,11 @@ export async function startSyncer(
     namespace: ready.state.namespace,
     name: ready.state.name,
   });
+  const registry = new Registry();
+  const metrics = new SyncerMetrics(registry);
+  const metricsPort = ready.state.ports.metrics;
+  const server = metricsPort ? await serveMetrics(registry, metricsPort) : undefined;
+  if (server) ready.log.info({ url: `http://127.0.0.1:${metricsPort}/metrics` }, 'serving syncer metrics');
   const stop = await startSyncerManager(
     {
       virtual,
@@ -54,12 +62,14 @@ export async function startSyncer(
       log: ready.log,
       kubeIP: service.spec?.clusterIP,
       kubeletVersion,
+      metrics,
       ...(mappings ? { mappings } : {}),
     },
     ready.signal,
   );
   return async () => {
     await stop();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     virtual.close();
     host.close();
     kv?.close();

@@ -18,6 +18,8 @@ export interface SyncControllerOptions<T extends KubeObject> {
   /** @default 10 */
   readonly workers?: number;
   readonly onReconcile?: (report: ReconcileReport) => void;
+  /** Called after each sync function with its direction and duration. */
+  readonly onSync?: (direction: 'to_host' | 'both' | 'to_virtual', ms: number) => void;
 }
 
 interface LastSeen<T> {
@@ -45,16 +47,22 @@ export function syncController<T extends KubeObject>(o: SyncControllerOptions<T>
     const host = cachedHost && syncer.mapper.isManaged(ctx.names, cachedHost) ? cachedHost : undefined;
     const seen = lastSeen.get(key);
     let result: Result;
+    const started = performance.now();
+    let direction: 'to_host' | 'both' | 'to_virtual';
     if (virtual && host) {
+      direction = 'both';
       result = await syncer.sync(ctx, { hostOld: seen?.host, host, virtualOld: seen?.virtual, virtual });
     } else if (virtual) {
+      direction = 'to_host';
       result = await syncer.syncToHost(ctx, { hostOld: seen?.host, virtual });
     } else if (host) {
+      direction = 'to_virtual';
       result = await syncer.syncToVirtual(ctx, { virtualOld: seen?.virtual, host });
     } else {
       lastSeen.delete(key);
       return {};
     }
+    o.onSync?.(direction, performance.now() - started);
     lastSeen.set(key, { virtual, host });
     return result;
   };
