@@ -113,6 +113,14 @@ describe('syncSecretData', () => {
       h: s('Opaque', {}),
       want: { vType: 'kubernetes.io/service-account-token', hType: 'Opaque' },
     },
+    {
+      name: 'a host token type never comes back',
+      vOld: s('Opaque', {}),
+      v: s('Opaque', {}),
+      hOld: s('Opaque', {}),
+      h: s('kubernetes.io/service-account-token', {}),
+      want: { vType: 'Opaque', hType: 'kubernetes.io/service-account-token' },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

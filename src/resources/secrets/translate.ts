@@ -33,7 +33,7 @@ export interface SecretSyncInput {
   readonly host: Secret;
 }
 
-/** data merged both ways; type copied both ways except that a token type never reaches the host. */
+/** data merged both ways; a differing type copied both ways unless either side is a service-account token. */
 export function syncSecretData(input: SecretSyncInput): { virtual: Secret; host: Secret } {
   const data = mergeBidirectional({
     virtualOld: input.virtualOld === undefined ? undefined : (input.virtualOld.data ?? {}),
@@ -45,7 +45,9 @@ export function syncSecretData(input: SecretSyncInput): { virtual: Secret; host:
   const host = deepCopy(input.host);
   setData(virtual, data.virtual);
   setData(host, data.host);
-  if (input.virtual.type !== SERVICE_ACCOUNT_TOKEN_TYPE) {
+  const vType = input.virtual.type;
+  const hType = input.host.type;
+  if (vType !== hType && vType !== SERVICE_ACCOUNT_TOKEN_TYPE && hType !== SERVICE_ACCOUNT_TOKEN_TYPE) {
     const type = copyBidirectional({
       virtualOld: input.virtualOld === undefined ? undefined : (input.virtualOld.type ?? ''),
       virtual: input.virtual.type ?? '',
