@@ -418,20 +418,7 @@ export class Backend {
     const compactRev = this.compactRevision();
     if (startRevision > 0 && startRevision <= compactRev) return { kind: 'compacted', compactRevision: compactRev };
     const current = this.revision();
-    const bounds = rangeToBounds(range);
-    if (startRevision > 0 && startRevision <= current && bounds.kind !== 'empty') {
-      const start = bounds.kind === 'single' ? bounds.name : bounds.start;
-      const end = bounds.kind === 'single' ? `${bounds.name}\u0000` : bounds.end;
-      let from = startRevision;
-      for (;;) {
-        const rows = this.sql.after(start, end, from, current, CATCHUP_PAGE);
-        const events = rows.map(rowToEvent);
-        if (events.length > 0) listener.onEvents(events, current);
-        const last = rows[rows.length - 1];
-        if (rows.length < CATCHUP_PAGE || last === undefined) break;
-        from = last.id + 1;
-      }
-    }
+    if (startRevision > 0 && startRevision <= current) this.replay(range, startRevision, listener.onEvents.bind(listener));
     // A watch on a future revision only sees events from that revision on.
     const live: WatchListener =
       startRevision > current + 1
@@ -445,6 +432,28 @@ export class Backend {
         : listener;
     this.hub.add(live);
     return { kind: 'started', registration: { cancel: () => this.hub.remove(live) } };
+  }
+
+  /**
+   * Delivers the stored events of `range` from `from` up to the current revision (synchronously,
+   * in pages); used for watch catch-up, also by a watcher that fell behind and resynchronises.
+   * Returns false (delivering nothing) when `from` is at or below the compaction.
+   */
+  replay(range: KeyRange, from: number, onEvents: (events: KvEvent[], revision: number) => void): boolean {
+    if (from <= this.compactRevision()) return false;
+    const current = this.revision();
+    const bounds = rangeToBounds(range);
+    if (bounds.kind === 'empty' || from > current) return true;
+    const start = bounds.kind === 'single' ? bounds.name : bounds.start;
+    const end = bounds.kind === 'single' ? `${bounds.name}\u0000` : bounds.end;
+    let next = from;
+    for (;;) {
+      const rows = this.sql.after(start, end, next, current, CATCHUP_PAGE);
+      if (rows.length > 0) onEvents(rows.map(rowToEvent), current);
+      const last = rows[rows.length - 1];
+      if (rows.length < CATCHUP_PAGE || last === undefined) return true;
+      next = last.id + 1;
+    }
   }
 
   // ---- leases ----

@@ -29,8 +29,14 @@ interface ActiveWatch {
   readonly noPut: boolean;
   readonly noDelete: boolean;
   readonly fragment: boolean;
+  readonly range: { readonly key: Buffer; readonly end: Buffer };
   sentSinceTick: boolean;
+  /** Set while the client is not reading: live events are dropped and re-read from the store from here on drain (etcd's "unsynced" watchers). */
+  resumeFrom: number | undefined;
 }
+
+/** Messages buffered on a stream before its watches stop taking live events. */
+const HIGH_WATER_MESSAGES = 1024;
 
 const INVALID_WATCH_ID = -1;
 
@@ -97,7 +103,9 @@ export class WatchSession {
       noPut: filters.includes('NOPUT') || filters.includes(0),
       noDelete: filters.includes('NODELETE') || filters.includes(1),
       fragment: boolField(c, 'fragment'),
+      range: { key, end },
       sentSinceTick: false,
+      resumeFrom: undefined,
     };
     this.watches.set(id, w);
     this.write({ header: header(rev), watch_id: id, created: true });
@@ -113,6 +121,31 @@ export class WatchSession {
   }
 
   private send(w: ActiveWatch, events: readonly KvEvent[], revision: number): void {
+    if (w.resumeFrom !== undefined) return; // will be re-read from the store on drain
+    if (this.call.writableLength > HIGH_WATER_MESSAGES && events[0] !== undefined) {
+      w.resumeFrom = events[0].kv.modRevision;
+      this.call.once('drain', () => this.resync());
+      return;
+    }
+    this.deliver(w, events, revision);
+  }
+
+  /** The client reads again: replay what the lagging watches missed, or cancel them if it was compacted. */
+  private resync(): void {
+    for (const w of this.watches.values()) {
+      const from = w.resumeFrom;
+      if (from === undefined) continue;
+      w.resumeFrom = undefined;
+      const ok = this.o.backend.replay(w.range, from, (events, revision) => this.deliver(w, events, revision));
+      if (!ok) {
+        w.registration?.cancel();
+        this.watches.delete(w.id);
+        this.write({ header: header(0), watch_id: w.id, canceled: true, compact_revision: this.o.backend.compactRevision() });
+      }
+    }
+  }
+
+  private deliver(w: ActiveWatch, events: readonly KvEvent[], revision: number): void {
     const selected = events.filter((e) => !(e.type === 'PUT' ? w.noPut : w.noDelete));
     if (selected.length === 0) return;
     w.sentSinceTick = true;
@@ -150,13 +183,15 @@ export class WatchSession {
 
   /** WatchProgressRequest: every event up to the current revision has already been written. */
   private progress(): void {
+    // etcd answers only when every watch is synced; the apiserver asks again
+    for (const w of this.watches.values()) if (w.resumeFrom !== undefined) return;
     this.write({ header: header(this.o.backend.revision()), watch_id: INVALID_WATCH_ID });
   }
 
   private tick(): void {
     const rev = this.o.backend.revision();
     for (const w of this.watches.values()) {
-      if (!w.progressNotify) continue;
+      if (!w.progressNotify || w.resumeFrom !== undefined) continue;
       if (!w.sentSinceTick) this.write({ header: header(rev), watch_id: w.id });
       w.sentSinceTick = false;
     }
