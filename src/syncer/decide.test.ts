@@ -69,6 +69,54 @@ describe('decideSync', () => {
       want: 'nothing',
     },
     {
+      name: 'controlled-by annotation naming this syncer is still ours',
+      input: {
+        ...base,
+        syncerName: 'pod',
+        virtual: virtual('v1', '10', { annotations: { 'vcluster.loft.sh/controlled-by': 'pod' } }),
+        host: undefined,
+      },
+      want: 'sync-to-host',
+    },
+    {
+      name: 'controlled-by annotation naming another controller is ignored',
+      input: {
+        ...base,
+        syncerName: 'pod',
+        virtual: virtual('v1', '10', { annotations: { 'vcluster.loft.sh/controlled-by': 'other' } }),
+        host: undefined,
+      },
+      want: 'nothing',
+    },
+    {
+      name: 'uid differs and the host has no kind annotation: delete',
+      input: {
+        ...base,
+        virtual: virtual('v2'),
+        host: {
+          metadata: { name: 'p-x-default-x-vc', annotations: { 'vcluster.loft.sh/object-uid': 'v1' } },
+        },
+      },
+      want: 'delete-host',
+    },
+    {
+      name: 'uid differs but another kind: keep',
+      input: {
+        ...base,
+        virtual: virtual('v2'),
+        host: {
+          metadata: {
+            name: 'p',
+            annotations: {
+              'vcluster.loft.sh/object-uid': 'v1',
+              'vcluster.loft.sh/object-kind': '/v1, Kind=Secret',
+            },
+          },
+        },
+      },
+      want: 'sync',
+    },
+    {
       name: 'skip-backsync host',
       input: {
         ...base,

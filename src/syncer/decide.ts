@@ -39,13 +39,16 @@ export interface DecideInput<T extends KubeObject> {
   readonly hostOld?: T | undefined;
   /** OptionsProvider.disableUidDeletion */
   readonly disableUidDeletion?: boolean;
+  /** The syncer's name: objects whose controlled-by annotation names it are still its own. */
+  readonly syncerName?: string;
 }
 
-function controlledBy(obj: KubeObject | undefined): boolean {
+/** Owned by another controller: a controlled-by label, or a controlled-by annotation naming someone else. */
+function controlledBy(obj: KubeObject | undefined, syncerName: string | undefined): boolean {
   const meta = obj?.metadata;
-  return (
-    meta?.labels?.[CONTROLLER_LABEL] !== undefined || meta?.annotations?.[CONTROLLER_LABEL] !== undefined
-  );
+  if ((meta?.labels?.[CONTROLLER_LABEL] ?? '') !== '') return true;
+  const annotation = meta?.annotations?.[CONTROLLER_LABEL] ?? '';
+  return annotation !== '' && annotation !== syncerName;
 }
 
 function revision(obj: KubeObject | undefined): bigint | undefined {
@@ -61,10 +64,11 @@ function lagging(old: KubeObject | undefined, live: KubeObject | undefined): boo
 }
 
 export function decideSync<T extends KubeObject>(input: DecideInput<T>): SyncDecision {
-  const virtual = controlledBy(input.virtual) ? undefined : input.virtual;
+  const virtual = controlledBy(input.virtual, input.syncerName) ? undefined : input.virtual;
   const hostExists = input.host !== undefined;
-  const host = input.hostManaged && !controlledBy(input.host) ? input.host : undefined;
-  if (virtual !== undefined && hostExists && host === undefined && !controlledBy(input.host))
+  const hostControlled = controlledBy(input.host, input.syncerName);
+  const host = input.hostManaged && !hostControlled ? input.host : undefined;
+  if (virtual !== undefined && hostExists && host === undefined && !hostControlled)
     return { action: 'host-name-taken' };
   if (virtual === undefined && host === undefined)
     return { action: 'nothing', reason: 'neither side exists' };
@@ -74,7 +78,8 @@ export function decideSync<T extends KubeObject>(input: DecideInput<T>): SyncDec
   if (virtual !== undefined && host !== undefined) {
     const annotations = host.metadata?.annotations ?? {};
     const hostUid = annotations[UID_ANNOTATION] ?? '';
-    const kindMatches = annotations[KIND_ANNOTATION] === gvkString(input.gvk);
+    const kind = annotations[KIND_ANNOTATION] ?? '';
+    const kindMatches = kind === '' || kind === gvkString(input.gvk);
     if (!input.disableUidDeletion && hostUid !== '' && hostUid !== virtual.metadata?.uid && kindMatches) {
       if (host.metadata?.deletionTimestamp)
         return { action: 'requeue', afterMs: REQUEUE_SOON_MS, reason: 'host object is being deleted' };
