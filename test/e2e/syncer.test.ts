@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/lib/process.js';
@@ -265,6 +265,62 @@ spec:
     assert.equal(squatter.spec.containers[0]?.image, 'busybox');
     await virtual('delete', 'pod', 'squatter', '--wait=false');
     await host('delete', 'pod', '-n', NS, `squatter-x-default-x-${VC}`, '--wait=false');
+  });
+
+  it('F14: a spoofed managed-by label on a virtual object cannot claim another vcluster’s identity', async () => {
+    await virtualApply(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: spoofer
+  namespace: default
+  labels: {vcluster.loft.sh/managed-by: other-vcluster, vcluster.loft.sh/namespace: kube-system, release: other-vcluster}
+spec:
+  containers: [{name: c, image: nginx}]
+`);
+    const hostPod = await eventually(
+      'the spoofer on the host',
+      async () => {
+        const out = await host('get', 'pod', '-n', NS, `spoofer-x-default-x-${VC}`, '-o', 'json').catch(() => '');
+        return out ? (JSON.parse(out) as { metadata: { labels: Record<string, string> } }) : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    const labels = hostPod.metadata.labels;
+    assert.equal(labels['vcluster.loft.sh/managed-by'], VC, 'the real marker wins');
+    assert.equal(labels['vcluster.loft.sh/namespace'], 'default');
+    assert.notEqual(labels.release, 'other-vcluster');
+    // The tenant's values survive only under hashed keys.
+    assert.ok(Object.entries(labels).some(([k, v]) => k.startsWith('vcluster.loft.sh/label-') && v === 'other-vcluster'));
+    assert.equal((await host('get', 'pods', '-n', NS, '-l', 'vcluster.loft.sh/managed-by=other-vcluster', '-o', 'name')).trim(), '');
+    await virtual('delete', 'pod', 'spoofer', '--wait=false');
+  });
+
+  it('F11: concurrent host label edits converge with at most 5 syncer writes per change', async (t) => {
+    const metricsPort = (JSON.parse(await readFile(join(home, 'vclusters', 'vcluster-host', NS, VC, 'state.json'), 'utf8')) as { ports: { metrics: number } }).ports.metrics;
+    const writes = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return [...text.matchAll(/^vcluster_syncer_writes_total\{[^}]*\} (\d+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
+    };
+    const [pod] = await hostPods('app=testapp');
+    assert.ok(pod);
+    const virtualName = pod.metadata.name.replace(`-x-default-x-${VC}`, '');
+    await new Promise((r) => setTimeout(r, 2_000)); // let earlier work settle
+    const before = await writes();
+    const changes = 10;
+    await Promise.all(Array.from({ length: changes }, (_, i) => host('label', '-n', NS, 'pod', pod.metadata.name, `edit-${i}=v${i}`)));
+    await eventually(
+      'all host labels on the virtual pod',
+      async () => {
+        const labels = JSON.parse(await virtual('get', 'pod', virtualName, '-o', 'jsonpath={.metadata.labels}')) as Record<string, string>;
+        return Array.from({ length: changes }, (_, i) => labels[`edit-${i}`] === `v${i}`).every(Boolean) ? true : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    await new Promise((r) => setTimeout(r, 2_000)); // no write storm after convergence
+    const used = (await writes()) - before;
+    t.diagnostic(`${used} syncer writes for ${changes} concurrent host label changes`);
+    assert.ok(used <= changes * 5, `${used} syncer writes for ${changes} label changes`);
   });
 
   it('F1: the syncer killed mid-burst of 200 pods leaves exactly one host pod per virtual pod after restart', async () => {
