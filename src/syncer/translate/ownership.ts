@@ -38,14 +38,15 @@ export function isManaged(ctx: NameContext, host: ObjectMeta, options: Ownership
   return selfChecksPass(host, options.gvk);
 }
 
+/** Kind, host-name and host-namespace annotations, when set (non-empty), must match the object. */
 function selfChecksPass(host: ObjectMeta, gvk: GroupVersionKind): boolean {
   const annotations = host.annotations ?? {};
   const kind = annotations[KIND_ANNOTATION];
-  if (kind !== undefined && kind !== gvkString(gvk)) return false;
+  if (kind && kind !== gvkString(gvk)) return false;
   const hostName = annotations[HOST_NAME_ANNOTATION];
-  if (hostName !== undefined && hostName !== host.name) return false;
+  if (hostName && hostName !== host.name) return false;
   const hostNamespace = annotations[HOST_NAMESPACE_ANNOTATION];
-  if (hostNamespace !== undefined && hostNamespace !== (host.namespace ?? '')) return false;
+  if (hostNamespace && hostNamespace !== (host.namespace ?? '')) return false;
   return true;
 }
 
