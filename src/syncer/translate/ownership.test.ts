@@ -63,6 +63,16 @@ describe('isManaged', () => {
       want: false,
     },
     {
+      name: 'empty kind annotation is not checked',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-kind'] = '')),
+      want: true,
+    },
+    {
+      name: 'empty host-name annotation is not checked',
+      meta: withChange((m) => (m.annotations!['vcluster.loft.sh/object-host-name'] = '')),
+      want: true,
+    },
+    {
       name: 'unmanaged object with the same name',
       meta: { name: 'nginx-x-default-x-vc1', namespace: 'team-a', labels: { app: 'x' } },
       want: false,
