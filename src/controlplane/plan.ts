@@ -10,8 +10,7 @@ import { buildControllerManager } from './components/controller-manager.js';
 import { buildKine } from './components/kine.js';
 import type { ComponentSpec } from './components/spec.js';
 import type { DataDir } from './datadir.js';
-import { PKI_FILES } from './pki/layout.js';
-import { join } from 'node:path';
+import { apiServerPkiPaths, controllerManagerPkiPaths } from './pki/layout.js';
 
 export interface ControlPlanePorts {
   readonly apiServer: number;
@@ -28,7 +27,6 @@ export interface PlanInput {
 }
 
 export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
-  const pki = (f: string): string => join(p.dir.pkiDir, f);
   const store = backingStoreOf(p.config);
   const specs: ComponentSpec[] = [];
   let etcdServers: string;
@@ -59,16 +57,7 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       clusterDomain: p.config.networking.advanced.clusterDomain,
       certDir: p.dir.certDir,
       authorizationMode: 'Node,RBAC',
-      pki: {
-        clientCa: pki(PKI_FILES.clientCaCert),
-        servingCert: pki(PKI_FILES.cert('apiserver')),
-        servingKey: pki(PKI_FILES.key('apiserver')),
-        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
-        frontProxyClientCert: pki(PKI_FILES.cert('front-proxy-client')),
-        frontProxyClientKey: pki(PKI_FILES.key('front-proxy-client')),
-        saPub: pki(PKI_FILES.saPub),
-        saKey: pki(PKI_FILES.saKey),
-      },
+      pki: apiServerPkiPaths(p.dir.pkiDir),
       extraArgs: [...etcdTls, ...k8s.apiServer.extraArgs],
     }),
     buildControllerManager({
@@ -78,13 +67,7 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       securePort: p.ports.controllerManager,
       serviceCidr: p.serviceCidr,
       certDir: p.dir.certDir,
-      pki: {
-        clientCa: pki(PKI_FILES.clientCaCert),
-        serverCa: pki(PKI_FILES.serverCaCert),
-        serverCaKey: pki(PKI_FILES.serverCaKey),
-        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
-        saKey: pki(PKI_FILES.saKey),
-      },
+      pki: controllerManagerPkiPaths(p.dir.pkiDir),
       extraArgs: k8s.controllerManager.extraArgs,
     }),
   );

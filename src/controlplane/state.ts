@@ -2,9 +2,9 @@
  * A virtual cluster's persisted state (<data>/state.json): its identity on the host, the ports and
  * service CIDR chosen at create (kept so kubeconfigs stay valid), and the phase the supervisor reports.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { VClusterError, isErrnoException } from '../lib/errors.js';
+import { VClusterError } from '../lib/errors.js';
+import { readJsonFile, writeJsonFile } from '../lib/json-file.js';
 
 const port = z.number().int().min(1).max(65535);
 
@@ -28,29 +28,12 @@ export const VClusterStateSchema = z.object({
 });
 export type VClusterState = z.infer<typeof VClusterStateSchema>;
 
-export async function readVClusterState(file: string): Promise<VClusterState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (isErrnoException(err) && err.code === 'ENOENT') return undefined;
-    throw new VClusterError(`read ${file}`, { cause: err });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new VClusterError(`${file} is not valid JSON`, { cause: err });
-  }
-  const parsed = VClusterStateSchema.safeParse(raw);
-  if (!parsed.success) throw new VClusterError(`${file} is not a vcluster state file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
+export function readVClusterState(file: string): Promise<VClusterState | undefined> {
+  return readJsonFile(file, VClusterStateSchema, 'a vcluster state file');
 }
 
-export async function writeVClusterState(file: string, state: VClusterState): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, file);
+export function writeVClusterState(file: string, state: VClusterState): Promise<void> {
+  return writeJsonFile(file, state);
 }
 
 /** Reads, applies `patch`, writes; returns the new state. */

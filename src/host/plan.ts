@@ -9,14 +9,12 @@ import { buildEtcd } from '../controlplane/components/etcd.js';
 import { buildKwok } from '../controlplane/components/kwok.js';
 import { buildScheduler } from '../controlplane/components/scheduler.js';
 import type { ComponentSpec } from '../controlplane/components/spec.js';
-import { PKI_FILES } from '../controlplane/pki/layout.js';
+import { apiServerPkiPaths, controllerManagerPkiPaths } from '../controlplane/pki/layout.js';
 import { HOST_POD_CIDR } from './nodes.js';
 import { HOST_SERVICE_CIDR, type HostPaths } from './paths.js';
 import type { HostPorts } from './state.js';
-import { join } from 'node:path';
 
 export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, ports: HostPorts): ComponentSpec[] {
-  const pki = (f: string): string => join(paths.pkiDir, f);
   return [
     buildEtcd({
       binary: bins.path('etcd'),
@@ -32,16 +30,7 @@ export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, 
       serviceCidr: HOST_SERVICE_CIDR,
       certDir: paths.certDir,
       authorizationMode: 'Node,RBAC',
-      pki: {
-        clientCa: pki(PKI_FILES.clientCaCert),
-        servingCert: pki(PKI_FILES.cert('apiserver')),
-        servingKey: pki(PKI_FILES.key('apiserver')),
-        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
-        frontProxyClientCert: pki(PKI_FILES.cert('front-proxy-client')),
-        frontProxyClientKey: pki(PKI_FILES.key('front-proxy-client')),
-        saPub: pki(PKI_FILES.saPub),
-        saKey: pki(PKI_FILES.saKey),
-      },
+      pki: apiServerPkiPaths(paths.pkiDir),
     }),
     buildControllerManager({
       binary: bins.path('kube-controller-manager'),
@@ -50,13 +39,7 @@ export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, 
       securePort: ports.controllerManager,
       serviceCidr: HOST_SERVICE_CIDR,
       certDir: paths.certDir,
-      pki: {
-        clientCa: pki(PKI_FILES.clientCaCert),
-        serverCa: pki(PKI_FILES.serverCaCert),
-        serverCaKey: pki(PKI_FILES.serverCaKey),
-        frontProxyCa: pki(PKI_FILES.frontProxyCaCert),
-        saKey: pki(PKI_FILES.saKey),
-      },
+      pki: controllerManagerPkiPaths(paths.pkiDir),
     }),
     buildScheduler({
       binary: bins.path('kube-scheduler'),

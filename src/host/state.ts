@@ -2,9 +2,8 @@
  * The embedded host's persisted state (<data>/state.json): the ports it uses (kept across restarts so
  * kubeconfigs stay valid), the node count, and the phase the supervisor reports.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { VClusterError, isErrnoException } from '../lib/errors.js';
+import { readJsonFile, writeJsonFile } from '../lib/json-file.js';
 
 export const HostPortsSchema = z.object({
   apiServer: z.number().int().min(1).max(65535),
@@ -28,29 +27,10 @@ export const HostStateSchema = z.object({
 });
 export type HostState = z.infer<typeof HostStateSchema>;
 
-export async function readHostState(file: string): Promise<HostState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (isErrnoException(err) && err.code === 'ENOENT') return undefined;
-    throw new VClusterError(`read ${file}`, { cause: err });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new VClusterError(`${file} is not valid JSON; remove it or run \`vcluster host down --purge\``, { cause: err });
-  }
-  const parsed = HostStateSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new VClusterError(`${file} is not a host state file: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
+export function readHostState(file: string): Promise<HostState | undefined> {
+  return readJsonFile(file, HostStateSchema, 'a host state file (remove it or run `vcluster host down --purge`)');
 }
 
-export async function writeHostState(file: string, state: HostState): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, file);
+export function writeHostState(file: string, state: HostState): Promise<void> {
+  return writeJsonFile(file, state);
 }

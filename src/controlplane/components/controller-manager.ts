@@ -1,4 +1,4 @@
-import { mergeArgs, type ComponentSpec } from './spec.js';
+import { kubeconfigServingArgs, mergeArgs, type ComponentSpec } from './spec.js';
 
 /**
  * 'virtual': vCluster's list — no kubelets, so node IPAM/lifecycle, PV binding/expansion, attach/detach,
@@ -30,12 +30,7 @@ export interface ControllerManagerConfig {
 
 export function buildControllerManager(c: ControllerManagerConfig): ComponentSpec {
   const defaults = [
-    `--kubeconfig=${c.kubeconfig}`,
-    `--authentication-kubeconfig=${c.kubeconfig}`,
-    `--authorization-kubeconfig=${c.kubeconfig}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${c.securePort}`,
-    `--cert-dir=${c.certDir}`,
+    ...kubeconfigServingArgs(c.kubeconfig, c.securePort, c.certDir),
     `--service-cluster-ip-range=${c.serviceCidr}`,
     `--client-ca-file=${c.pki.clientCa}`,
     `--requestheader-client-ca-file=${c.pki.frontProxyCa}`,

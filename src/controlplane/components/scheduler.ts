@@ -1,4 +1,4 @@
-import { mergeArgs, type ComponentSpec } from './spec.js';
+import { kubeconfigServingArgs, mergeArgs, type ComponentSpec } from './spec.js';
 
 export interface SchedulerConfig {
   readonly binary: string;
@@ -10,12 +10,7 @@ export interface SchedulerConfig {
 
 export function buildScheduler(c: SchedulerConfig): ComponentSpec {
   const defaults = [
-    `--kubeconfig=${c.kubeconfig}`,
-    `--authentication-kubeconfig=${c.kubeconfig}`,
-    `--authorization-kubeconfig=${c.kubeconfig}`,
-    '--bind-address=127.0.0.1',
-    `--secure-port=${c.securePort}`,
-    `--cert-dir=${c.certDir}`,
+    ...kubeconfigServingArgs(c.kubeconfig, c.securePort, c.certDir),
     '--leader-elect=false',
   ];
   return {

@@ -33,3 +33,15 @@ export function mergeArgs(defaults: readonly string[], extra: readonly string[] 
   const overridden = new Set(extra.map(flagName).filter((n): n is string => n !== undefined));
   return [...defaults.filter((a) => !overridden.has(flagName(a) ?? '\0')), ...extra];
 }
+
+/** Flags kube-controller-manager and kube-scheduler share: one kubeconfig for everything, loopback serving. */
+export function kubeconfigServingArgs(kubeconfig: string, securePort: number, certDir: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${securePort}`,
+    `--cert-dir=${certDir}`,
+  ];
+}

@@ -2,6 +2,7 @@
  * What the PKI of one cluster holds, as file names in <data>/pki (vCluster's names), and the pure
  * description of each certificate. Pure.
  */
+import { join } from 'node:path';
 import type { LeafSpec } from './certificates.js';
 
 export const CA_VALIDITY_DAYS = 3650;
@@ -83,3 +84,30 @@ export const PKI_FILES = {
   cert: (leaf: LeafName): string => `${leaf}.crt`,
   key: (leaf: LeafName): string => `${leaf}.key`,
 } as const;
+
+/** The PKI files kube-apiserver reads, as absolute paths under `dir`. */
+export function apiServerPkiPaths(dir: string) {
+  const at = (f: string): string => join(dir, f);
+  return {
+    clientCa: at(PKI_FILES.clientCaCert),
+    servingCert: at(PKI_FILES.cert('apiserver')),
+    servingKey: at(PKI_FILES.key('apiserver')),
+    frontProxyCa: at(PKI_FILES.frontProxyCaCert),
+    frontProxyClientCert: at(PKI_FILES.cert('front-proxy-client')),
+    frontProxyClientKey: at(PKI_FILES.key('front-proxy-client')),
+    saPub: at(PKI_FILES.saPub),
+    saKey: at(PKI_FILES.saKey),
+  } as const;
+}
+
+/** The PKI files kube-controller-manager reads, as absolute paths under `dir`. */
+export function controllerManagerPkiPaths(dir: string) {
+  const at = (f: string): string => join(dir, f);
+  return {
+    clientCa: at(PKI_FILES.clientCaCert),
+    serverCa: at(PKI_FILES.serverCaCert),
+    serverCaKey: at(PKI_FILES.serverCaKey),
+    frontProxyCa: at(PKI_FILES.frontProxyCaCert),
+    saKey: at(PKI_FILES.saKey),
+  } as const;
+}
