@@ -94,6 +94,12 @@ describe('cluster-scoped names and markers', () => {
       want: 'my-vcluster-node-node-1-example-com',
     },
     { name: 'short name', got: () => hostNameShort(vc1, 'nginx', 'default'), want: 'v4beno7kpi5awd' },
+    {
+      name: 'short name of a digest with a leading zero byte (000410e1…)',
+      got: () => hostNameShort(vc1, 'pod358', 'default'),
+      want: 'v0igvvfcnmwbo3',
+    },
+    { name: 'short name of an empty name is empty', got: () => hostNameShort(vc1, '', 'default'), want: '' },
     { name: 'concat without overflow', got: () => safeConcatName('a', 'b', 'c'), want: 'a-b-c' },
     {
       // Not a valid Kubernetes name, but pins the byte semantics of Go's len() and slicing:

@@ -65,11 +65,14 @@ export function kubeletServiceName(ctx: NameContext, nodeName: string): string {
 
 /**
  * vCluster's short host name: "v" + the first 13 characters of the lowercase base-36 form of the
- * SHA-256 digest (as a big-endian integer) of `<name>-x-<namespace>-x-<vc>`.
+ * SHA-256 digest (as a big-endian integer, a "0" per leading zero byte) of `<name>-x-<namespace>-x-<vc>`.
  */
 export function hostNameShort(ctx: NameContext, name: string, namespace: string): string {
+  if (name === '') return '';
   const digest = sha256Hex([name, 'x', namespace, 'x', ctx.vclusterName].join('-'));
-  return `v${BigInt(`0x${digest}`).toString(36).slice(0, 13)}`;
+  // like vCluster's base36.EncodeBytes: one leading "0" per leading zero byte of the digest
+  const zeroBytes = /^(00)*/.exec(digest)?.[0].length ?? 0;
+  return `v${'0'.repeat(zeroBytes / 2)}${BigInt(`0x${digest}`).toString(36)}`.slice(0, 14);
 }
 
 /** Pattern that recognises short host names inside longer strings. */
