@@ -185,7 +185,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
   const u0 = performance.now();
   await pool(names, c, async (name) => {
     const s = performance.now();
-    const r = await api.rest('PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { data: { v: 'updated' } });
+    const r = await api.rest('PATCH', `/api/v1/namespaces/${ns}/configmaps/${name}`, { data: { v: 'updated' } }, 'application/merge-patch+json');
     if (r.status !== 200) errors++;
     ulat.push(performance.now() - s);
   });

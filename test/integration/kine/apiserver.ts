@@ -15,7 +15,8 @@ export interface ApiServer {
   readonly kubeconfig: string;
   readonly pki: TestPki;
   kubectl(args: string[], input?: string): Promise<string>;
-  rest(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }>;
+  /** `contentType` defaults to application/json (PATCH wants application/merge-patch+json). */
+  rest(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: string }>;
 }
 
 export async function startApiServer(dir: string, etcdUrl: string, existing?: TestPki): Promise<ApiServer> {
@@ -43,13 +44,13 @@ export async function startApiServer(dir: string, etcdUrl: string, existing?: Te
   const ca = readFileSync(pki.caCrt);
   const cert = readFileSync(pki.adminCrt);
   const key = readFileSync(pki.adminKey);
-  const rest = (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> =>
+  const rest = (method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: string }> =>
     new Promise((res, rej) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
           host: '127.0.0.1', port, path, method, ca, cert, key,
-          headers: data === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+          headers: data === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(data) },
           timeout: 30_000,
         },
         (resp) => {
