@@ -171,13 +171,13 @@ describe('virtualNodeFromHost', () => {
 });
 
 describe('kubeletService', () => {
+  const names = { vclusterName: 'my-vcluster', hostNamespace: 'test-namespace' };
   it('per-node service in the host namespace pointing at the vcluster proxy', () => {
-    const got = kubeletService(
-      { vclusterName: 'my-vcluster', hostNamespace: 'test-namespace' },
-      'node-1.example.com',
-      { app: 'vcluster', release: 'my-vcluster' },
-    );
-    assert.deepEqual(got, {
+    const vcSvc = {
+      metadata: { name: 'my-vcluster', uid: 'svc-uid' },
+      spec: { selector: { app: 'vcluster', release: 'my-vcluster' } },
+    };
+    assert.deepEqual(kubeletService(names, 'node-1.example.com', vcSvc), {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: {
@@ -187,11 +187,19 @@ describe('kubeletService', () => {
           'vcluster.loft.sh/belongs-to': 'my-vcluster',
           'vcluster.loft.sh/node': 'node-1.example.com',
         },
+        ownerReferences: [
+          { apiVersion: 'v1', kind: 'Service', name: 'my-vcluster', uid: 'svc-uid', controller: false },
+        ],
       },
       spec: {
-        ports: [{ name: 'kubelet', port: 10250, targetPort: 8443, protocol: 'TCP' }],
+        ports: [{ name: 'kubelet', port: 10250, targetPort: 8443 }],
         selector: { app: 'vcluster', release: 'my-vcluster' },
       },
     });
+  });
+  it('no selector on the vcluster service: no selector and no target port', () => {
+    const got = kubeletService(names, 'n1', { metadata: { name: 'my-vcluster' }, spec: {} });
+    assert.deepEqual(got.spec, { ports: [{ name: 'kubelet', port: 10250 }] });
+    assert.equal(got.metadata?.ownerReferences, undefined);
   });
 });

@@ -9,6 +9,7 @@ import type {
   NodeCondition,
   Pod,
   Service,
+  ServicePort,
   Taint,
 } from '../../syncer/translate/kube-types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
@@ -197,14 +198,15 @@ export const NODE_LABEL = 'vcluster.loft.sh/node';
 
 /**
  * The per-node host Service whose ClusterIP is the fake node's InternalIP (proxyKubelets.byIP):
- * `<vc>-node-<node>` in the host namespace, port 10250 → the vcluster's proxy port 8443.
+ * `<vc>-node-<node>` in the host namespace, port 10250 → the vcluster's proxy port 8443, selecting
+ * what the vcluster's own host Service selects (no selector there: no target port either), owned
+ * by that Service (controller: false).
  */
-export function kubeletService(
-  names: NameContext,
-  nodeName: string,
-  proxySelector: Readonly<Record<string, string>>,
-): Service {
-  return {
+export function kubeletService(names: NameContext, nodeName: string, vclusterService: Service): Service {
+  const selector = vclusterService.spec?.selector;
+  const port: ServicePort = { name: 'kubelet', port: KUBELET_PORT };
+  if (selector !== undefined) port.targetPort = 8443;
+  const service: Service = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
@@ -212,9 +214,13 @@ export function kubeletService(
       namespace: names.hostNamespace,
       labels: { [BELONGS_TO_LABEL]: names.vclusterName, [NODE_LABEL]: nodeName },
     },
-    spec: {
-      ports: [{ name: 'kubelet', port: KUBELET_PORT, targetPort: 8443, protocol: 'TCP' }],
-      selector: { ...proxySelector },
-    },
+    spec: { ports: [port], ...(selector === undefined ? {} : { selector: { ...selector } }) },
   };
+  const owner = vclusterService.metadata;
+  if (owner?.name && owner.uid && service.metadata !== undefined) {
+    service.metadata.ownerReferences = [
+      { apiVersion: 'v1', kind: 'Service', name: owner.name, uid: owner.uid, controller: false },
+    ];
+  }
+  return service;
 }
