@@ -24,12 +24,15 @@ export function hostTargetRef(
   names: NameContext,
   ref: ObjectReference | undefined,
   virtualNamespace: string,
+  clearIdentity = true,
 ): ObjectReference | undefined {
   if (ref === undefined) return undefined;
   const out = deepCopy(ref);
   if (ref.kind === 'Pod' && ref.name !== undefined) {
-    delete out.uid;
-    delete out.resourceVersion;
+    if (clearIdentity) {
+      delete out.uid;
+      delete out.resourceVersion;
+    }
     const namespace = ref.namespace || virtualNamespace;
     out.name = hostName(names, ref.name, namespace);
     out.namespace = names.hostNamespace;

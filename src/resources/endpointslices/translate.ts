@@ -28,7 +28,8 @@ export function toHostEndpointSlice(virtual: EndpointSlice, options: TranslateOp
     addressType: virtual.addressType,
     endpoints: virtual.endpoints.map((endpoint) => {
       const e = deepCopy(endpoint);
-      const targetRef = hostTargetRef(options.names, endpoint.targetRef, namespace);
+      // only name and namespace change; vCluster keeps uid and resourceVersion on slices
+      const targetRef = hostTargetRef(options.names, endpoint.targetRef, namespace, false);
       if (targetRef === undefined) delete e.targetRef;
       else e.targetRef = targetRef;
       return e;
