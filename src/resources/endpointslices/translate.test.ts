@@ -44,6 +44,7 @@ describe('toHostEndpointSlice', () => {
         kind: 'Pod',
         name: 'db-0-x-default-x-my-vcluster',
         namespace: 'test-namespace',
+        uid: 'x',
       });
       assert.deepEqual(got.ports, [{ port: 5432, protocol: 'TCP' }]);
     });
