@@ -148,10 +148,10 @@ describe('syncConfigMapData', () => {
       want: [{ a: '9' }, { a: '9' }],
     },
     {
-      name: 'first sight: virtual wins',
+      name: 'first sight: virtual keys win, host-only keys survive',
       v: cm({ a: '1' }),
       h: cm({ a: 'x', b: 'y' }),
-      want: [{ a: '1' }, { a: '1' }],
+      want: [{ a: '1' }, { a: '1', b: 'y' }],
     },
     {
       name: 'deleting all keys removes data',

@@ -68,5 +68,19 @@ describe('mergeBidirectional', () => {
       want: { virtual: { a: '5', v: 'y' }, host: { a: '5' } },
     },
   ];
+  it('without history, virtual keys are merged onto the host and host-only keys survive', () => {
+    assert.deepEqual(
+      mergeBidirectional<D>({
+        virtualOld: undefined,
+        virtual: { a: '1' },
+        hostOld: undefined,
+        host: { a: 'x', b: 'y' },
+      }),
+      {
+        virtual: { a: '1' },
+        host: { a: '1', b: 'y' },
+      },
+    );
+  });
   for (const c of cases) it(c.name, () => assert.deepEqual(mergeBidirectional(c.input), c.want));
 });

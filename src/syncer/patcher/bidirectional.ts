@@ -35,7 +35,14 @@ export function copyBidirectional<T>(input: BidirectionalInput<T>): Bidirectiona
  * side has survive. Used for ConfigMap/Secret data.
  */
 export function mergeBidirectional<T>(input: BidirectionalInput<T>): BidirectionalResult<T> {
-  if (input.virtualOld === undefined) return { virtual: input.virtual, host: structuredClone(input.virtual) };
+  if (input.virtualOld === undefined) {
+    // no history: every virtual key counts as changed and is merged onto the host (host-only keys survive)
+    const patch = computePatch(null, input.virtual);
+    return {
+      virtual: input.virtual,
+      host: patch === undefined ? input.host : (applyMergePatch(input.host, patch) as T),
+    };
+  }
   if (changed(input.virtualOld, input.virtual)) {
     const patch = computePatch(input.virtualOld, input.virtual);
     const host = patch === undefined ? input.host : (applyMergePatch(input.host, patch) as T);
