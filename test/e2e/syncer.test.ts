@@ -96,6 +96,21 @@ describe('syncer on the embedded host', () => {
     assert.deepEqual(nodes, [...new Set(vpods.map((p) => p.spec.nodeName!))].sort());
   });
 
+  it('copies host events about synced pods into the vcluster, with virtual names', async () => {
+    const [pod] = await virtualPods('app=testapp');
+    assert.ok(pod);
+    const message = await eventually(
+      'a Scheduled event on the virtual pod',
+      async () => {
+        const out = await virtual('get', 'events', '--field-selector', `involvedObject.name=${pod.metadata.name},reason=Scheduled`, '-o', 'jsonpath={.items[*].message}');
+        return out || undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+    assert.match(message, new RegExp(`Successfully assigned default/${pod.metadata.name} to kwok-node-`));
+    assert.doesNotMatch(message, /-x-default-x-/);
+  });
+
   it('brings a label set on the host pod back to the virtual pod', async () => {
     const [pod] = await hostPods('app=testapp');
     assert.ok(pod);

@@ -5,8 +5,9 @@
  */
 import type { Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
-import { InformerFactory } from '../../k8s/informer.js';
-import { Kinds, type ConfigMap, type Endpoints, type Pod, type Secret, type Service } from '../../k8s/types.js';
+import { InformerFactory, type Informer } from '../../k8s/informer.js';
+import { Kinds, type ConfigMap, type Endpoints, type Event, type Pod, type Secret, type Service } from '../../k8s/types.js';
+import { eventsController, type EventSource } from '../../resources/events/syncer.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPodSyncer } from '../../resources/pods/syncer.js';
 import type { Controller } from '../../runtime/controller.js';
@@ -55,13 +56,21 @@ export async function startSyncerManager(
   const controllers: Controller[] = [];
 
   const toHost = o.config.sync.toHost;
+  const eventSources: Record<string, EventSource> = {};
   const add = <T extends KubeObject>(syncer: Syncer<T>): void => {
     const metrics = o.metrics;
+    const virtualInformer = virtualInformers.informerFor<T>(syncer.kind);
+    const hostInformer = hostInformers.informerFor<T>(syncer.kind, hostScope);
+    eventSources[syncer.kind.kind] = {
+      virtual: virtualInformer as unknown as Informer<KubeObject>,
+      host: hostInformer as unknown as Informer<KubeObject>,
+      mapper: syncer.mapper,
+    };
     const controller = syncController<T>({
       syncer,
       ctx: { ...ctx, log: log.child({ controller: syncer.name }) },
-      virtual: virtualInformers.informerFor<T>(syncer.kind),
-      host: hostInformers.informerFor<T>(syncer.kind, hostScope),
+      virtual: virtualInformer,
+      host: hostInformer,
       ...(metrics ? { onReconcile: metrics.onReconcile, onSync: (d, ms) => metrics.observeSync(syncer.kind.kind, d, ms) } : {}),
     });
     metrics?.watch(controller);
@@ -82,6 +91,13 @@ export async function startSyncerManager(
   if (toHost.secrets.enabled) add<Secret>(createSecretSyncer({ all: toHost.secrets.all, references }));
   if (toHost.services.enabled) add<Service>(createServiceSyncer());
   if (toHost.endpoints.enabled) add<Endpoints>(createEndpointsSyncer(virtualInformers.informerFor<Service>(Kinds.Service)));
+
+  if (o.config.sync.fromHost.events.enabled) {
+    const hostEvents = hostInformers.informerFor<Event>(Kinds.Event, { namespace: o.names.hostNamespace });
+    const controller = eventsController({ ...ctx, log: log.child({ controller: 'events' }) }, hostEvents, eventSources);
+    o.metrics?.watch(controller);
+    controllers.push(controller);
+  }
 
   const informersRunning = Promise.all([virtualInformers.start(signal), hostInformers.start(signal)]);
   const started = Date.now();
