@@ -191,3 +191,36 @@ describe('mergeAnnotations', () => {
     assert.equal(got.host['vcluster.loft.sh/token-abcd1234'], 'secret');
   });
 });
+
+describe('mergeLabels properties', () => {
+  const key = fc.constantFrom('app', 'tier', 'release', 'vcluster.loft.sh/managed-by', 'test-label');
+  const labels = fc.dictionary(key, fc.constantFrom('1', '2', 'ñ'));
+  it('reaches a fixpoint: merging again with the results as the olds changes nothing', () => {
+    fc.assert(
+      fc.property(labels, labels, labels, labels, (virtualOld, virtual, hostOld, host) => {
+        const options = { virtualNamespace: 'default' };
+        const first = mergeLabels(ctx, { virtualOld, virtual, hostOld, host }, options);
+        const second = mergeLabels(
+          ctx,
+          { virtualOld: first.virtual, virtual: first.virtual, hostOld: first.host, host: first.host },
+          options,
+        );
+        assert.deepEqual(second, first);
+      }),
+    );
+  });
+  it('the host always carries the real markers and never a raw reserved key from the tenant', () => {
+    fc.assert(
+      fc.property(labels, labels, (virtualOld, virtual) => {
+        const got = mergeLabels(
+          ctx,
+          { virtualOld, virtual, hostOld: {}, host: {} },
+          { virtualNamespace: 'default' },
+        );
+        assert.equal(got.host['vcluster.loft.sh/managed-by'], 'vc1');
+        assert.equal(got.host['vcluster.loft.sh/namespace'], 'default');
+        assert.equal(got.host.release, undefined);
+      }),
+    );
+  });
+});
