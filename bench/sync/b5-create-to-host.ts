@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { percentile, report } from '../support.js';
-import { barePod, hostName, PodWatch, round, sleep, startHost, stats, VC } from './harness.js';
+import { barePod, hostName, machineLoad, PodWatch, round, sleep, startHost, stats, VC } from './harness.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, gap: { type: 'string', default: '100' } } });
 const count = Number(values.count);
@@ -41,6 +41,7 @@ try {
   const total: number[] = [];
   const post: number[] = [];
   const syncer: number[] = [];
+  const loadAtStart = machineLoad();
   const t0Run = performance.now();
   for (let i = 0; i < count; i++) {
     const name = `b5-${i}`;
@@ -73,6 +74,7 @@ try {
     virtualPostMs: stats(post, percentile),
     postAnsweredToHostAddedMs: stats(syncer, percentile),
     hostWatch: { restarts: watch.restarts, relists: watch.relists },
+    machine: { atStart: loadAtStart, atEnd: machineLoad() },
     targets: { p50Ms: TARGET_P50_MS, p99Ms: TARGET_P99_MS, met: s.p50 <= TARGET_P50_MS && s.p99 <= TARGET_P99_MS },
     anchors: {
       vclusterHostClient: 'vCluster syncer → host: 40 QPS / burst 80 by default; no published sync-latency figure',

@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { percentile, report } from '../support.js';
-import { barePod, countDelta, hostName, hostRequestCounts, paced, PodWatch, round, startHost, stats, VC, type BenchEnv } from './harness.js';
+import { barePod, type BenchEnv, countDelta, hostName, hostRequestCounts, machineLoad, paced, PodWatch, round, startHost, stats, VC } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -148,6 +148,7 @@ async function burst(bench: BenchEnv, label: string, sets: readonly string[]): P
 
 const bench = await startHost('b6');
 try {
+  const loadAtStart = machineLoad();
   const t0 = performance.now();
   const runs: RunResult[] = [];
   runs.push(await burst(bench, 'default', []));
@@ -163,6 +164,7 @@ try {
     runs,
     deleteVClusterWith1000PodsSeconds: deleteSeconds,
     totalSeconds: round((performance.now() - t0) / 1000, 1),
+    machine: { atStart: loadAtStart, atEnd: machineLoad() },
     targets: {
       allExistSeconds: `≤ ${count}/hostQPS + ${SLACK_S} s (reachable with ${createQps}/s creates: max(${count}/hostQPS, ${count}/${createQps}) + ${SLACK_S} s)`,
       duringBurstStatusP99Ms: TARGET_BURST_STATUS_P99_MS,

@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { percentile, report } from '../support.js';
-import { barePod, hostName, paced, PodWatch, round, startHost, stats, VC } from './harness.js';
+import { barePod, hostName, machineLoad, paced, PodWatch, round, startHost, stats, VC } from './harness.js';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, rate: { type: 'string', default: '5' } } });
 const count = Number(values.count);
@@ -33,6 +33,7 @@ try {
   await hostWatch.start();
   await virtualWatch.start();
   const posted = new Map<string, number>();
+  const loadAtStart = machineLoad();
   const t0Run = performance.now();
   await paced(count, rate, 8, async (i) => {
     const name = names[i]!;
@@ -78,6 +79,7 @@ try {
       host: { restarts: hostWatch.restarts, relists: hostWatch.relists },
       virtual: { restarts: virtualWatch.restarts, relists: virtualWatch.relists },
     },
+    machine: { atStart: loadAtStart, atEnd: machineLoad() },
     targets: { steadyP99Ms: TARGET_P99_MS, met },
     anchors: {
       podStartupSloP99Ms: ANCHOR_POD_STARTUP_SLO_MS,

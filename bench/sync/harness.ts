@@ -6,7 +6,7 @@
  * moment the event arrives.
  */
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openKubeClient, type ClosableKubeClient } from '../../src/k8s/client.js';
 import { Kinds, type Pod, type ServiceAccount, type WatchEvent } from '../../src/k8s/types.js';
@@ -326,4 +326,9 @@ export async function hostRequestCounts(bench: BenchEnv): Promise<Map<string, nu
 export function countDelta(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
   const rows = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, d]) => d > 0);
   return Object.fromEntries(rows.sort((a, b) => b[1] - a[1]));
+}
+
+/** The machine's CPU count and 1/5/15-minute load averages now (the box may be shared: read figures with it). */
+export function machineLoad(): { cpus: number; loadAverage: number[] } {
+  return { cpus: cpus().length, loadAverage: loadavg().map((v) => round(v, 2)) };
 }
