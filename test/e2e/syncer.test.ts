@@ -246,6 +246,44 @@ spec:
     await eventually('the change on the host', async () => ((await host('get', 'configmap', '-n', NS, hostCm, '-o', 'jsonpath={.data.mode}')) === 'two' ? true : undefined), SYNC_TIMEOUT_MS);
   });
 
+  it('syncs a PersistentVolumeClaim; when the host binds it, the virtual claim is Bound to a fake PV', async () => {
+    await run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', 'apply', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: e2e-host-pv}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  hostPath: {path: /tmp/e2e-host-pv}
+`,
+    });
+    await virtualApply(`
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: default}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: manual
+  resources: {requests: {storage: 1Gi}}
+`);
+    await eventually(
+      'the host claim bound to the host PV',
+      async () => ((await host('get', 'pvc', '-n', NS, `data-x-default-x-${VC}`, '-o', 'jsonpath={.status.phase}/{.spec.volumeName}').catch(() => '')) === 'Bound/e2e-host-pv' ? true : undefined),
+      60_000,
+    );
+    await eventually(
+      'the virtual claim Bound to a fake PV of the same name',
+      async () => {
+        const claim = await virtual('get', 'pvc', 'data', '-o', 'jsonpath={.status.phase}/{.spec.volumeName}');
+        const pv = await virtual('get', 'pv', 'e2e-host-pv', '-o', 'jsonpath={.metadata.labels.vcluster\\.loft\\.sh/fake-pv}').catch(() => '');
+        return claim === 'Bound/e2e-host-pv' && pv === 'true' ? true : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
+  });
+
   it('F6: a host pod deleted out of band is replaced through its controller', async () => {
     const [victim] = await hostPods('app=testapp');
     assert.ok(victim);

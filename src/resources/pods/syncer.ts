@@ -42,6 +42,8 @@ export interface PodSyncerDeps {
   readonly clusterDomain: string;
   /** Reported by fake nodes. */
   readonly kubeletVersion: string;
+  /** sync.toHost.serviceAccounts: host pods run as the translated ServiceAccount. */
+  readonly serviceAccountsToHost?: boolean;
   /** The mappings store: pod → ConfigMap/Secret references, for their sync and garbage collection. */
   readonly mappings?: MappingsStore;
 }
@@ -195,6 +197,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         ...(deps.kubeIP ? { kubeIP: deps.kubeIP } : {}),
         tokenMode: 'secret',
         tokens,
+        serviceAccountsToHost: deps.serviceAccountsToHost ?? false,
       });
       await deps.mappings?.record(podMapping(ctx, vref), referenceMappings(ctx, translated.references));
       await syncReferences(ctx, translated.references);

@@ -22,10 +22,10 @@ export interface ReferencedSyncerSpec<T extends KubeObject> {
   /** The reference graph; undefined means "sync only what pods create" (no GC here). */
   readonly references: MappingIndex | undefined;
   readonly toHost: (virtual: T, options: TranslateOptions) => T;
-  readonly syncData: (input: { virtualOld: T | undefined; virtual: T; hostOld: T | undefined; host: T }) => {
-    virtual: T;
-    host: T;
-  };
+  readonly syncData: (
+    input: { virtualOld: T | undefined; virtual: T; hostOld: T | undefined; host: T },
+    options: TranslateOptions,
+  ) => { virtual: T; host: T };
   /** Objects never synced (e.g. service-account token Secrets). */
   readonly skip?: (virtual: T) => boolean;
 }
@@ -69,7 +69,7 @@ export function referencedSyncer<T extends KubeObject>(spec: ReferencedSyncerSpe
         await deleteHost(ctx, host);
         return {};
       }
-      const data = spec.syncData({ virtualOld, virtual, hostOld, host });
+      const data = spec.syncData({ virtualOld, virtual, hostOld, host }, { names: ctx.names });
       const ns = virtual.metadata?.namespace ?? '';
       const labels = mergeLabels(
         ctx.names,

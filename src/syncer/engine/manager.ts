@@ -6,7 +6,10 @@
 import type { Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { InformerFactory, type Informer } from '../../k8s/informer.js';
-import { Kinds, type ConfigMap, type Endpoints, type Event, type Pod, type Secret, type Service } from '../../k8s/types.js';
+import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type PersistentVolumeClaim, type Pod, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
+import { createServiceAccountSyncer } from '../../resources/serviceaccounts/syncer.js';
+import { createPersistentVolumeClaimSyncer } from '../../resources/persistentvolumeclaims/syncer.js';
+import { createEndpointSliceSyncer } from '../../resources/endpointslices/syncer.js';
 import { eventsController, type EventSource } from '../../resources/events/syncer.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPodSyncer } from '../../resources/pods/syncer.js';
@@ -82,6 +85,7 @@ export async function startSyncerManager(
         kubeIP: o.kubeIP,
         clusterDomain: o.config.networking.advanced.clusterDomain,
         kubeletVersion: o.kubeletVersion,
+        serviceAccountsToHost: toHost.serviceAccounts.enabled,
         ...(o.mappings ? { mappings: o.mappings } : {}),
       }),
     );
@@ -90,6 +94,9 @@ export async function startSyncerManager(
   if (toHost.configMaps.enabled) add<ConfigMap>(createConfigMapSyncer({ all: toHost.configMaps.all, references }));
   if (toHost.secrets.enabled) add<Secret>(createSecretSyncer({ all: toHost.secrets.all, references }));
   if (toHost.services.enabled) add<Service>(createServiceSyncer());
+  if (toHost.persistentVolumeClaims.enabled) add<PersistentVolumeClaim>(createPersistentVolumeClaimSyncer());
+  if (toHost.serviceAccounts.enabled) add<ServiceAccount>(createServiceAccountSyncer());
+  if (toHost.endpointSlices.enabled) add<EndpointSlice>(createEndpointSliceSyncer());
   if (toHost.endpoints.enabled) add<Endpoints>(createEndpointsSyncer(virtualInformers.informerFor<Service>(Kinds.Service)));
 
   if (o.config.sync.fromHost.events.enabled) {

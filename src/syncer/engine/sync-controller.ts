@@ -9,6 +9,9 @@ import { keyOf } from '../../k8s/types.js';
 import { Controller, type ReconcileReport } from '../../runtime/controller.js';
 import { requestKey, type Request, type Result } from '../../runtime/reconcile.js';
 import type { KubeObject, SyncContext, Syncer } from '../types.js';
+import { REQUEUE_SOON_MS, decideSync } from '../decide.js';
+import { ObjectCache } from '../object-cache.js';
+import { ignoreNotFound } from '../../k8s/errors.js';
 
 export interface SyncControllerOptions<T extends KubeObject> {
   readonly syncer: Syncer<T>;
@@ -22,11 +25,6 @@ export interface SyncControllerOptions<T extends KubeObject> {
   readonly onSync?: (direction: 'to_host' | 'both' | 'to_virtual', ms: number) => void;
 }
 
-interface LastSeen<T> {
-  virtual: T | undefined;
-  host: T | undefined;
-}
-
 function refOf(obj: KubeObject): Request {
   const name = obj.metadata?.name ?? '';
   const namespace = obj.metadata?.namespace;
@@ -35,35 +33,53 @@ function refOf(obj: KubeObject): Request {
 
 export function syncController<T extends KubeObject>(o: SyncControllerOptions<T>): Controller {
   const { syncer, ctx } = o;
-  const lastSeen = new Map<string, LastSeen<T>>();
+  const oldStates = new ObjectCache<T>();
 
   const reconcile = async (request: Request): Promise<Result> => {
     const key = requestKey(request);
     const virtual = o.virtual.get(key);
     const hostRef = syncer.mapper.virtualToHost(ctx.names, request, virtual);
-    const hostKey = keyOf(hostRef.namespace ? hostRef : { name: hostRef.name });
-    const cachedHost = o.host.get(hostKey);
-    // An object under the translated name that is not ours is never touched (nor treated as ours).
-    const host = cachedHost && syncer.mapper.isManaged(ctx.names, cachedHost) ? cachedHost : undefined;
-    const seen = lastSeen.get(key);
-    let result: Result;
+    const host = o.host.get(keyOf(hostRef.namespace ? hostRef : { name: hostRef.name }));
+    const { virtualOld, hostOld } = oldStates.oldStates(key, virtual, host);
+    const decision = decideSync<T>({
+      gvk: syncer.kind.gvk,
+      virtual,
+      host,
+      hostManaged: host !== undefined && syncer.mapper.isManaged(ctx.names, host),
+      virtualOld,
+      hostOld,
+      syncerName: syncer.name,
+    });
     const started = performance.now();
-    let direction: 'to_host' | 'both' | 'to_virtual';
-    if (virtual && host) {
-      direction = 'both';
-      result = await syncer.sync(ctx, { hostOld: seen?.host, host, virtualOld: seen?.virtual, virtual });
-    } else if (virtual) {
-      direction = 'to_host';
-      result = await syncer.syncToHost(ctx, { hostOld: seen?.host, virtual });
-    } else if (host) {
-      direction = 'to_virtual';
-      result = await syncer.syncToVirtual(ctx, { virtualOld: seen?.virtual, host });
-    } else {
-      lastSeen.delete(key);
-      return {};
+    let result: Result;
+    switch (decision.action) {
+      case 'sync':
+        result = await syncer.sync(ctx, { hostOld, host: host!, virtualOld, virtual: virtual! });
+        o.onSync?.('both', performance.now() - started);
+        break;
+      case 'sync-to-host':
+        result = await syncer.syncToHost(ctx, { hostOld, virtual: virtual! });
+        o.onSync?.('to_host', performance.now() - started);
+        break;
+      case 'sync-to-virtual':
+        result = await syncer.syncToVirtual(ctx, { virtualOld, host: host! });
+        o.onSync?.('to_virtual', performance.now() - started);
+        break;
+      case 'delete-host':
+        ctx.log.info({ key, reason: decision.reason }, 'deleting host object');
+        await ignoreNotFound(ctx.host.delete(syncer.kind, hostRef, host?.metadata?.uid ? { preconditions: { uid: host.metadata.uid } } : {}));
+        return { requeueAfterMs: REQUEUE_SOON_MS };
+      case 'requeue':
+        return { requeueAfterMs: decision.afterMs };
+      case 'host-name-taken':
+        // Only reachable with an unscoped host cache; the kind's syncToHost reports it on create.
+        ctx.log.warn({ key }, 'host name taken by an object this vcluster does not manage');
+        return {};
+      case 'nothing':
+        oldStates.forget(key);
+        return {};
     }
-    o.onSync?.(direction, performance.now() - started);
-    lastSeen.set(key, { virtual, host });
+    oldStates.remember(key, virtual, host);
     return result;
   };
 

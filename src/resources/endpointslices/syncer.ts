@@ -1,0 +1,27 @@
+/**
+ * EndpointSlices a tenant writes by hand (for selector-less Services) go to the host. Slices the virtual
+ * cluster's own controllers derive from Services and Endpoints are not copied: the host's controllers
+ * derive the same from the synced Services and Endpoints.
+ */
+import type { EndpointSlice } from '../../k8s/types.js';
+import { GVK } from '../../syncer/translate/gvk.js';
+import type { Syncer } from '../../syncer/types.js';
+import { referencedSyncer } from '../shared/referenced-syncer.js';
+import { toHostEndpointSlice } from './translate.js';
+
+const CONTROLLER_MANAGED = new Set(['endpointslice-controller.k8s.io', 'endpointslicemirroring-controller.k8s.io']);
+
+export function createEndpointSliceSyncer(): Syncer<EndpointSlice> {
+  return referencedSyncer<EndpointSlice>({
+    name: 'endpointslices',
+    gvk: GVK.EndpointSlice,
+    all: true,
+    references: undefined,
+    toHost: toHostEndpointSlice,
+    syncData: ({ virtual, host }, options) => {
+      const desired = toHostEndpointSlice(virtual, options);
+      return { virtual, host: { ...host, endpoints: desired.endpoints, ...(desired.ports ? { ports: desired.ports } : {}) } };
+    },
+    skip: (s) => CONTROLLER_MANAGED.has(s.metadata?.labels?.['endpointslice.kubernetes.io/managed-by'] ?? ''),
+  });
+}
