@@ -42,7 +42,9 @@ export function openEtcdKv(endpoint: string): EtcdKv {
     });
   return {
     async rangePrefix(prefix) {
-      const res = (await call('Range', { key: Buffer.from(prefix), range_end: prefixEnd(prefix) })) as { kvs?: { key: Buffer; value: Buffer }[] };
+      const res = (await call('Range', { key: Buffer.from(prefix), range_end: prefixEnd(prefix) })) as {
+        kvs?: { key: Buffer; value: Buffer }[];
+      };
       return (res.kvs ?? []).map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value }));
     },
     async put(key, value) {

@@ -25,7 +25,10 @@ export class MappingsStore {
       try {
         this.index.put(decodeMapping(value.toString('utf8')));
       } catch (err) {
-        this.log.warn({ key, err: err instanceof Error ? err.message : String(err) }, 'ignoring an unreadable mapping');
+        this.log.warn(
+          { key, err: err instanceof Error ? err.message : String(err) },
+          'ignoring an unreadable mapping',
+        );
       }
     }
     return this.index.size;
