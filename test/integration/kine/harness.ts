@@ -122,12 +122,12 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts our kine as a child process (`node --import tsx kine-main.ts`). */
+/** Starts our kine as a child process (`node --import tsx kine-main.ts`); KINE_NODE_ARGS adds node flags (e.g. --cpu-prof). */
 export function startKineProcess(dir: string, listen: string, extra: string[] = []): Proc {
   const main = join(REPO_ROOT, 'test/integration/kine/kine-main.ts');
   return startProcess(
     process.execPath,
-    ['--import', 'tsx', main, '--endpoint', `sqlite://${join(dir, 'state.db')}`, '--listen-address', listen, ...extra],
+    [...(process.env.KINE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), '--import', 'tsx', main, '--endpoint', `sqlite://${join(dir, 'state.db')}`, '--listen-address', listen, ...extra],
     join(dir, 'kine.log'),
     { ...process.env, KINE_LOG_LEVEL: process.env.KINE_LOG_LEVEL ?? 'info' },
   );
