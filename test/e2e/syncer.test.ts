@@ -399,4 +399,29 @@ spec:
     );
     await virtual('delete', 'deployment', 'burst');
   });
+
+  it('removes fake nodes once no tenant pod uses them', async () => {
+    await virtual('delete', 'deployments,pods', '--all', '--wait=false');
+    await eventually('no nodes left in the vcluster', async () => ((await virtual('get', 'nodes', '-o', 'name')).trim() === '' ? true : undefined), 60_000, 500);
+  });
+
+  it('mirrors real host nodes with sync.fromHost.nodes', async () => {
+    const created = await runCli(['create', 'nodes-vc', '-n', 'nodes-ns', '--connect=false', '--set', 'sync.fromHost.nodes.enabled=true', '--set', 'sync.fromHost.nodes.selector.all=true'], env);
+    assert.equal(created.code, 0, created.stderr);
+    for (const p of Object.values(await pidsIn(join(home, 'vclusters', 'vcluster-host', 'nodes-ns', 'nodes-vc', 'pids')))) pids.add(p);
+    try {
+      const kubeconfig = join(home, 'vclusters', 'vcluster-host', 'nodes-ns', 'nodes-vc', 'pki', 'admin.conf');
+      const nodes = await eventually(
+        'the host nodes in the vcluster',
+        async () => {
+          const out = (await run(kubectlBin, ['--kubeconfig', kubeconfig, 'get', 'nodes', '-l', 'type=kwok', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout;
+          return out.split(' ').filter(Boolean).length === 2 ? out : undefined;
+        },
+        SYNC_TIMEOUT_MS,
+      );
+      assert.deepEqual(nodes.split(' ').sort(), ['kwok-node-0', 'kwok-node-1']);
+    } finally {
+      await runCli(['delete', 'nodes-vc', '-n', 'nodes-ns'], env);
+    }
+  });
 });

@@ -6,11 +6,12 @@
 import type { Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { InformerFactory, type Informer } from '../../k8s/informer.js';
-import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type PersistentVolumeClaim, type Pod, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
+import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Node, type PersistentVolumeClaim, type Pod, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
 import { createServiceAccountSyncer } from '../../resources/serviceaccounts/syncer.js';
 import { createPersistentVolumeClaimSyncer } from '../../resources/persistentvolumeclaims/syncer.js';
 import { createEndpointSliceSyncer } from '../../resources/endpointslices/syncer.js';
 import { eventsController, type EventSource } from '../../resources/events/syncer.js';
+import { nodesController } from '../../resources/nodes/syncer.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPodSyncer } from '../../resources/pods/syncer.js';
 import type { Controller } from '../../runtime/controller.js';
@@ -98,6 +99,23 @@ export async function startSyncerManager(
   if (toHost.serviceAccounts.enabled) add<ServiceAccount>(createServiceAccountSyncer());
   if (toHost.endpointSlices.enabled) add<EndpointSlice>(createEndpointSliceSyncer());
   if (toHost.endpoints.enabled) add<Endpoints>(createEndpointsSyncer(virtualInformers.informerFor<Service>(Kinds.Service)));
+
+  if (toHost.pods.enabled) {
+    const nodes = o.config.sync.fromHost.nodes;
+    const selector = Object.entries(nodes.selector.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    const controller = nodesController(
+      { ...ctx, log: log.child({ controller: 'nodes' }) },
+      {
+        virtualNodes: virtualInformers.informerFor<Node>(Kinds.Node),
+        virtualPods: virtualInformers.informerFor<Pod>(Kinds.Pod),
+        ...(nodes.enabled ? { hostNodes: hostInformers.informerFor<Node>(Kinds.Node, selector ? { labelSelector: selector } : {}) } : {}),
+        all: nodes.selector.all || selector !== '',
+        clearImageStatus: nodes.clearImageStatus,
+      },
+    );
+    o.metrics?.watch(controller);
+    controllers.push(controller);
+  }
 
   if (o.config.sync.fromHost.events.enabled) {
     const hostEvents = hostInformers.informerFor<Event>(Kinds.Event, { namespace: o.names.hostNamespace });
