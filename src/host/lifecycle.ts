@@ -4,6 +4,7 @@
  * leftover component by its pid file); `status` reports what runs.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BinarySet } from '../binaries/locate.js';
 import {
   followUntilReady,
@@ -19,6 +20,9 @@ import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, hostPaths, type HostPaths } from './paths.js';
 import { readHostState, writeHostState, type HostPorts, type HostState } from './state.js';
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
+import { listLocal } from '../lifecycle/registry.js';
+import { contextName } from '../lifecycle/naming.js';
+import { run } from '../lib/process.js';
 
 export interface HostCommandContext {
   readonly dataDir: string;
@@ -28,6 +32,8 @@ export interface HostCommandContext {
   /** argv prefix that runs this CLI: [node, .../bin/vcluster.js]. */
   readonly cliArgv: readonly string[];
   readonly progress: (line: string) => void;
+  /** VCLUSTER_HOME: the vclusters created on this host live under <home>/vclusters/vcluster-host. */
+  readonly vclusterHome: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -125,6 +131,12 @@ export interface DownResult {
 
 export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise<DownResult> {
   const paths = hostPaths(ctx.dataDir);
+  // Virtual clusters on this host cannot work without it: stop their control planes first.
+  const vclusters = await listLocal(ctx.vclusterHome, HOST_CONTEXT);
+  for (const vc of vclusters) {
+    const r = await stopDetached(vc.dir.pidsDir, vc.dir.supervisorPidFile, vc.dir.root);
+    if (r.stopped) ctx.progress(`stopped vcluster ${vc.state.name} (namespace ${vc.state.namespace})`);
+  }
   const pid = await runningSupervisor(paths);
   if (pid !== undefined) ctx.progress(`stopping the embedded host (supervisor pid ${pid})`);
   const { stopped, leftovers } = await stopDetached(paths.pidsDir, paths.supervisorPidFile, paths.dataDir);
@@ -132,7 +144,16 @@ export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise
   const state = await readHostState(paths.stateFile).catch(() => undefined);
   if (state && !purge) await writeHostState(paths.stateFile, { ...state, phase: 'stopped' });
   if (purge) {
-    await removeHostContext(ctx.binaries.path('kubectl'), ctx.userKubeconfig);
+    const kubectl = ctx.binaries.path('kubectl');
+    for (const vc of vclusters) {
+      const context = contextName(vc.state.name, vc.state.namespace, HOST_CONTEXT);
+      for (const what of ['delete-context', 'delete-cluster', 'delete-user']) {
+        await run(kubectl, [`--kubeconfig=${ctx.userKubeconfig}`, 'config', what, context]).catch(() => undefined);
+      }
+      await rm(vc.dir.root, { recursive: true, force: true });
+    }
+    await rm(join(ctx.vclusterHome, 'vclusters', encodeURIComponent(HOST_CONTEXT)), { recursive: true, force: true });
+    await removeHostContext(kubectl, ctx.userKubeconfig);
     await rm(paths.dataDir, { recursive: true, force: true });
   }
   return { stopped, purged: purge };

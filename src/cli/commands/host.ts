@@ -24,6 +24,7 @@ export function hostCommand(ctx: CliContext): Command {
     userKubeconfig: ctx.env.kubeconfig,
     cliArgv: ctx.env.cliArgv,
     progress: (l) => println(ctx.stderr, l),
+    vclusterHome: ctx.env.vclusterHome,
   });
 
   cmd

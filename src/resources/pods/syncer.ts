@@ -42,6 +42,8 @@ export interface PodSyncerDeps {
   readonly clusterDomain: string;
   /** Reported by fake nodes. */
   readonly kubeletVersion: string;
+  /** Whether the host already holds a ConfigMap/Secret of this host name (the host informer caches). */
+  readonly hostCopyExists?: (kind: 'ConfigMap' | 'Secret', hostName: string) => boolean;
   /** sync.toHost.serviceAccounts: host pods run as the translated ServiceAccount. */
   readonly serviceAccountsToHost?: boolean;
   /** The mappings store: pod → ConfigMap/Secret references, for their sync and garbage collection. */
@@ -126,9 +128,11 @@ async function requestTokens(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod
 }
 
 /** Copies the ConfigMaps and Secrets a pod references to the host, so the pod can start. */
-async function syncReferences(ctx: SyncContext, refs: readonly PodReference[]): Promise<void> {
+async function syncReferences(ctx: SyncContext, deps: PodSyncerDeps, refs: readonly PodReference[]): Promise<void> {
   const options = { names: ctx.names };
   for (const ref of refs) {
+    // Most references (kube-root-ca.crt, shared config) are on the host already: skip the round trips.
+    if ((ref.kind === 'ConfigMap' || ref.kind === 'Secret') && deps.hostCopyExists?.(ref.kind, hostName(ctx.names, ref.name, ref.namespace))) continue;
     if (ref.kind === 'ConfigMap') {
       const cm = await ignoreNotFound(ctx.virtual.get<ConfigMap>(Kinds.ConfigMap, ref));
       if (cm) await createOrKeep(ctx.host, toHostConfigMap(cm, options));
@@ -200,7 +204,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         serviceAccountsToHost: deps.serviceAccountsToHost ?? false,
       });
       await deps.mappings?.record(podMapping(ctx, vref), referenceMappings(ctx, translated.references));
-      await syncReferences(ctx, translated.references);
+      await syncReferences(ctx, deps, translated.references);
       if (translated.tokenSecret) await createOrKeep(ctx.host, translated.tokenSecret);
       try {
         await ctx.host.create(typed(translated.pod));
