@@ -24,6 +24,9 @@ export interface NodesControllerOptions {
   readonly clearImageStatus?: boolean;
 }
 
+/** Fake nodes younger than this are never collected. */
+const NODE_GC_GRACE_MS = 10_000;
+
 const typed = (n: Node): Node & TypedObject => n as Node & TypedObject;
 
 export function nodesController(ctx: SyncContext, o: NodesControllerOptions): Controller {
@@ -54,6 +57,9 @@ export function nodesController(ctx: SyncContext, o: NodesControllerOptions): Co
       return {};
     }
     if (current && ours(current) && !used) {
+      // A node is created just before its first pod is bound: give the binding time to reach the cache.
+      const age = Date.now() - Date.parse(current.metadata?.creationTimestamp ?? '');
+      if (Number.isFinite(age) && age < NODE_GC_GRACE_MS) return { requeueAfterMs: NODE_GC_GRACE_MS - age };
       await ignoreNotFound(ctx.virtual.delete(Kinds.Node, { name }));
       ctx.log.info({ node: name }, 'removed a node no tenant pod uses');
     }
