@@ -5,19 +5,42 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, UsageError, exitCodeFor, formatError, hintOf } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
-import { binariesCommand } from './commands/binaries.js';
-import { hostCommand } from './commands/host.js';
-import { kineCommand } from './commands/kine.js';
-import { lifecycleCommands } from './commands/lifecycle.js';
-import { startCommand } from './commands/start.js';
-import { binarySource, type CliContext } from './context.js';
-import { requireBinaries } from '../binaries/locate.js';
-import type { AfterReady } from '../controlplane/start.js';
-import { publishKubeconfig } from '../lifecycle/publish-kubeconfig.js';
-import { startSyncer } from '../syncer/engine/start-syncer.js';
+import type { CliContext } from './context.js';
 import { readEnvironment } from './environment.js';
 
-export function buildProgram(ctx: CliContext, globals: Globals): Command {
+/**
+ * Each command's module is loaded only when that command runs (or for help), so long-running
+ * processes — `vcluster kine`, `vcluster start` — carry only what they use.
+ */
+type CommandLoader = (ctx: CliContext) => Promise<Command[]>;
+const lifecycle: CommandLoader = async (ctx) => (await import('./commands/lifecycle.js')).lifecycleCommands(ctx);
+const COMMANDS: Readonly<Record<string, CommandLoader>> = {
+  create: lifecycle,
+  list: lifecycle,
+  connect: lifecycle,
+  disconnect: lifecycle,
+  delete: lifecycle,
+  pause: lifecycle,
+  resume: lifecycle,
+  binaries: async (ctx) => [(await import('./commands/binaries.js')).binariesCommand(ctx)],
+  host: async (ctx) => [(await import('./commands/host.js')).hostCommand(ctx)],
+  start: async (ctx) => [(await import('./commands/start.js')).startCommand(ctx)],
+  kine: async (ctx) => [(await import('./commands/kine.js')).kineCommand({ log: ctx.log })],
+};
+/** Global options that take a value (skipped when looking for the command name). */
+const GLOBAL_VALUE_OPTIONS = new Set(['--context', '--binaries-dir']);
+
+/** The command named on the command line, if it is one we know. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (GLOBAL_VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : undefined;
+  }
+  return undefined;
+}
+
+export async function buildProgram(ctx: CliContext, globals: Globals, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('vcluster')
     .description('Virtual Kubernetes clusters: a real control plane on one SQLite file, synced into one host namespace')
     .version('0.1.0', '--version', 'print the vcluster-ts version')
@@ -33,9 +56,9 @@ export function buildProgram(ctx: CliContext, globals: Globals): Command {
       if (o.context) globals.context = o.context;
       if (o.debug) ctx.log.level = 'debug';
     });
-  for (const sub of [...lifecycleCommands(ctx), binariesCommand(ctx), hostCommand(ctx), startCommand(ctx, afterReady(ctx)), kineCommand({ log: ctx.log })]) {
-    program.addCommand(sub);
-  }
+  const named = commandNameOf(argv);
+  const loaders = named ? [COMMANDS[named]!] : [...new Set(Object.values(COMMANDS))];
+  for (const load of loaders) for (const sub of await load(ctx)) program.addCommand(sub);
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.copyInheritedSettings(cmd);
@@ -52,15 +75,6 @@ interface Globals {
   exitCode?: number;
 }
 
-/** What `vcluster start` runs once its virtual API serves: the kubeconfig Secret on the host, then the syncer. */
-function afterReady(ctx: CliContext): AfterReady {
-  return async (ready) => {
-    const binaries = await requireBinaries(binarySource(ctx), ['kubectl']);
-    await publishKubeconfig(ready, binaries.path('kubectl'));
-    return startSyncer(ready, binaries.versions.kubernetes);
-  };
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const env = readEnvironment();
   const log = createLogger({ level: env.logLevel });
@@ -74,7 +88,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     hostContext: () => globals.context,
     setExitCode: (code) => (globals.exitCode = code),
   };
-  const program = buildProgram(ctx, globals);
+  const program = await buildProgram(ctx, globals, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return globals.exitCode ?? 0;

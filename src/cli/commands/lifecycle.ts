@@ -11,7 +11,7 @@ import { pauseVCluster, resumeVCluster } from '../../lifecycle/pause.js';
 import { lifecycleContext, println, type CliContext } from '../context.js';
 import { outputOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../table.js';
-import { CONTROL_PLANE_BINARIES } from './start.js';
+import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 
 const NAMESPACE_HELP = 'host namespace (default: the context namespace, or vcluster-NAME when that is empty or "default")';
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

@@ -1,13 +1,24 @@
 /** `vcluster start`: run one virtual cluster's control plane in the foreground (the local driver runs it detached). */
 import { Command } from 'commander';
 import { requireBinaries } from '../../binaries/locate.js';
-import type { BinaryName } from '../../binaries/versions.js';
+import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 import { startControlPlane, type AfterReady } from '../../controlplane/start.js';
 import { binarySource, type CliContext } from '../context.js';
+import { publishKubeconfig } from '../../lifecycle/publish-kubeconfig.js';
+import { startSyncer } from '../../syncer/engine/start-syncer.js';
 
-export const CONTROL_PLANE_BINARIES: readonly BinaryName[] = ['kube-apiserver', 'kube-controller-manager', 'kubectl'];
 
-export function startCommand(ctx: CliContext, afterReady?: AfterReady): Command {
+
+/** What `vcluster start` runs once its virtual API serves: the kubeconfig Secret on the host, then the syncer. */
+function afterReady(ctx: CliContext): AfterReady {
+  return async (ready) => {
+    const binaries = await requireBinaries(binarySource(ctx), ['kubectl']);
+    await publishKubeconfig(ready, binaries.path('kubectl'));
+    return startSyncer(ready, binaries.versions.kubernetes);
+  };
+}
+
+export function startCommand(ctx: CliContext): Command {
   return new Command('start')
     .description(
       'Run the control plane of one virtual cluster in the foreground: kine → kube-apiserver → kube-controller-manager, then the syncer. `vcluster create` runs it for you; stop it with SIGTERM',
@@ -23,7 +34,7 @@ export function startCommand(ctx: CliContext, afterReady?: AfterReady): Command 
         cliArgv: ctx.env.cliArgv,
         log: ctx.log,
         signal: abort.signal,
-        ...(afterReady ? { afterReady } : {}),
+        afterReady: afterReady(ctx),
       });
     });
 }
