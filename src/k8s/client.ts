@@ -5,11 +5,14 @@
  * Built from a kubeconfig (file or text) + context with client-node's KubeConfig; transport.ts does
  * the HTTP. Resource names come from API discovery, cached per apiVersion, refreshed on a miss.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import { readFile } from 'node:fs/promises';
+import { parseKubeconfig } from './kubeconfig.js';
+import { kubeconfigDir, simpleServerConfig } from './server-config.js';
 import { ErrorCode, VClusterError, isErrnoException } from '../lib/errors.js';
 import { isConnectionError, isTransient, KubeApiError } from './errors.js';
 import { throttleFor, realClock, type Throttle, type ThrottleClock } from './throttle.js';
 import {
+  transportFromConfig,
   transportFromKubeConfig,
   type HttpMethod,
   type HttpRequest,
@@ -169,37 +172,39 @@ export interface OpenKubeClientOptions extends CreateKubeClientOptions {
   readonly userAgent?: string;
 }
 
-/** Opens a client for a kubeconfig file or text and a context. */
+/**
+ * Opens a client for a kubeconfig file or text and a context. Certificate and token users are read
+ * directly; exec and auth-provider users go through client-node's KubeConfig, loaded only then (it
+ * costs ~70 MiB of memory).
+ */
 export async function openKubeClient(options: OpenKubeClientOptions): Promise<ClosableKubeClient> {
-  const kc = new KubeConfig();
   const where = options.kubeconfigPath ?? 'kubeconfig';
+  let text: string;
   try {
-    if (options.kubeconfig !== undefined) kc.loadFromString(options.kubeconfig);
-    else if (options.kubeconfigPath !== undefined) kc.loadFromFile(options.kubeconfigPath);
-    else
-      throw new VClusterError('open kube client: give kubeconfigPath or kubeconfig', {
-        code: ErrorCode.INTERNAL,
-      });
+    if (options.kubeconfig !== undefined) text = options.kubeconfig;
+    else if (options.kubeconfigPath !== undefined) text = await readFile(options.kubeconfigPath, 'utf8');
+    else throw new VClusterError('open kube client: give kubeconfigPath or kubeconfig', { code: ErrorCode.INTERNAL });
   } catch (err) {
     if (err instanceof VClusterError) throw err;
     if (isErrnoException(err) && err.code === 'ENOENT') {
       throw new VClusterError(`${where}: no such file`, { code: ErrorCode.NOT_FOUND, cause: err });
     }
+    throw new VClusterError(`${where}: cannot read`, { code: ErrorCode.PRECONDITION, cause: err });
+  }
+  const transportOptions = options.userAgent ? { userAgent: options.userAgent } : {};
+  let parsed;
+  try {
+    parsed = parseKubeconfig(text, where);
+  } catch (err) {
     throw new VClusterError(`${where}: invalid kubeconfig`, { code: ErrorCode.PRECONDITION, cause: err });
   }
-  const context = options.context ?? kc.getCurrentContext();
-  if (!context || !kc.getContextObject(context)) {
-    throw new VClusterError(`${where}: no context ${JSON.stringify(context ?? '')}`, {
-      code: ErrorCode.PRECONDITION,
-      hint: 'list the contexts with `kubectl config get-contexts`',
-    });
-  }
-  kc.setCurrentContext(context);
-  const transport = await transportFromKubeConfig(
-    kc,
-    options.userAgent ? { userAgent: options.userAgent } : {},
-  );
-  return createKubeClient(transport, options);
+  const simple = simpleServerConfig(parsed, options.context, kubeconfigDir(options.kubeconfigPath), where);
+  if (simple) return createKubeClient(transportFromConfig(simple, transportOptions), options);
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromString(text);
+  kc.setCurrentContext(options.context ?? kc.getCurrentContext());
+  return createKubeClient(await transportFromKubeConfig(kc, transportOptions), options);
 }
 
 const enc = encodeURIComponent;

@@ -4,7 +4,6 @@
  * also understand client-node's ApiException, whose body may be the Status as an object or as
  * JSON text.
  */
-import { ApiException } from '@kubernetes/client-node';
 import { ErrorCode, VClusterError, isErrnoException, type ErrorCode as ErrorCodeT } from '../lib/errors.js';
 import type { KubeStatus } from './types.js';
 
@@ -61,11 +60,16 @@ function parseStatus(body: unknown): KubeStatus {
   return status;
 }
 
+function isApiExceptionShape(err: unknown): boolean {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'body' in err && 'headers' in err;
+}
+
 /** The HTTP code and Status of an API error (ours or client-node's), else undefined. */
 export function apiErrorOf(err: unknown): { statusCode: number; status: KubeStatus } | undefined {
   if (err instanceof KubeApiError) return { statusCode: err.statusCode, status: err.status };
-  if (err instanceof ApiException) {
-    const e = err as ApiException<unknown>;
+  // client-node's ApiException, recognised by shape so this module never loads client-node.
+  if (err instanceof Error && err.name === 'ApiException' || isApiExceptionShape(err)) {
+    const e = err as { code: number; body: unknown };
     return { statusCode: e.code, status: parseStatus(e.body) };
   }
   return undefined;

@@ -81,11 +81,41 @@ function headerRecord(headers: unknown): Record<string, string> {
   return out;
 }
 
-/** Builds a transport for the current context of `kc` (set the context first). */
-export async function transportFromKubeConfig(
-  kc: KubeConfig,
-  options: TransportOptions = {},
-): Promise<Transport> {
+/** Where and how to reach an API server: what a kubeconfig context resolves to. */
+export interface ServerConfig {
+  readonly server: string;
+  readonly ca?: Buffer | string;
+  readonly cert?: Buffer | string;
+  readonly key?: Buffer | string;
+  readonly rejectUnauthorized?: boolean;
+  readonly servername?: string;
+  /** Extra request headers, e.g. Authorization. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Builds a transport (one keep-alive agent) for a server. */
+export function transportFromConfig(c: ServerConfig, options: TransportOptions = {}): Transport {
+  const secure = c.server.startsWith('https:');
+  const agentOptions: https.AgentOptions = {
+    keepAlive: true,
+    keepAliveMsecs: 30_000,
+    ...(c.ca ? { ca: c.ca } : {}),
+    ...(c.cert ? { cert: c.cert } : {}),
+    ...(c.key ? { key: c.key } : {}),
+    ...(c.rejectUnauthorized !== undefined ? { rejectUnauthorized: c.rejectUnauthorized } : {}),
+    ...(c.servername ? { servername: c.servername } : {}),
+  };
+  const agent = secure ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
+  const baseHeaders: Record<string, string> = {
+    ...(c.headers ?? {}),
+    Accept: 'application/json',
+    'User-Agent': options.userAgent ?? 'vcluster-ts',
+  };
+  return new NodeTransport(c.server, secure ? https : http, agent, baseHeaders);
+}
+
+/** Builds a transport for the current context of client-node's `kc` (exec and auth-provider users). */
+export async function transportFromKubeConfig(kc: KubeConfig, options: TransportOptions = {}): Promise<Transport> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) {
     throw new VClusterError(`kubeconfig context "${kc.getCurrentContext()}" has no cluster`, {
@@ -94,26 +124,20 @@ export async function transportFromKubeConfig(
   }
   const tls: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(tls);
-  const secure = cluster.server.startsWith('https:');
-  const agentOptions: https.AgentOptions = {
-    keepAlive: true,
-    keepAliveMsecs: 30_000,
-    ...(tls.ca ? { ca: tls.ca } : {}),
-    ...(tls.cert ? { cert: tls.cert } : {}),
-    ...(tls.key ? { key: tls.key } : {}),
-    ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
-    ...(tls.servername ? { servername: tls.servername } : {}),
-  };
-  const agent = secure
-    ? new https.Agent(agentOptions)
-    : new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
-  const baseHeaders: Record<string, string> = {
-    ...headerRecord(tls.headers),
-    Accept: 'application/json',
-    'User-Agent': options.userAgent ?? 'vcluster-ts',
-  };
-  if (tls.auth) baseHeaders.Authorization = `Basic ${Buffer.from(tls.auth).toString('base64')}`;
-  return new NodeTransport(cluster.server, secure ? https : http, agent, baseHeaders);
+  const headers = headerRecord(tls.headers);
+  if (tls.auth) headers.Authorization = `Basic ${Buffer.from(tls.auth).toString('base64')}`;
+  return transportFromConfig(
+    {
+      server: cluster.server,
+      ...(tls.ca ? { ca: tls.ca as Buffer | string } : {}),
+      ...(tls.cert ? { cert: tls.cert as Buffer | string } : {}),
+      ...(tls.key ? { key: tls.key as Buffer | string } : {}),
+      ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+      ...(tls.servername ? { servername: tls.servername } : {}),
+      headers,
+    },
+    options,
+  );
 }
 
 /** ECONNRESET on a reused keep-alive socket before any answer. */
