@@ -224,6 +224,17 @@ subsets:
     );
   });
 
+  it('mirrors the vcluster’s host Service into default/kubernetes', async () => {
+    const hostIp = await host('get', 'service', '-n', NS, VC, '-o', 'jsonpath={.spec.clusterIP}');
+    assert.match(hostIp, /^\d+\.\d+\.\d+\.\d+$/);
+    await eventually(
+      'default/kubernetes with the host Service ClusterIP',
+      async () => ((await virtual('get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}')) === hostIp ? true : undefined),
+      SYNC_TIMEOUT_MS,
+    );
+    assert.match(await virtual('get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.ports[0].port}'), /^443$/);
+  });
+
   it('F7: a synced host ConfigMap deleted out of band is recreated, and data changes flow to the host', async () => {
     await virtualApply(`
 apiVersion: v1

@@ -3,6 +3,7 @@
  * Service is recreated with the host's IP, so both sides agree), status back. `default/kubernetes` is
  * the virtual apiserver's own and is not synced.
  */
+import { mirrorKubernetesService } from './kubernetes-service.js';
 import { ignoreNotFound, isAlreadyExists, isInvalid } from '../../k8s/errors.js';
 import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
@@ -54,7 +55,11 @@ export function createServiceSyncer(): Syncer<Service> {
     mapper,
 
     async syncToHost(ctx, { virtual }) {
-      if (isKubernetesService(refOf(virtual)) || virtual.metadata?.deletionTimestamp) return {};
+      if (isKubernetesService(refOf(virtual))) {
+        await mirrorKubernetesService(ctx, virtual);
+        return {};
+      }
+      if (virtual.metadata?.deletionTimestamp) return {};
       const translated = toHostService(virtual, { names: ctx.names });
       // The virtual and host service CIDRs are the same: ask the host for the virtual ClusterIP, so the
       // two agree without recreating the virtual Service. If the host has that IP taken, it allocates
