@@ -14,7 +14,7 @@ import {
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../k8s/errors.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
-import { mergeAnnotations, mergeLabels } from '../../syncer/patcher/labels-annotations.js';
+import { mergeAnnotations, mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
@@ -259,16 +259,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         current = await ctx.virtual.updateStatus(typed({ ...current, status }));
       }
       // Labels and annotations both ways.
-      const labels = mergeLabels(
-        ctx.names,
-        {
-          virtualOld: virtualOld?.metadata?.labels,
-          virtual: current.metadata?.labels,
-          hostOld: hostOld?.metadata?.labels,
-          host: host.metadata?.labels,
-        },
-        { virtualNamespace: ns },
-      );
+      const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual: current, hostOld, host });
       const annotations = mergeAnnotations(
         {
           virtualOld: virtualOld?.metadata?.annotations,

@@ -7,7 +7,7 @@ import { mirrorKubernetesService } from './kubernetes-service.js';
 import { ignoreNotFound, isAlreadyExists, isInvalid } from '../../k8s/errors.js';
 import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
-import { mergeLabels } from '../../syncer/patcher/labels-annotations.js';
+import { mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { resourceKind, type Syncer } from '../../syncer/types.js';
@@ -148,16 +148,7 @@ export function createServiceSyncer(): Syncer<Service> {
         return {};
       }
       const synced = syncService({ virtualOld, virtual, hostOld, host }, { names: ctx.names });
-      const labels = mergeLabels(
-        ctx.names,
-        {
-          virtualOld: virtualOld?.metadata?.labels,
-          virtual: virtual.metadata?.labels,
-          hostOld: hostOld?.metadata?.labels,
-          host: host.metadata?.labels,
-        },
-        { virtualNamespace: virtual.metadata?.namespace ?? '' },
-      );
+      const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual: virtual, hostOld, host });
       const desiredHost = { ...synced.host, metadata: { ...synced.host.metadata, labels: labels.host } };
       if (
         !jsonEqual(toJson(desiredHost.spec), toJson(host.spec)) ||

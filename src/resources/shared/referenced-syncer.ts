@@ -7,7 +7,7 @@ import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import type { TypedObject } from '../../k8s/types.js';
 import type { MappingIndex } from '../../syncer/mappings/mapping-index.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
-import { mergeLabels } from '../../syncer/patcher/labels-annotations.js';
+import { mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
 import type { GroupVersionKind } from '../../syncer/translate/gvk.js';
 import { resourceKind, type KubeObject, type SyncContext, type Syncer } from '../../syncer/types.js';
@@ -70,17 +70,7 @@ export function referencedSyncer<T extends KubeObject>(spec: ReferencedSyncerSpe
         return {};
       }
       const data = spec.syncData({ virtualOld, virtual, hostOld, host }, { names: ctx.names });
-      const ns = virtual.metadata?.namespace ?? '';
-      const labels = mergeLabels(
-        ctx.names,
-        {
-          virtualOld: virtualOld?.metadata?.labels,
-          virtual: virtual.metadata?.labels,
-          hostOld: hostOld?.metadata?.labels,
-          host: host.metadata?.labels,
-        },
-        { virtualNamespace: ns },
-      );
+      const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual: virtual, hostOld, host });
       const desiredHost = { ...data.host, metadata: { ...data.host.metadata, labels: labels.host } };
       const desiredVirtual = {
         ...data.virtual,

@@ -70,3 +70,24 @@ export function mergeAnnotations(input: MapMergeInput, options: AnnotationMergeO
     host: { ...merged.host, ...(options.hostExtra ?? {}), ...identityAnnotations(options.identity) },
   };
 }
+
+interface Labeled {
+  readonly metadata?: { readonly labels?: StringMap | undefined; readonly namespace?: string | undefined } | undefined;
+}
+
+/** mergeLabels over whole objects: the four label maps of a sync event, namespaced by the virtual object. */
+export function mergeObjectLabels(
+  ctx: NameContext,
+  objects: { readonly virtualOld: Labeled | undefined; readonly virtual: Labeled; readonly hostOld: Labeled | undefined; readonly host: Labeled },
+): MapMergeResult {
+  return mergeLabels(
+    ctx,
+    {
+      virtualOld: objects.virtualOld?.metadata?.labels,
+      virtual: objects.virtual.metadata?.labels,
+      hostOld: objects.hostOld?.metadata?.labels,
+      host: objects.host.metadata?.labels,
+    },
+    { virtualNamespace: objects.virtual.metadata?.namespace ?? '' },
+  );
+}
