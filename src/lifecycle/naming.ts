@@ -32,15 +32,8 @@ export function resolveNamespace(name: string, flag: string | undefined, context
   return validateNamespace(ns === '' || ns === 'default' ? `vcluster-${name}` : ns);
 }
 
-export function contextName(name: string, namespace: string, hostContext: string): string {
-  return `vcluster_${name}_${namespace}_${hostContext}`;
-}
-
-/** The parts of a vcluster context name, or undefined when it is not one. */
-export function parseContextName(context: string): { name: string; namespace: string; hostContext: string } | undefined {
-  const m = /^vcluster_([a-z0-9-]+)_([a-z0-9-]+)_(.+)$/.exec(context);
-  return m ? { name: m[1]!, namespace: m[2]!, hostContext: m[3]! } : undefined;
-}
+/** The kubeconfig context of a vcluster: `vcluster_<name>_<namespace>_<hostContext>` (src/k8s/kubeconfig.ts). */
+export { vclusterContextName as contextName, parseVclusterContextName as parseContextName } from '../k8s/kubeconfig.js';
 
 /** Labels of the host objects that make up a vcluster (Service, Secrets, ConfigMap). */
 export function releaseLabels(name: string): Record<string, string> {
