@@ -1,7 +1,7 @@
 /**
  * Renders a kubeconfig for one cluster and one client-certificate user. Pure; callers write the file.
  */
-import { stringify } from 'yaml';
+import { addContext, certificateContext, emptyKubeconfig, stringifyKubeconfig } from '../k8s/kubeconfig.js';
 
 export interface KubeconfigSpec {
   readonly server: string;
@@ -16,24 +16,14 @@ export interface KubeconfigSpec {
   readonly namespace?: string;
 }
 
-const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
-
 export function renderKubeconfig(spec: KubeconfigSpec): string {
-  const cluster = spec.clusterName ?? 'default';
-  const user = spec.userName ?? 'default';
-  const context = spec.contextName ?? 'default';
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: cluster, cluster: { server: spec.server, 'certificate-authority-data': b64(spec.caPem) } }],
-    users: [
-      {
-        name: user,
-        user: { 'client-certificate-data': b64(spec.clientCertPem), 'client-key-data': b64(spec.clientKeyPem) },
-      },
-    ],
-    contexts: [{ name: context, context: { cluster, user, ...(spec.namespace ? { namespace: spec.namespace } : {}) } }],
-    'current-context': context,
-    preferences: {},
+  const entry = certificateContext(spec.contextName ?? 'default', {
+    server: spec.server,
+    caPem: spec.caPem,
+    certPem: spec.clientCertPem,
+    keyPem: spec.clientKeyPem,
+    ...(spec.namespace ? { namespace: spec.namespace } : {}),
   });
+  const kc = addContext(emptyKubeconfig(), { ...entry, clusterName: spec.clusterName ?? 'default', userName: spec.userName ?? 'default' }, { makeCurrent: true });
+  return stringifyKubeconfig(kc);
 }

@@ -22,7 +22,7 @@ import { readHostState, writeHostState, type HostPorts, type HostState } from '.
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
 import { listLocal } from '../lifecycle/registry.js';
 import { contextName } from '../lifecycle/naming.js';
-import { run } from '../lib/process.js';
+import { removeContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
 
 export interface HostCommandContext {
   readonly dataDir: string;
@@ -80,7 +80,7 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
       state = { ...state, nodes };
       await writeHostState(paths.stateFile, state);
     }
-    await addHostContext(ctx.binaries.path('kubectl'), ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
+    await addHostContext(ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
     return state;
   }
   const reaped = await reapComponents(paths.pidsDir, paths.dataDir);
@@ -96,8 +96,8 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
   );
   ctx.progress(`starting the embedded host (supervisor pid ${child.pid}, logs in ${paths.logsDir})`);
   const state = await followStart(ctx, paths, child.pid, child.logOffset);
-  await addHostContext(ctx.binaries.path('kubectl'), ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
-  if (await useHostContextIfUnset(ctx.binaries.path('kubectl'), ctx.userKubeconfig)) {
+  await addHostContext(ctx.userKubeconfig, paths.pkiDir, state.ports.apiServer);
+  if (await useHostContextIfUnset(ctx.userKubeconfig)) {
     ctx.progress(`current context set to ${HOST_CONTEXT}`);
   }
   return state;
@@ -144,16 +144,10 @@ export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise
   const state = await readHostState(paths.stateFile).catch(() => undefined);
   if (state && !purge) await writeHostState(paths.stateFile, { ...state, phase: 'stopped' });
   if (purge) {
-    const kubectl = ctx.binaries.path('kubectl');
-    for (const vc of vclusters) {
-      const context = contextName(vc.state.name, vc.state.namespace, HOST_CONTEXT);
-      for (const what of ['delete-context', 'delete-cluster', 'delete-user']) {
-        await run(kubectl, [`--kubeconfig=${ctx.userKubeconfig}`, 'config', what, context]).catch(() => undefined);
-      }
-      await rm(vc.dir.root, { recursive: true, force: true });
-    }
+    const contexts = vclusters.map((vc) => contextName(vc.state.name, vc.state.namespace, HOST_CONTEXT));
+    await updateKubeconfigFile(ctx.userKubeconfig, (kc) => contexts.reduce((acc, c) => removeContext(acc, c), kc));
     await rm(join(ctx.vclusterHome, 'vclusters', encodeURIComponent(HOST_CONTEXT)), { recursive: true, force: true });
-    await removeHostContext(kubectl, ctx.userKubeconfig);
+    await removeHostContext(ctx.userKubeconfig);
     await rm(paths.dataDir, { recursive: true, force: true });
   }
   return { stopped, purged: purge };

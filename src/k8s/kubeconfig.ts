@@ -340,3 +340,17 @@ export async function updateKubeconfigFile(
   await writeKubeconfigFile(path, next);
   return next;
 }
+
+/** A context entry for a client-certificate user, with everything inlined (base64 data fields). */
+export function certificateContext(
+  name: string,
+  c: { readonly server: string; readonly caPem: string; readonly certPem: string; readonly keyPem: string; readonly namespace?: string },
+): ContextEntry {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  return {
+    name,
+    cluster: { server: c.server, 'certificate-authority-data': b64(c.caPem) },
+    user: { 'client-certificate-data': b64(c.certPem), 'client-key-data': b64(c.keyPem) },
+    ...(c.namespace ? { namespace: c.namespace } : {}),
+  };
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { renderKubeconfig } from '../controlplane/kubeconfig.js';
 import { PKI_FILES } from '../controlplane/pki/layout.js';
 import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
-import { run } from '../lib/process.js';
+import { addContext, certificateContext, removeContext as removeKubeconfigContext, setCurrentContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
 import { readFile } from 'node:fs/promises';
 import type { LifecycleContext } from './context.js';
 import { currentContext, hostAccess } from './host-access.js';
@@ -69,13 +69,13 @@ export async function connectVCluster(ctx: LifecycleContext, name: string, names
       await rm(tmp, { recursive: true, force: true });
     }
   }
-  const k = `--kubeconfig=${ctx.userKubeconfig}`;
-  const kubectl = ctx.binaries.path('kubectl');
-  const pki = (f: string): string => join(vc.dir.pkiDir, f);
-  await run(kubectl, [k, 'config', 'set-cluster', context, `--server=https://127.0.0.1:${vc.state.ports.apiServer}`, `--certificate-authority=${pki(PKI_FILES.caCert)}`, '--embed-certs=true']);
-  await run(kubectl, [k, 'config', 'set-credentials', context, `--client-certificate=${pki(PKI_FILES.cert('admin'))}`, `--client-key=${pki(PKI_FILES.key('admin'))}`, '--embed-certs=true']);
-  await run(kubectl, [k, 'config', 'set-context', context, `--cluster=${context}`, `--user=${context}`]);
-  await run(kubectl, [k, 'config', 'use-context', context]);
+  const entry = certificateContext(context, {
+    server: `https://127.0.0.1:${vc.state.ports.apiServer}`,
+    caPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.caCert), 'utf8'),
+    certPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.cert('admin')), 'utf8'),
+    keyPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.key('admin')), 'utf8'),
+  });
+  await updateKubeconfigFile(ctx.userKubeconfig, (kc) => addContext(kc, entry, { makeCurrent: true }));
   return context;
 }
 
@@ -91,8 +91,7 @@ function runWithKubeconfig(argv: readonly string[], kubeconfig: string): Promise
 
 /** Switches from a vcluster context back to its host context; returns the host context. */
 export async function disconnectVCluster(ctx: LifecycleContext): Promise<string> {
-  const kubectl = ctx.binaries.path('kubectl');
-  const current = await currentContext(kubectl, ctx.userKubeconfig);
+  const current = await currentContext(ctx.userKubeconfig);
   const parsed = current ? parseContextName(current) : undefined;
   if (!parsed) {
     throw new VClusterError(`the current context ${current ? `"${current}"` : '(none)'} is not a vcluster context`, {
@@ -100,15 +99,12 @@ export async function disconnectVCluster(ctx: LifecycleContext): Promise<string>
       hint: 'connect first with `vcluster connect NAME -n NAMESPACE`',
     });
   }
-  await run(kubectl, [`--kubeconfig=${ctx.userKubeconfig}`, 'config', 'use-context', parsed.hostContext]);
+  await updateKubeconfigFile(ctx.userKubeconfig, (kc) => setCurrentContext(kc, parsed.hostContext));
   return parsed.hostContext;
 }
 
 /** Removes a vcluster's context from the user's kubeconfig (switching back to the host if it is current). */
 export async function removeContext(ctx: LifecycleContext, name: string, namespace: string, hostContext: string): Promise<void> {
-  const kubectl = ctx.binaries.path('kubectl');
-  const k = `--kubeconfig=${ctx.userKubeconfig}`;
   const context = contextName(name, namespace, hostContext);
-  if ((await currentContext(kubectl, ctx.userKubeconfig)) === context) await run(kubectl, [k, 'config', 'use-context', hostContext]).catch(() => undefined);
-  for (const what of ['delete-context', 'delete-cluster', 'delete-user']) await run(kubectl, [k, 'config', what, context]).catch(() => undefined);
+  await updateKubeconfigFile(ctx.userKubeconfig, (kc) => removeKubeconfigContext(kc, context, { fallbackContext: hostContext }));
 }

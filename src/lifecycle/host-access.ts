@@ -4,7 +4,7 @@
  */
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
 import { kubectlFor, type Kubectl } from '../k8s/kubectl.js';
-import { run } from '../lib/process.js';
+import { contextNamespace, getContext, getCurrentContext, readKubeconfigFile } from '../k8s/kubeconfig.js';
 import { parseContextName } from './naming.js';
 
 export interface HostAccess {
@@ -16,14 +16,13 @@ export interface HostAccess {
   readonly kubectlBinary: string;
 }
 
-export async function currentContext(kubectl: string, kubeconfig: string): Promise<string | undefined> {
-  const r = await run(kubectl, [`--kubeconfig=${kubeconfig}`, 'config', 'current-context']).catch(() => undefined);
-  const ctx = r?.stdout.trim();
-  return ctx ? ctx : undefined;
+export async function currentContext(kubeconfig: string): Promise<string | undefined> {
+  return getCurrentContext(await readKubeconfigFile(kubeconfig)) || undefined;
 }
 
 export async function hostAccess(kubectlBinary: string, kubeconfig: string, contextFlag: string | undefined): Promise<HostAccess> {
-  const current = await currentContext(kubectlBinary, kubeconfig);
+  const kc = await readKubeconfigFile(kubeconfig);
+  const current = getCurrentContext(kc);
   // Connected to a vcluster: its host is the context to work in (as vCluster's CLI does).
   const context = contextFlag ?? (current ? (parseContextName(current)?.hostContext ?? current) : undefined);
   if (!context) {
@@ -32,12 +31,10 @@ export async function hostAccess(kubectlBinary: string, kubeconfig: string, cont
       hint: 'start the embedded host with `vcluster host up`, or pass --context naming a host cluster context',
     });
   }
-  const ns = await run(kubectlBinary, [`--kubeconfig=${kubeconfig}`, `--context=${context}`, 'config', 'view', '--minify', '-o', 'jsonpath={.contexts[0].context.namespace}']).then(
-    (r) => r.stdout.trim() || undefined,
-    (err: unknown) => {
-      throw new VClusterError(`context "${context}" not found in ${kubeconfig}`, { code: ErrorCode.NOT_FOUND, cause: err });
-    },
-  );
+  if (!getContext(kc, context)) {
+    throw new VClusterError(`context "${context}" not found in ${kubeconfig}`, { code: ErrorCode.NOT_FOUND });
+  }
+  const ns = contextNamespace(kc, context);
   return { kubeconfig, context, contextNamespace: ns, kubectl: kubectlFor(kubectlBinary, kubeconfig, context), kubectlBinary };
 }
 

@@ -21,7 +21,7 @@ interface ServiceList {
 export async function listVClusters(ctx: LifecycleContext): Promise<ListedVCluster[]> {
   const kubectl = ctx.binaries.path('kubectl');
   const host = await hostAccess(kubectl, ctx.userKubeconfig, ctx.contextFlag);
-  const current = await currentContext(kubectl, ctx.userKubeconfig);
+  const current = await currentContext(ctx.userKubeconfig);
   const { stdout } = await host.kubectl(['get', 'services', '--all-namespaces', '-l', 'app=vcluster', '-o', 'json']);
   const seen = new Set<string>();
   const out: ListedVCluster[] = [];
