@@ -10,7 +10,8 @@ import type { BinarySet } from '../binaries/locate.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { formatError, VClusterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { run } from '../lib/process.js';
+import { openKubeClient } from '../k8s/client.js';
+import { Kinds } from '../k8s/types.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { dataDir, firstServiceIp, type DataDir } from './datadir.js';
 import { ensurePki, type Pki } from './pki/store.js';
@@ -52,16 +53,22 @@ async function writeComponentKubeconfigs(dir: DataDir, pki: Pki, apiPort: number
   }
 }
 
-async function waitDefaultServiceAccount(kubectl: string, kubeconfig: string, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (!signal.aborted) {
-    const ok = await run(kubectl, [`--kubeconfig=${kubeconfig}`, 'get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name'], { timeoutMs: 10_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new VClusterError('the default service account did not appear within 120 s');
-    await new Promise((r) => setTimeout(r, 200));
+/** Polls the virtual API (in-process client) until the default ServiceAccount exists. */
+async function waitDefaultServiceAccount(kubeconfig: string, signal: AbortSignal): Promise<void> {
+  const client = await openKubeClient({ kubeconfigPath: kubeconfig, getRetries: 0 });
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!signal.aborted) {
+      const found = await client.get(Kinds.ServiceAccount, { namespace: 'default', name: 'default' }).then(
+        () => true,
+        () => false,
+      );
+      if (found) return;
+      if (Date.now() > deadline) throw new VClusterError('the default service account did not appear within 120 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    client.close();
   }
 }
 
@@ -88,7 +95,7 @@ export async function startControlPlane(opts: StartOptions): Promise<void> {
     await writeComponentKubeconfigs(dir, pki, state.ports.apiServer, state.name);
     const specs = controlPlaneComponents({ binaries: opts.binaries, cliArgv: opts.cliArgv, dir, config, ports: state.ports, serviceCidr: state.serviceCidr });
     await supervisor.startAll(specs, opts.signal);
-    await waitDefaultServiceAccount(opts.binaries.path('kubectl'), dir.adminKubeconfig, opts.signal);
+    await waitDefaultServiceAccount(dir.adminKubeconfig, opts.signal);
     if (opts.afterReady) {
       stopAfterReady = await opts.afterReady({ state, config, dir, pki, log, signal: opts.signal, fail: failAfterReady });
     }

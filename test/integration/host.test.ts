@@ -62,7 +62,6 @@ describe('embedded host', () => {
 
   it('runs a 3-replica Deployment to 3 Running pods with IPs, and removes them on delete', async () => {
     await kubectl('create', 'deployment', 'web', '--image=nginx', '--replicas=3');
-    const t0 = Date.now();
     const pods = await eventually(
       '3 Running pods with IPs',
       async () => {
@@ -72,7 +71,6 @@ describe('embedded host', () => {
       },
       DEPLOY_TIMEOUT_MS,
     );
-    assert.ok(Date.now() - t0 < DEPLOY_TIMEOUT_MS);
     assert.equal(new Set(pods.map((p) => p.status.podIP)).size, 3, 'pod IPs are distinct');
     assert.ok(pods.every((p) => p.spec.nodeName?.startsWith('kwok-node-')));
     await kubectl('delete', 'deployment', 'web');
