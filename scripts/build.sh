@@ -6,6 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf .build
 npx tsc -p tsconfig.build.json
-# Paths resolved relative to the compiled files (the etcd protos) find the repository's copies.
-ln -s ../proto .build/proto
 echo "compiled src/ into .build/"

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rawClient, waitForEtcdApi } from '../../test/integration/kine/client.js';
-import { killAll, removeDir, startEtcd, startKineProcess, startProcess, tempDir, type Proc } from '../../test/integration/kine/harness.js';
+import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProcess, tempDir, type Proc } from '../../test/integration/kine/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,8 +40,10 @@ const pct = (xs: number[], p: number): number => {
 async function bench(name: string): Promise<Record<string, unknown>> {
   const dir = tempDir(`kine-micro-${name}`);
   mkdirSync(dir, { recursive: true });
+  let proc: Proc | undefined;
   try {
     const s = await start(name, dir);
+    proc = s.proc;
     await waitForEtcdApi(s.url);
     const c = rawClient(s.url);
     const create = (key: string): Promise<unknown> =>
@@ -105,6 +107,7 @@ async function bench(name: string): Promise<Record<string, unknown>> {
       watchEvents: lags.length,
     };
   } finally {
+    if (proc !== undefined) await stopProcess(proc); // SIGTERM first, so --cpu-prof (KINE_NODE_ARGS) can write its profile
     await killAll();
     removeDir(dir);
   }

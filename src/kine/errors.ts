@@ -2,7 +2,7 @@
  * etcd's client-visible errors, byte-identical: the Go client (api/v3rpc/rpctypes) maps a gRPC
  * status back to a typed error by its exact message, and kube-apiserver tests those types.
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GrpcCode as GrpcStatus, type GrpcStatus as Status } from './grpc/status.js';
 import { VClusterError, ErrorCode } from '../lib/errors.js';
 
 export class EtcdError extends VClusterError {
@@ -41,7 +41,7 @@ export const Errors = {
 } as const;
 
 /** The gRPC status for anything thrown inside a handler; storage failures become UNAVAILABLE. */
-export function toGrpcStatus(err: unknown): { code: GrpcStatus; details: string } {
+export function toGrpcStatus(err: unknown): Status {
   if (err instanceof EtcdError) return { code: err.grpcCode, details: err.message };
   const message = err instanceof Error ? err.message : String(err);
   const code = typeof (err as { code?: unknown } | null)?.code === 'string' ? (err as { code: string }).code : '';

@@ -113,7 +113,7 @@ describe('kine under bad input', { timeout: 120_000 }, () => {
     const exit = await p.exited;
     assert.notEqual(exit.code, 0);
     const log = readFileSync(p.logFile, 'utf8');
-    assert.match(log, /kine: (open|initialise) database .*state\.db: file is not a database/);
+    assert.match(log, /error: (open|initialise) database .*state\.db: file is not a database/);
     assert.equal(createHash('sha256').update(readFileSync(join(bad, 'state.db'))).digest('hex'), before, 'the file is not modified');
   });
 
@@ -123,7 +123,7 @@ describe('kine under bad input', { timeout: 120_000 }, () => {
     const p = startKineProcess(bad, `127.0.0.1:${await freePort()}`);
     const exit = await p.exited;
     assert.notEqual(exit.code, 0);
-    assert.match(readFileSync(p.logFile, 'utf8'), /kine: (open|initialise) database .*state\.db/);
+    assert.match(readFileSync(p.logFile, 'utf8'), /error: (open|initialise) database .*state\.db/);
   });
 
   it('refuses a listen address in use, and bad flags, naming the problem', async () => {
@@ -132,7 +132,7 @@ describe('kine under bad input', { timeout: 120_000 }, () => {
     const busy = startKineProcess(other, target);
     const exit = await busy.exited;
     assert.notEqual(exit.code, 0);
-    assert.match(readFileSync(busy.logFile, 'utf8'), /kine: kine: listen on 127\.0\.0\.1:\d+/);
+    assert.match(readFileSync(busy.logFile, 'utf8'), /error: kine: listen on 127\.0\.0\.1:\d+/);
     const flags = startKineProcess(other, target, ['--durability', 'sometimes']);
     const exit2 = await flags.exited;
     assert.equal(exit2.code, 2, 'usage errors exit 2');

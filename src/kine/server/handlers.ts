@@ -1,7 +1,8 @@
-/** Shared plumbing for gRPC handlers: response headers and error mapping. */
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+/** Shared plumbing for the etcd handlers: response headers and the unary wrapper. */
 import type { Logger } from '../../lib/logger.js';
-import { EtcdError, toGrpcStatus } from '../errors.js';
+import { EtcdError } from '../errors.js';
+import type { EtcdRpcName } from '../grpc/etcd-messages.js';
+import type { UnaryMethod } from '../grpc/server.js';
 import type { Wire } from './wire.js';
 
 /** Single-member identity reported in headers, Status and MemberList. */
@@ -13,31 +14,20 @@ export function header(revision: number): Wire {
   return { cluster_id: CLUSTER_ID, member_id: MEMBER_ID, revision, raft_term: RAFT_TERM };
 }
 
-export type UnaryHandler = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void;
+export type UnaryMethods = Partial<Record<EtcdRpcName, UnaryMethod>>;
 
-/** Wraps a (possibly async) request -> response function as a grpc-js unary handler. */
-export function unary(log: Logger, method: string, fn: (req: unknown) => Wire | Promise<Wire>): UnaryHandler {
-  return (call, callback) => {
-    let out: Wire | Promise<Wire>;
+/** Wraps a (possibly async) request -> response function; errors that are not etcd's own are logged. */
+export function unary(log: Logger, method: string, fn: (req: Wire) => Wire | Promise<Wire>): UnaryMethod {
+  const report = (err: unknown): never => {
+    if (!(err instanceof EtcdError)) log.error({ err, method }, 'request failed');
+    throw err;
+  };
+  return (req) => {
     try {
-      out = fn(call.request);
+      const out = fn(req);
+      return out instanceof Promise ? out.catch(report) : out;
     } catch (err) {
-      fail(log, method, err, callback);
-      return;
-    }
-    if (out instanceof Promise) {
-      out.then(
-        (res) => callback(null, res),
-        (err: unknown) => fail(log, method, err, callback),
-      );
-    } else {
-      callback(null, out);
+      return report(err);
     }
   };
-}
-
-function fail(log: Logger, method: string, err: unknown, callback: sendUnaryData<unknown>): void {
-  const status = toGrpcStatus(err);
-  if (!(err instanceof EtcdError)) log.error({ err, method }, 'request failed');
-  callback({ code: status.code, details: status.details, name: 'Error', message: status.details });
 }

@@ -1,9 +1,8 @@
 /** etcd KV service: Range, Put, DeleteRange, Txn, Compact. */
-import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger.js';
 import type { Backend } from '../backend/backend.js';
 import { Errors } from '../errors.js';
-import { header, unary } from './handlers.js';
+import { header, unary, type UnaryMethods } from './handlers.js';
 import { classifyTxn } from './txn-shapes.js';
 import {
   asObject, boolField, decodeDelete, decodePut, decodeRange, decodeTxn, encodeKv, encodeResponseOp, intField, type Wire,
@@ -16,7 +15,7 @@ export interface KvServiceOptions {
   readonly maxRequestBytes: number;
 }
 
-export function kvService(o: KvServiceOptions): UntypedServiceImplementation {
+export function kvService(o: KvServiceOptions): UnaryMethods {
   const { backend, log } = o;
   const tooLarge = (n: number): void => {
     if (n > o.maxRequestBytes) throw Errors.requestTooLarge();

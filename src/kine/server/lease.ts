@@ -1,12 +1,12 @@
 /** etcd Lease service: grant, revoke, keep-alive stream, time-to-live, list. */
-import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger.js';
 import type { Backend } from '../backend/backend.js';
 import { toGrpcStatus } from '../errors.js';
-import { header, unary } from './handlers.js';
+import type { BidiMethod } from '../grpc/server.js';
+import { header, unary, type UnaryMethods } from './handlers.js';
 import { asObject, boolField, intField } from './wire.js';
 
-export function leaseService(backend: Backend, log: Logger): UntypedServiceImplementation {
+export function leaseService(backend: Backend, log: Logger): UnaryMethods {
   return {
     LeaseGrant: unary(log, 'LeaseGrant', (raw) => {
       const o = asObject(raw, 'lease grant request');
@@ -28,19 +28,22 @@ export function leaseService(backend: Backend, log: Logger): UntypedServiceImple
       header: header(backend.revision()),
       leases: backend.leaseList().map((ID) => ({ ID })),
     })),
-    LeaseKeepAlive: (call: ServerDuplexStream<unknown, unknown>) => {
-      call.on('data', (raw: unknown) => {
-        try {
-          const id = intField(asObject(raw, 'lease keep-alive request'), 'ID');
-          const ttl = backend.leaseKeepAlive(id);
-          call.write({ header: header(backend.revision()), ID: id, TTL: ttl });
-        } catch (err) {
-          const s = toGrpcStatus(err);
-          call.destroy(Object.assign(new Error(s.details), { code: s.code, details: s.details }));
-        }
-      });
-      call.on('end', () => call.end());
-      call.on('error', (err) => log.debug({ err }, 'lease keep-alive stream error'));
-    },
   };
+}
+
+/** LeaseKeepAlive: one response per request; an unknown lease ends the stream with etcd's error. */
+export function leaseKeepAlive(backend: Backend): BidiMethod {
+  return (call) => ({
+    message: (raw) => {
+      try {
+        const id = intField(asObject(raw, 'lease keep-alive request'), 'ID');
+        const ttl = backend.leaseKeepAlive(id);
+        call.write({ header: header(backend.revision()), ID: id, TTL: ttl });
+      } catch (err) {
+        call.end(toGrpcStatus(err));
+      }
+    },
+    end: () => call.end(),
+    close: () => undefined,
+  });
 }

@@ -1,8 +1,7 @@
 /** etcd Maintenance (Status, Alarm) and Cluster (MemberList) for a single-member "cluster". */
-import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger.js';
 import type { Backend } from '../backend/backend.js';
-import { CLUSTER_ID, MEMBER_ID, RAFT_TERM, header, unary } from './handlers.js';
+import { CLUSTER_ID, MEMBER_ID, RAFT_TERM, header, unary, type UnaryMethods } from './handlers.js';
 
 export interface MaintenanceOptions {
   readonly backend: Backend;
@@ -13,7 +12,7 @@ export interface MaintenanceOptions {
   readonly clientUrl: () => string;
 }
 
-export function maintenanceService(o: MaintenanceOptions): UntypedServiceImplementation {
+export function maintenanceService(o: MaintenanceOptions): UnaryMethods {
   const { backend, log } = o;
   return {
     Status: unary(log, 'Status', () => {
@@ -39,7 +38,7 @@ export function maintenanceService(o: MaintenanceOptions): UntypedServiceImpleme
   };
 }
 
-export function clusterService(o: MaintenanceOptions): UntypedServiceImplementation {
+export function clusterService(o: MaintenanceOptions): UnaryMethods {
   return {
     MemberList: unary(o.log, 'MemberList', () => ({
       header: { ...header(o.backend.revision()), cluster_id: CLUSTER_ID },

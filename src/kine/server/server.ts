@@ -4,16 +4,18 @@
  */
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger.js';
 import { VClusterError, ErrorCode } from '../../lib/errors.js';
 import { Backend } from '../backend/backend.js';
 import type { KineOptions } from '../config.js';
 import { SqlLog } from '../sqlite/sql-log.js';
+import { toGrpcStatus } from '../errors.js';
+import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
+import { GrpcServer } from '../grpc/server.js';
+import type { UnaryMethods } from './handlers.js';
 import { kvService } from './kv.js';
-import { leaseService } from './lease.js';
+import { leaseKeepAlive, leaseService } from './lease.js';
 import { clusterService, maintenanceService } from './maintenance.js';
-import { loadEtcdServices } from './proto.js';
 import { watchService, type WatchSession } from './watch.js';
 
 export interface RunningKine {
@@ -31,30 +33,14 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
   const backend = new Backend(sql, { log: log.child({ layer: 'backend' }), compactBatchSize: options.compactBatchSize });
   backend.start();
 
-  const server = new Server({
-    'grpc.max_receive_message_length': options.maxRequestBytes + 512 * 1024,
-    'grpc.max_send_message_length': -1,
-    'grpc.max_concurrent_streams': 0x7fffffff,
-    'grpc.keepalive_time_ms': 2 * 60 * 60 * 1000,
-    'grpc.keepalive_timeout_ms': 20_000,
-  });
-  const services = loadEtcdServices();
+  const grpcLog = log.child({ layer: 'grpc' });
+  const server = new GrpcServer({ log: grpcLog, maxReceiveBytes: options.maxRequestBytes + 512 * 1024, toStatus: toGrpcStatus });
   const sessions = new Set<WatchSession>();
   const bind = options.listen.kind === 'unix' ? `unix:${options.listen.path}` : `${options.listen.host}:${options.listen.port}`;
   let url = '';
-  const grpcLog = log.child({ layer: 'grpc' });
   const closeAll = async (): Promise<void> => {
     for (const s of sessions) s.close();
-    await new Promise<void>((res) => {
-      const t = setTimeout(() => {
-        server.forceShutdown();
-        res();
-      }, 1000);
-      server.tryShutdown(() => {
-        clearTimeout(t);
-        res();
-      });
-    });
+    await server.close(1000);
     await backend.stop();
     sql.close();
     if (options.listen.kind === 'unix') rmSync(options.listen.path, { force: true });
@@ -70,17 +56,23 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
       }
     }
     const mo = { backend, log: grpcLog, emulatedVersion: options.emulatedEtcdVersion, clientUrl: () => url };
-    server.addService(services.KV, kvService({ backend, log: grpcLog, maxRequestBytes: options.maxRequestBytes }));
-    server.addService(
-      services.Watch,
-      watchService({ backend, log: grpcLog, progressIntervalMs: options.watchProgressNotifyIntervalMs, maxResponseBytes: options.maxRequestBytes }, sessions),
+    const unaries: UnaryMethods = {
+      ...kvService({ backend, log: grpcLog, maxRequestBytes: options.maxRequestBytes }),
+      ...leaseService(backend, grpcLog),
+      ...maintenanceService(mo),
+      ...clusterService(mo),
+    };
+    for (const [name, fn] of Object.entries(unaries) as [EtcdRpcName, NonNullable<UnaryMethods[EtcdRpcName]>][]) {
+      const rpc = ETCD_RPCS[name];
+      server.unary(rpc.path, rpc.request, rpc.response, fn);
+    }
+    const watch = watchService(
+      { backend, log: grpcLog, progressIntervalMs: options.watchProgressNotifyIntervalMs, maxResponseBytes: options.maxRequestBytes },
+      sessions,
     );
-    server.addService(services.Lease, leaseService(backend, grpcLog));
-    server.addService(services.Maintenance, maintenanceService(mo));
-    server.addService(services.Cluster, clusterService(mo));
-    const port = await new Promise<number>((res, rej) => {
-      server.bindAsync(bind, ServerCredentials.createInsecure(), (err, p) => (err ? rej(err) : res(p)));
-    });
+    server.bidi(ETCD_RPCS.Watch.path, ETCD_RPCS.Watch.request, ETCD_RPCS.Watch.response, watch);
+    server.bidi(ETCD_RPCS.LeaseKeepAlive.path, ETCD_RPCS.LeaseKeepAlive.request, ETCD_RPCS.LeaseKeepAlive.response, leaseKeepAlive(backend));
+    const port = await server.listen(options.listen.kind === 'unix' ? { path: options.listen.path } : { host: options.listen.host, port: options.listen.port });
     url = options.listen.kind === 'unix' ? `unix://${options.listen.path}` : `http://${options.listen.host}:${port}`;
   } catch (err) {
     await closeAll().catch(() => undefined);

@@ -1,22 +1,33 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { silentLogger } from '../../lib/logger.js';
 import { Backend } from '../backend/backend.js';
+import type { BidiCall } from '../grpc/server.js';
 import { SqlLog } from '../sqlite/sql-log.js';
 import { WatchSession } from './watch.js';
 
-/** A gRPC stream stand-in: records writes; `writableLength` simulates a client that stopped reading. */
-class FakeCall extends EventEmitter {
-  writableLength = 0;
+/** A stream stand-in: records writes; `pending` simulates a client that stopped reading. */
+class FakeCall implements BidiCall {
+  pending = 0;
   readonly sent: Record<string, unknown>[] = [];
-  write(m: Record<string, unknown>): boolean {
+  private drained: (() => void)[] = [];
+  write(m: Record<string, unknown>): void {
     this.sent.push(m);
-    return true;
+  }
+  onDrained(fn: () => void): void {
+    this.drained.push(fn);
+  }
+  drain(): void {
+    this.pending = 0;
+    const fns = this.drained;
+    this.drained = [];
+    for (const f of fns) f();
+  }
+  end(): void {
+    // nothing to end
   }
 }
 
@@ -39,7 +50,7 @@ const eventsOf = (m: Record<string, unknown>): string[] =>
 describe('WatchSession', () => {
   it('sends created, then events; answers progress requests with the current revision', () => {
     const call = new FakeCall();
-    const s = new WatchSession(call as unknown as ServerDuplexStream<unknown, unknown>, { backend, log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
+    const s = new WatchSession(call, { backend, log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
     s.handle({ create_request: { key: Buffer.from('/a/'), range_end: Buffer.from('/a0') } });
     put('/a/1', 'x');
     s.handle({ progress_request: {} });
@@ -59,15 +70,14 @@ describe('WatchSession', () => {
 
   it('stops taking live events while the client does not read, then replays them on drain', () => {
     const call = new FakeCall();
-    const s = new WatchSession(call as unknown as ServerDuplexStream<unknown, unknown>, { backend, log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
+    const s = new WatchSession(call, { backend, log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
     s.handle({ create_request: { key: Buffer.from('/b/'), range_end: Buffer.from('/b0'), prev_kv: true } });
-    call.writableLength = 5000;
+    call.pending = 5000;
     put('/b/1', '1');
     put('/b/2', '2');
     s.handle({ progress_request: {} });
     assert.equal(call.sent.length, 1, 'only the created response: no events, no progress while lagging');
-    call.writableLength = 0;
-    call.emit('drain');
+    call.drain();
     put('/b/3', '3');
     s.close();
     const events = call.sent.flatMap(eventsOf);

@@ -3,11 +3,12 @@
  * are produced; since the backend publishes synchronously at commit, a watch is always "synced",
  * so progress requests are answered at once with the current revision.
  */
-import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../../lib/logger.js';
 import type { Backend, WatchRegistration } from '../backend/backend.js';
 import type { WatchListener } from '../backend/watch-hub.js';
 import { Errors } from '../errors.js';
+import type { BidiCall, BidiMethod } from '../grpc/server.js';
+import { GrpcCode } from '../grpc/status.js';
 import type { KvEvent } from '../types.js';
 import { header } from './handlers.js';
 import { asObject, boolField, bytesField, encodeEvent, intField, type Wire } from './wire.js';
@@ -47,7 +48,7 @@ export class WatchSession {
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly call: ServerDuplexStream<unknown, unknown>,
+    private readonly call: BidiCall,
     private readonly o: WatchServiceOptions,
   ) {
     if (o.progressIntervalMs > 0) {
@@ -122,9 +123,9 @@ export class WatchSession {
 
   private send(w: ActiveWatch, events: readonly KvEvent[], revision: number): void {
     if (w.resumeFrom !== undefined) return; // will be re-read from the store on drain
-    if (this.call.writableLength > HIGH_WATER_MESSAGES && events[0] !== undefined) {
+    if (this.call.pending > HIGH_WATER_MESSAGES && events[0] !== undefined) {
       w.resumeFrom = events[0].kv.modRevision;
-      this.call.once('drain', () => this.resync());
+      this.call.onDrained(() => this.resync());
       return;
     }
     this.deliver(w, events, revision);
@@ -206,34 +207,29 @@ export class WatchSession {
   }
 }
 
-export function watchService(o: WatchServiceOptions, sessions: Set<WatchSession>): UntypedServiceImplementation {
-  return {
-    Watch: (call: ServerDuplexStream<unknown, unknown>) => {
-      const session = new WatchSession(call, o);
-      sessions.add(session);
-      const done = (): void => {
-        session.close();
-        sessions.delete(session);
-      };
-      call.on('data', (raw: unknown) => {
+export function watchService(o: WatchServiceOptions, sessions: Set<WatchSession>): BidiMethod {
+  return (call) => {
+    const session = new WatchSession(call, o);
+    sessions.add(session);
+    const done = (): void => {
+      session.close();
+      sessions.delete(session);
+    };
+    return {
+      message: (raw) => {
         try {
           session.handle(raw);
         } catch (err) {
           o.log.debug({ err }, 'bad watch request');
           done();
-          call.destroy(Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: 3 }));
+          call.end({ code: GrpcCode.INVALID_ARGUMENT, details: err instanceof Error ? err.message : String(err) });
         }
-      });
-      call.on('end', () => {
+      },
+      end: () => {
         done();
         call.end();
-      });
-      call.on('cancelled', done);
-      call.on('error', (err) => {
-        o.log.debug({ err }, 'watch stream error');
-        done();
-      });
-      call.on('close', done);
-    },
+      },
+      close: done,
+    };
   };
 }

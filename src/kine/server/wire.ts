@@ -1,6 +1,6 @@
 /**
- * The boundary between protobuf objects (as @grpc/proto-loader decodes them: keepCase, int64 as
- * strings, enums as names, bytes as Buffers) and kine's typed model. Everything arriving is
+ * The boundary between protobuf objects (as ../grpc/protobuf.ts decodes them: .proto field names,
+ * int64 as numbers or decimal strings, enums as numbers or names, bytes as Buffers) and kine's typed model. Everything arriving is
  * `unknown` and is narrowed here; anything malformed becomes an InvalidArgument status.
  */
 import { Errors } from '../errors.js';

@@ -1,9 +1,9 @@
 /**
- * A minimal etcd v3 KV client (Range over a prefix, Put, Delete) over gRPC, using the same protos as
- * our kine. The mappings store talks to the vcluster's own store through it (unix:///data/kine.sock).
+ * A minimal etcd v3 KV client (Range over a prefix, Put, Delete) over kine's own small gRPC client.
+ * The mappings store talks to the vcluster's own store through it (unix:///data/kine.sock).
  */
-import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadEtcdServices } from '../../kine/server/proto.js';
+import { GrpcClient } from '../../kine/grpc/client.js';
+import { ETCD_RPCS } from '../../kine/grpc/etcd-messages.js';
 
 export interface KeyValue {
   readonly key: string;
@@ -16,8 +16,6 @@ export interface EtcdKv {
   delete(key: string): Promise<void>;
   close(): void;
 }
-
-type Unary = (req: unknown, cb: (err: ServiceError | null, res: unknown) => void) => void;
 
 /** The key just after every key with this prefix (etcd's range_end for a prefix). */
 export function prefixEnd(prefix: string): Buffer {
@@ -32,26 +30,21 @@ export function prefixEnd(prefix: string): Buffer {
 }
 
 export function openEtcdKv(endpoint: string): EtcdKv {
-  const KvClient = makeGenericClientConstructor(loadEtcdServices().KV, 'KV');
-  const client = new KvClient(endpoint, credentials.createInsecure()) as Client & Record<string, Unary>;
-  const call = (method: string, req: unknown): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const fn = client[method];
-      if (!fn) return reject(new Error(`etcd KV has no method ${method}`));
-      fn.call(client, req, (err, res) => (err ? reject(err) : resolve(res)));
-    });
+  const client = new GrpcClient(endpoint);
   return {
     async rangePrefix(prefix) {
-      const res = (await call('Range', { key: Buffer.from(prefix), range_end: prefixEnd(prefix) })) as {
-        kvs?: { key: Buffer; value: Buffer }[];
-      };
-      return (res.kvs ?? []).map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value }));
+      const res = await client.unary(ETCD_RPCS.Range.path, ETCD_RPCS.Range.request, ETCD_RPCS.Range.response, {
+        key: Buffer.from(prefix),
+        range_end: prefixEnd(prefix),
+      });
+      const kvs = Array.isArray(res.kvs) ? (res.kvs as { key?: Buffer; value?: Buffer }[]) : [];
+      return kvs.map((kv) => ({ key: (kv.key ?? Buffer.alloc(0)).toString('utf8'), value: Buffer.from(kv.value ?? Buffer.alloc(0)) }));
     },
     async put(key, value) {
-      await call('Put', { key: Buffer.from(key), value: Buffer.from(value) });
+      await client.unary(ETCD_RPCS.Put.path, ETCD_RPCS.Put.request, ETCD_RPCS.Put.response, { key: Buffer.from(key), value: Buffer.from(value) });
     },
     async delete(key) {
-      await call('DeleteRange', { key: Buffer.from(key) });
+      await client.unary(ETCD_RPCS.DeleteRange.path, ETCD_RPCS.DeleteRange.request, ETCD_RPCS.DeleteRange.response, { key: Buffer.from(key) });
     },
     close: () => client.close(),
   };

@@ -56,7 +56,7 @@ func RunEtcd(t testing.TB, cfg *embed.Config) *kubernetes.Client {
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
-	cmd := exec.Command("node", "--import", "tsx", filepath.Join(root, "test/integration/kine/kine-main.ts"),
+	cmd := exec.Command("node", filepath.Join(root, "bin/vcluster.js"), "kine",
 		"--endpoint", "sqlite://"+filepath.Join(dir, "state.db"),
 		"--listen-address", "unix://"+sock,
 		"--durability", "NORMAL",
@@ -68,7 +68,7 @@ func RunEtcd(t testing.TB, cfg *embed.Config) *kubernetes.Client {
 	}
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.Env = append(os.Environ(), "KINE_LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "VCLUSTER_LOG_LEVEL=warn")
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start kine: %v", err)
 	}

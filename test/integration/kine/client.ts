@@ -1,7 +1,7 @@
 /** A raw gRPC client on our etcd protos, for requests the npm etcd3 client cannot make. */
 import { credentials, loadPackageDefinition, type Client, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { LOADER_OPTIONS } from '../../../src/kine/server/proto.js';
+import { LOADER_OPTIONS } from './proto.js';
 
 type Unary = (req: unknown, cb: (err: ServiceError | null, res: unknown) => void) => void;
 type Ctor = new (target: string, creds: ReturnType<typeof credentials.createInsecure>, opts?: object) => Client & Record<string, unknown>;

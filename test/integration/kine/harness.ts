@@ -122,14 +122,20 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Starts our kine as a child process (`node --import tsx kine-main.ts`); KINE_NODE_ARGS adds node flags (e.g. --cpu-prof). */
+/**
+ * Starts our kine as a child process, `bin/vcluster.js kine ...` (the compiled build when it is fresh,
+ * as users run it; else src/ through tsx). KINE_NODE_ARGS adds node flags (e.g. --cpu-prof);
+ * KINE_LOG_LEVEL sets the log level (default info).
+ */
 export function startKineProcess(dir: string, listen: string, extra: string[] = []): Proc {
-  const main = join(REPO_ROOT, 'test/integration/kine/kine-main.ts');
   return startProcess(
     process.execPath,
-    [...(process.env.KINE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), '--import', 'tsx', main, '--endpoint', `sqlite://${join(dir, 'state.db')}`, '--listen-address', listen, ...extra],
+    [
+      ...(process.env.KINE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+      join(REPO_ROOT, 'bin/vcluster.js'), 'kine', '--endpoint', `sqlite://${join(dir, 'state.db')}`, '--listen-address', listen, ...extra,
+    ],
     join(dir, 'kine.log'),
-    { ...process.env, KINE_LOG_LEVEL: process.env.KINE_LOG_LEVEL ?? 'info' },
+    { ...process.env, VCLUSTER_LOG_LEVEL: process.env.KINE_LOG_LEVEL ?? 'info' },
   );
 }
 
