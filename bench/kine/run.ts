@@ -60,7 +60,7 @@ async function startStore(name: StoreName, dir: string): Promise<{ proc: Proc; u
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0) / 1;
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? 0;
 }
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -194,14 +194,14 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
     concurrency: c,
     creates: N,
     createsPerSec: round(N / createSecs, 1),
-    createP50Ms: round(pct(lat, 50)),
-    createP99Ms: round(pct(lat, 99)),
-    updateP50Ms: round(pct(ulat, 50)),
-    updateP99Ms: round(pct(ulat, 99)),
+    createP50Ms: round(pct(lat, 50), 1),
+    createP99Ms: round(pct(lat, 99), 1),
+    updateP50Ms: round(pct(ulat, 50), 1),
+    updateP99Ms: round(pct(ulat, 99), 1),
     updatesPerSec: round(N / updateSecs, 1),
     listMs: round(listMs, 1),
-    watchLagP50Ms: round(pct(lags, 50)),
-    watchLagP99Ms: round(pct(lags, 99)),
+    watchLagP50Ms: round(pct(lags, 50), 1),
+    watchLagP99Ms: round(pct(lags, 99), 1),
     watchEventsMissing: missing,
     errors,
   };
@@ -254,8 +254,11 @@ function aggregate(store: string, rs: Record<string, unknown>[]): Record<string,
   const num = (r: Record<string, unknown>, k: string): number => (typeof r[k] === 'number' ? r[k] : Number.NaN);
   const phases = (ok[0]?.phases as PhaseResult[]).map((_, i) => {
     const ps = ok.map((r) => (r.phases as PhaseResult[])[i] as PhaseResult);
-    const out: Record<string, number> = {};
+    const out: Record<string, number | number[]> = {};
     for (const k of Object.keys(ps[0] ?? {}) as (keyof PhaseResult)[]) out[k] = median(ps.map((p) => p[k]));
+    // every round's figures too, so the spread behind each median is visible
+    out.roundsCreatesPerSec = ps.map((p) => p.createsPerSec);
+    out.roundsCreateP99Ms = ps.map((p) => p.createP99Ms);
     return out as unknown as PhaseResult;
   });
   return {
@@ -279,3 +282,17 @@ const summary = results
   })
   .join(' | ');
 process.stdout.write(`summary: N=${N} rounds=${ROUNDS} (medians) ${summary}\n`);
+
+// The issue's targets, checked on the medians: throughput >= Go kine and p99 <= Go kine at every C; watch lag p99 <= 10 ms.
+const goKine = results.find((r) => r.store === 'go-kine')?.phases as PhaseResult[] | undefined;
+if (goKine !== undefined) {
+  for (const r of results.filter((x) => String(x.store).startsWith('ts-kine'))) {
+    const checks = ((r.phases as PhaseResult[] | undefined) ?? []).map((p, i) => {
+      const g = goKine[i];
+      if (g === undefined) return `C=${p.concurrency} no go-kine figure`;
+      const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+      return `C=${p.concurrency} throughput ${mark(p.createsPerSec >= g.createsPerSec)} (${p.createsPerSec} vs ${g.createsPerSec}/s), p99 ${mark(p.createP99Ms <= g.createP99Ms)} (${p.createP99Ms} vs ${g.createP99Ms} ms), lag99<=10ms ${mark(p.watchLagP99Ms <= 10)} (${p.watchLagP99Ms} ms)`;
+    });
+    process.stdout.write(`targets ${String(r.store)} vs go-kine: ${checks.join('; ')}\n`);
+  }
+}
