@@ -315,7 +315,14 @@ describe('group commit', () => {
   it('commits concurrent writes together, each answered with its own revision, failures isolated', async () => {
     const b = open();
     const events: KvEvent[] = [];
-    b.watch({ key: s('/g/'), end: s('/g0') }, 0, { range: { key: s('/g/'), end: s('/g0') }, onEvents: (e) => events.push(...e) });
+    const deliveries: number[] = [];
+    b.watch({ key: s('/g/'), end: s('/g0') }, 0, {
+      range: { key: s('/g/'), end: s('/g0') },
+      onEvents: (e, rev) => {
+        events.push(...e);
+        deliveries.push(rev);
+      },
+    });
     const put1 = (k: string, lease = 0) => b.txnQueued({ compare: [], success: [{ type: 'put', put: put(k, 'v', lease) }], failure: [] });
     const results = await Promise.allSettled([put1('/g/a'), put1('/g/b', 424242), put1('/g/c'), put1('/g/a')]);
     assert.deepEqual(
@@ -323,6 +330,7 @@ describe('group commit', () => {
       [2, 'etcdserver: requested lease not found', 3, 4],
     );
     assert.deepEqual(events.map((e) => `${e.kv.key.toString()}@${e.kv.modRevision}`), ['/g/a@2', '/g/c@3', '/g/a@4']);
+    assert.deepEqual(deliveries, [4], 'the batch reaches a watcher in one delivery, at the batch revision');
     assert.equal(b.range(range('/g/a')).result.kvs[0]?.version, 2);
     assert.equal(b.range(range('/g/b')).result.count, 0);
     await assert.rejects(put1('/g/alone', 777), etcdError(/requested lease not found/));

@@ -255,15 +255,20 @@ export class Backend {
       for (const it of items) it.reject(err);
       return;
     }
+    // One publish for the whole batch: a watcher gets the batch's events (in revision order) in one
+    // response instead of one per request, as etcd batches what it has at hand.
+    const events: KvEvent[] = [];
+    for (const o of outcomes) {
+      if (!o.ok) continue;
+      for (const m of o.value.ctx.leaseMoves) this.leases.attach(m.name, m.from, m.to);
+      events.push(...o.value.ctx.events);
+    }
+    this.hub.publish(events, this.revision());
     outcomes.forEach((o, i) => {
       const it = items[i];
       if (it === undefined) return;
-      if (!o.ok) {
-        it.reject(o.error);
-        return;
-      }
-      this.afterCommit(o.value.ctx, o.value.revision);
-      it.resolve({ revision: o.value.revision, result: o.value.result });
+      if (o.ok) it.resolve({ revision: o.value.revision, result: o.value.result });
+      else it.reject(o.error);
     });
   }
 
