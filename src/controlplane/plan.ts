@@ -1,6 +1,6 @@
 /**
  * The components of a virtual cluster's control plane, in start order: kine (embedded SQLite only) →
- * kube-apiserver → kube-controller-manager. Pure.
+ * kube-apiserver → kube-controller-manager; and the spec of its PKI. Pure.
  */
 import type { BinarySet } from '../binaries/locate.js';
 import { backingStoreOf, type Config } from '../config/index.js';
@@ -9,8 +9,8 @@ import { buildApiServer } from './components/apiserver.js';
 import { buildControllerManager } from './components/controller-manager.js';
 import { buildKine } from './components/kine.js';
 import type { ComponentSpec } from './components/spec.js';
-import type { DataDir } from './datadir.js';
-import { apiServerPkiPaths, controllerManagerPkiPaths } from './pki/layout.js';
+import { firstServiceIp, type DataDir } from './datadir.js';
+import { apiServerPkiPaths, controllerManagerPkiPaths, type PkiSpec } from './pki/layout.js';
 
 export interface ControlPlanePorts {
   readonly apiServer: number;
@@ -72,4 +72,17 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
     }),
   );
   return specs;
+}
+
+/**
+ * The PKI of a virtual cluster: `vcluster create` issues it (so the long-running `vcluster start`
+ * only reads it back, without loading the issuing code), and start re-checks it.
+ */
+export function virtualClusterPkiSpec(name: string, serviceCidr: string, config: Config): PkiSpec {
+  return {
+    name,
+    clusterDomain: config.networking.advanced.clusterDomain,
+    serviceIp: firstServiceIp(serviceCidr),
+    extraSans: config.controlPlane.proxy.extraSANs,
+  };
 }

@@ -13,9 +13,9 @@ import type { Logger } from '../lib/logger.js';
 import { openKubeClient } from '../k8s/client.js';
 import { Kinds } from '../k8s/types.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { dataDir, firstServiceIp, type DataDir } from './datadir.js';
+import { dataDir, type DataDir } from './datadir.js';
 import { ensurePki, type Pki } from './pki/store.js';
-import { controlPlaneComponents } from './plan.js';
+import { controlPlaneComponents, virtualClusterPkiSpec } from './plan.js';
 import { readVClusterState, updateVClusterState, type VClusterState } from './state.js';
 import { Supervisor } from './supervisor/supervisor.js';
 
@@ -86,12 +86,7 @@ export async function startControlPlane(opts: StartOptions): Promise<void> {
   let failAfterReady: (err: Error) => void = () => undefined;
   const afterReadyFailed = new Promise<Error>((resolve) => (failAfterReady = resolve));
   try {
-    const pki = await ensurePki(dir.pkiDir, {
-      name: state.name,
-      clusterDomain: config.networking.advanced.clusterDomain,
-      serviceIp: firstServiceIp(state.serviceCidr),
-      extraSans: config.controlPlane.proxy.extraSANs,
-    });
+    const pki = await ensurePki(dir.pkiDir, virtualClusterPkiSpec(state.name, state.serviceCidr, config));
     await writeComponentKubeconfigs(dir, pki, state.ports.apiServer, state.name);
     const specs = controlPlaneComponents({ binaries: opts.binaries, cliArgv: opts.cliArgv, dir, config, ports: state.ports, serviceCidr: state.serviceCidr });
     await supervisor.startAll(specs, opts.signal);

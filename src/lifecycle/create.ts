@@ -8,6 +8,8 @@ import { stringify } from 'yaml';
 import { backingStoreOf, loadConfig, renderEffectiveConfig, type Config } from '../config/index.js';
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
 import { freePorts } from '../lib/net.js';
+import { ensurePki } from '../controlplane/pki/store.js';
+import { virtualClusterPkiSpec } from '../controlplane/plan.js';
 import { writeVClusterState } from '../controlplane/state.js';
 import type { LifecycleContext } from './context.js';
 import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
@@ -129,6 +131,8 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       paused: false,
       createdAt: new Date().toISOString(),
     });
+    // Issued here rather than by the long-running `vcluster start`, which then only reads it.
+    await ensurePki(dir.pkiDir, virtualClusterPkiSpec(name, serviceCidr, config));
     undo.push(() => stopLocal(ctx, dir));
     const state = await startLocal(ctx, dir, `vcluster ${name}`);
     return { name, namespace, hostContext: host.context, apiServer: `https://127.0.0.1:${state.ports.apiServer}`, seconds: (Date.now() - started) / 1000 };

@@ -1,6 +1,7 @@
 /**
  * X.509 building blocks on WebCrypto (ECDSA P-256): a CA, and leaf certificates signed by it.
- * No file I/O here; see store.ts.
+ * No file I/O here; see store.ts, which loads this module only when it has something to issue
+ * (reading existing certificates is inspect.ts, on node:crypto).
  */
 import { webcrypto } from 'node:crypto';
 import 'reflect-metadata'; // required by @peculiar/x509's dependency injection
@@ -128,16 +129,4 @@ export async function createServiceAccountKey(): Promise<{ readonly key: string;
   const keys = await newKeyPair();
   const spki = await crypto.subtle.exportKey('spki', keys.publicKey);
   return { key: await privateKeyPem(keys.privateKey), pub: x509.PemConverter.encode(spki, 'PUBLIC KEY') };
-}
-
-/** Seconds until a PEM certificate expires (negative when expired). */
-export function secondsUntilExpiry(certPem: string, now = new Date()): number {
-  return Math.floor((new x509.X509Certificate(certPem).notAfter.getTime() - now.getTime()) / 1000);
-}
-
-/** The SAN entries of a PEM certificate, as "DNS:x" / "IP:y". */
-export function subjectAltNames(certPem: string): string[] {
-  const ext = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
-  if (!ext) return [];
-  return ext.names.toJSON().map((n) => `${n.type === 'ip' ? 'IP' : n.type.toUpperCase()}:${n.value}`);
 }

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki } from './store.js';
-import { subjectAltNames } from './certificates.js';
+import { subjectAltNames } from './inspect.js';
 
 const spec = { name: 'my-vcluster', clusterDomain: 'cluster.local', serviceIp: '10.96.0.1' };
 

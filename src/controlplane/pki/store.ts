@@ -7,15 +7,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VClusterError } from '../../lib/errors.js';
 import { isErrnoException } from '../../lib/errors.js';
-import {
-  createCa,
-  createLeaf,
-  createServiceAccountKey,
-  secondsUntilExpiry,
-  subjectAltNames,
-  type KeyPairPem,
-} from './certificates.js';
+import type * as Certificates from './certificates.js';
+import type { KeyPairPem } from './certificates.js';
+import { secondsUntilExpiry, subjectAltNames } from './inspect.js';
 import { CA_VALIDITY_DAYS, PKI_FILES, leafPlans, servingSans, type LeafName, type PkiSpec } from './layout.js';
+
+/**
+ * The issuing half (@peculiar/x509 and its ASN.1 stack), loaded only when something is missing or
+ * due: a long-running process that merely reuses its PKI never carries it.
+ */
+const issuer = (): Promise<typeof Certificates> => import('./certificates.js');
 
 /** Leaves with less than this left are re-issued at start. */
 const RENEW_BEFORE_SECONDS = 30 * 24 * 3600;
@@ -49,7 +50,7 @@ async function ensureCa(dir: string, certFile: string, keyFile: string, cn: stri
   const cert = await readOptional(join(dir, certFile));
   const key = await readOptional(join(dir, keyFile));
   if (cert && key) return { cert, key };
-  const ca = await createCa(cn, CA_VALIDITY_DAYS);
+  const ca = await (await issuer()).createCa(cn, CA_VALIDITY_DAYS);
   await writeAtomic(join(dir, keyFile), ca.key, 0o600);
   await writeAtomic(join(dir, certFile), ca.cert, 0o644);
   return ca;
@@ -91,7 +92,7 @@ export async function ensurePki(dir: string, spec: PkiSpec): Promise<Pki> {
         leaves[plan.name] = { cert, key };
         continue;
       }
-      const issued = await createLeaf(plan.ca === 'ca' ? ca : frontProxyCa, plan.spec);
+      const issued = await (await issuer()).createLeaf(plan.ca === 'ca' ? ca : frontProxyCa, plan.spec);
       await writeAtomic(keyPath, issued.key, 0o600);
       await writeAtomic(certPath, issued.cert, 0o644);
       leaves[plan.name] = issued;
@@ -99,7 +100,7 @@ export async function ensurePki(dir: string, spec: PkiSpec): Promise<Pki> {
     let saKey = await readOptional(join(dir, PKI_FILES.saKey));
     let saPub = await readOptional(join(dir, PKI_FILES.saPub));
     if (!saKey || !saPub) {
-      const sa = await createServiceAccountKey();
+      const sa = await (await issuer()).createServiceAccountKey();
       await writeAtomic(join(dir, PKI_FILES.saKey), sa.key, 0o600);
       await writeAtomic(join(dir, PKI_FILES.saPub), sa.pub, 0o644);
       saKey = sa.key;
