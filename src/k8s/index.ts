@@ -24,6 +24,8 @@ export {
   InformerFactory,
   listWatchSource,
   defaultBackoff,
+  stripManagedFields,
+  type ObjectTransform,
   type ListWatchSource,
   type ListWatchScope,
   type InformerHandlers,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ObjectList } from './client.js';
 import { KubeApiError } from './errors.js';
-import { Informer, defaultBackoff, type ListWatchSource } from './informer.js';
+import { Informer, defaultBackoff, stripManagedFields, type ListWatchSource } from './informer.js';
 import type { KubeObject, WatchEvent } from './types.js';
 
 type Obj = KubeObject & { data?: string };
@@ -60,7 +60,10 @@ interface Run {
   settled: () => Promise<void>;
 }
 
-function run(steps: Step[], opts: { indexers?: Record<string, (o: Obj) => string[]> } = {}): Run {
+function run(
+  steps: Step[],
+  opts: { indexers?: Record<string, (o: Obj) => string[]>; transform?: typeof stripManagedFields } = {},
+): Run {
   const log: string[] = [];
   const events: string[] = [];
   const delays: number[] = [];
@@ -74,6 +77,7 @@ function run(steps: Step[], opts: { indexers?: Record<string, (o: Obj) => string
     },
     now: () => clock.t,
     ...(opts.indexers ? { indexers: opts.indexers } : {}),
+    ...(opts.transform ? { transform: opts.transform } : {}),
   });
   informer.addHandlers({
     onAdd: (o) => events.push(`add ${o.metadata?.name}@${o.metadata?.resourceVersion}`),
@@ -352,5 +356,67 @@ describe('Informer', () => {
 
   it('default backoff: 500ms doubling, capped at 30s', () => {
     assert.deepEqual([0, 1, 2, 5, 6, 100].map(defaultBackoff), [500, 1000, 2000, 16000, 30000, 30000]);
+  });
+
+  it('transforms listed and watched objects before caching and handing them out', async () => {
+    const managed = (name: string, rv: string): Obj => {
+      const o = obj(name, rv, { data: rv });
+      return {
+        ...o,
+        metadata: { ...o.metadata, managedFields: [{ manager: 'kubectl', operation: 'Update' }] },
+      };
+    };
+    const seen: Obj[] = [];
+    const r = run(
+      [
+        list('1', managed('a', '1')),
+        {
+          watch: [
+            { type: 'ADDED', object: managed('b', '2') },
+            { type: 'MODIFIED', object: managed('a', '3') },
+            { type: 'DELETED', object: managed('b', '4') },
+          ],
+        },
+      ],
+      { transform: stripManagedFields },
+    );
+    r.informer.addHandlers({
+      onAdd: (o) => seen.push(o),
+      onUpdate: (_old, o) => seen.push(o),
+      onDelete: (o) => seen.push(o),
+    });
+    await r.settled();
+    await r.stop();
+    assert.deepEqual(r.events, ['add a@1', 'add b@2', 'update a@1->3', 'delete b']);
+    assert.equal(seen.length, 4);
+    for (const o of [...seen, ...r.informer.list()]) assert.equal(o.metadata?.managedFields, undefined);
+    assert.deepEqual(r.informer.get('ns/a'), obj('a', '3', { data: '3' }));
+    assert.equal(r.informer.resourceVersion, '4');
+  });
+});
+
+describe('stripManagedFields', () => {
+  it('drops metadata.managedFields without touching its input', () => {
+    const input: Obj = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a', namespace: 'ns', labels: { x: 'y' }, managedFields: [{ manager: 'm' }] },
+      data: 'd',
+    };
+    const out = stripManagedFields(input);
+    assert.deepEqual(out, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'a', namespace: 'ns', labels: { x: 'y' } },
+      data: 'd',
+    });
+    assert.deepEqual(input.metadata?.managedFields, [{ manager: 'm' }]);
+  });
+
+  it('returns an object without managedFields as it is', () => {
+    const input = obj('a', '1');
+    assert.equal(stripManagedFields(input), input);
+    const bare: Obj = { apiVersion: 'v1', kind: 'ConfigMap' };
+    assert.equal(stripManagedFields(bare), bare);
   });
 });

@@ -49,6 +49,23 @@ export interface InformerHandlers<T> {
 
 export type DelayFunc = (ms: number, signal: AbortSignal) => Promise<void>;
 
+/**
+ * Applied to every object before it is cached and handed to handlers (client-go's TransformFunc):
+ * drops what no reader needs, so the cache holds less. Returns a new object or its input unchanged.
+ */
+export type ObjectTransform = <T extends KubeObject>(obj: T) => T;
+
+/**
+ * Drops `metadata.managedFields` (server-side apply bookkeeping, often a third of an object's JSON):
+ * no syncer reads it, and an update sent without it keeps the server's (the API server takes the
+ * live managedFields when a request carries none). Does not mutate its input.
+ */
+export const stripManagedFields: ObjectTransform = (obj) => {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+};
+
 export interface InformerOptions<T extends KubeObject> {
   readonly source: ListWatchSource<T>;
   readonly indexers?: Readonly<Record<string, IndexFunc<T>>>;
@@ -64,6 +81,8 @@ export interface InformerOptions<T extends KubeObject> {
    * resync), so level-based controllers revisit everything. @default 0 (off)
    */
   readonly resyncMs?: number;
+  /** @default none: objects are cached as the API server sent them */
+  readonly transform?: ObjectTransform;
   readonly log?: Logger;
   /** For logs, e.g. `host/Pod`. */
   readonly name?: string;
@@ -92,6 +111,7 @@ export class Informer<T extends KubeObject> {
   readonly #now: () => number;
   readonly #resyncMs: number;
   readonly #log: Logger | undefined;
+  readonly #transform: ObjectTransform | undefined;
   #resourceVersion = '';
   #synced = false;
   #started = false;
@@ -107,6 +127,7 @@ export class Informer<T extends KubeObject> {
     this.#minWatchMs = options.minWatchMs ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#resyncMs = options.resyncMs ?? 0;
+    this.#transform = options.transform;
     this.#log = options.log?.child({ informer: options.name ?? 'informer' });
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#readyResolve = resolve;
@@ -167,7 +188,8 @@ export class Informer<T extends KubeObject> {
         if (needList) {
           const list = await this.#source.list(signal);
           if (signal.aborted) break;
-          this.#apply(this.#cache.replace(list.items));
+          const transform = this.#transform;
+          this.#apply(this.#cache.replace(transform ? list.items.map((obj) => transform(obj)) : list.items));
           this.#resourceVersion = list.resourceVersion;
           needList = false;
           failures = 0;
@@ -224,16 +246,17 @@ export class Informer<T extends KubeObject> {
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
-        const obj = event.object;
+        const obj = this.#transform ? this.#transform(event.object) : event.object;
         const old = this.#cache.upsert(obj);
         this.#bump(obj);
         this.#apply([old ? { type: 'update', old, object: obj } : { type: 'add', object: obj }]);
         return;
       }
       case 'DELETED': {
-        this.#cache.remove(keyOf(event.object));
-        this.#bump(event.object);
-        this.#apply([{ type: 'delete', object: event.object }]);
+        const obj = this.#transform ? this.#transform(event.object) : event.object;
+        this.#cache.remove(keyOf(obj));
+        this.#bump(obj);
+        this.#apply([{ type: 'delete', object: obj }]);
         return;
       }
       case 'BOOKMARK':

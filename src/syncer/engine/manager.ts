@@ -5,7 +5,7 @@
  */
 import type { Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
-import { InformerFactory, type Informer } from '../../k8s/informer.js';
+import { InformerFactory, stripManagedFields, type Informer } from '../../k8s/informer.js';
 import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Node, type PersistentVolumeClaim, type Pod, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
 import { createServiceAccountSyncer } from '../../resources/serviceaccounts/syncer.js';
 import { createPersistentVolumeClaimSyncer } from '../../resources/persistentvolumeclaims/syncer.js';
@@ -48,8 +48,9 @@ export async function startSyncerManager(
   parent.addEventListener('abort', onParentAbort, { once: true });
   const signal = abort.signal;
   const log = o.log.child({ component: 'syncer' });
-  const virtualInformers = new InformerFactory(o.virtual, { log });
-  const hostInformers = new InformerFactory(o.host, { log });
+  // The caches hold every synced object (twice, with the old states): without managedFields.
+  const virtualInformers = new InformerFactory(o.virtual, { log, transform: stripManagedFields });
+  const hostInformers = new InformerFactory(o.host, { log, transform: stripManagedFields });
   const hostScope = {
     namespace: o.names.hostNamespace,
     labelSelector: `${MARKER_LABEL}=${o.names.vclusterName}`,
