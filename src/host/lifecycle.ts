@@ -13,11 +13,12 @@ import {
   reapComponents,
   stopDetached,
 } from '../controlplane/supervisor/detached.js';
+import { ensurePki } from '../controlplane/pki/store.js';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { freePorts, isPortFree } from '../lib/net.js';
 import { kubectlFor } from '../k8s/kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
-import { HOST_CONTEXT, hostPaths, type HostPaths } from './paths.js';
+import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
 import { readHostState, writeHostState, type HostPorts, type HostState } from './state.js';
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
 import { listLocal } from '../lifecycle/registry.js';
@@ -88,6 +89,8 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
   const ports = await choosePorts(previous?.ports);
   await mkdir(paths.dataDir, { recursive: true });
   await writeHostState(paths.stateFile, { ports, nodes, phase: 'starting' });
+  // Issued here rather than by the long-running `host serve`, which then only reads it.
+  await ensurePki(paths.pkiDir, HOST_PKI_SPEC);
   const [node, ...rest] = ctx.cliArgv;
   const child = await launchDetached(
     [node!, ...rest, 'host', 'serve', '--data-dir', paths.dataDir, '--binaries-dir', ctx.binaries.dir],

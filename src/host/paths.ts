@@ -1,5 +1,6 @@
 /** The embedded host's data dir layout. Pure. */
 import { join } from 'node:path';
+import type { PkiSpec } from '../controlplane/pki/layout.js';
 
 export interface HostPaths {
   readonly dataDir: string;
@@ -40,3 +41,10 @@ export function hostPaths(dataDir: string): HostPaths {
 export const HOST_CONTEXT = 'vcluster-host';
 export const HOST_SERVICE_CIDR = '10.96.0.0/12';
 export const HOST_SERVICE_IP = '10.96.0.1';
+
+/** The host's PKI: `host up` issues it, so the long-running `host serve` only reads it back. */
+export const HOST_PKI_SPEC: PkiSpec = {
+  name: 'host',
+  clusterDomain: 'cluster.local',
+  serviceIp: HOST_SERVICE_IP,
+};

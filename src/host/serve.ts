@@ -14,7 +14,7 @@ import type { Logger } from '../lib/logger.js';
 import { renderKwokStages } from './kwok-stages.js';
 import { kubectlFor } from '../k8s/kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
-import { HOST_CONTEXT, HOST_SERVICE_IP, hostPaths, type HostPaths } from './paths.js';
+import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
 import { hostComponents } from './plan.js';
 import { readHostState, writeHostState, type HostState } from './state.js';
 
@@ -65,7 +65,7 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
 
   const supervisor = new Supervisor({ pidsDir: paths.pidsDir, logsDir: paths.logsDir, log, marker: paths.dataDir });
   try {
-    const pki = await ensurePki(paths.pkiDir, { name: 'host', clusterDomain: 'cluster.local', serviceIp: HOST_SERVICE_IP });
+    const pki = await ensurePki(paths.pkiDir, HOST_PKI_SPEC);
     await writeKubeconfigs(paths, pki, state.ports.apiServer);
     await writeFile(paths.stagesFile, renderKwokStages());
     await supervisor.startAll(hostComponents(opts.binaries, paths, state.ports), opts.signal);
