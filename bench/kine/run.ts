@@ -124,6 +124,20 @@ async function pool<T>(items: T[], c: number, fn: (x: T) => Promise<void>): Prom
   );
 }
 
+/** kube-apiserver's own view of the store: etcd_request_duration_seconds sum and count for one operation on configmaps. */
+async function storeLatency(api: ApiServer, operation: string): Promise<{ sum: number; count: number }> {
+  const r = await api.rest('GET', '/metrics');
+  let sum = 0;
+  let count = 0;
+  for (const line of r.body.split('\n')) {
+    if (!line.startsWith('etcd_request_duration_seconds_') || !line.includes(`operation="${operation}"`) || !line.includes('resource="configmaps"')) continue;
+    const v = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('etcd_request_duration_seconds_sum')) sum += v;
+    else if (line.startsWith('etcd_request_duration_seconds_count')) count += v;
+  }
+  return { sum, count };
+}
+
 interface PhaseResult {
   concurrency: number;
   creates: number;
@@ -137,6 +151,8 @@ interface PhaseResult {
   watchLagP50Ms: number;
   watchLagP99Ms: number;
   watchEventsMissing: number;
+  /** Mean store latency of a create as kube-apiserver measures it (etcd_request_duration_seconds): the store alone, without apiserver or client time. */
+  storeCreateMeanMs: number;
   errors: number;
 }
 
@@ -151,6 +167,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
   const lat: number[] = [];
   let errors = 0;
   const value = 'x'.repeat(512);
+  const storeBefore = await storeLatency(api, 'create');
   const t0 = performance.now();
   await pool(names, c, async (name) => {
     const s = performance.now();
@@ -161,6 +178,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
     answered.set(name, e);
   });
   const createSecs = (performance.now() - t0) / 1000;
+  const storeAfter = await storeLatency(api, 'create');
   await new Promise((r) => setTimeout(r, 1000));
   stopWatch();
   const lags: number[] = [];
@@ -203,6 +221,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
     watchLagP50Ms: round(pct(lags, 50), 1),
     watchLagP99Ms: round(pct(lags, 99), 1),
     watchEventsMissing: missing,
+    storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
     errors,
   };
 }
@@ -277,7 +296,7 @@ const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
     if (phases.length === 0) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
-    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms`).join(', ');
+    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms`).join(', ');
     return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
