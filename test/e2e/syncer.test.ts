@@ -416,6 +416,38 @@ spec:
     await eventually('no nodes left in the vcluster', async () => ((await virtual('get', 'nodes', '-o', 'name')).trim() === '' ? true : undefined), 60_000, 500);
   });
 
+  it('delivers service-account tokens through host pod annotations with sync.toHost.pods.useSecretsForSATokens=false', async () => {
+    const created = await runCli(['create', 'tokens-vc', '-n', 'tokens-ns', '--connect=false', '--set', 'sync.toHost.pods.useSecretsForSATokens=false'], env);
+    assert.equal(created.code, 0, created.stderr);
+    for (const p of Object.values(await pidsIn(join(home, 'vclusters', 'vcluster-host', 'tokens-ns', 'tokens-vc', 'pids')))) pids.add(p);
+    try {
+      const kubeconfig = join(home, 'vclusters', 'vcluster-host', 'tokens-ns', 'tokens-vc', 'pki', 'admin.conf');
+      const vc = async (...args: string[]): Promise<string> => (await run(kubectlBin, ['--kubeconfig', kubeconfig, ...args])).stdout;
+      // the pod gets kube-api-access (a projected token) once the default ServiceAccount exists
+      await eventually('the pod created', async () => ((await vc('run', 'tok', '--image=nginx', '--restart=Never').catch(() => '')) ? true : undefined), SYNC_TIMEOUT_MS, 500);
+      const hostPod = await eventually(
+        'the host pod',
+        async () => {
+          const out = await host('get', 'pod', '-n', 'tokens-ns', 'tok-x-default-x-tokens-vc', '-o', 'json').catch(() => '');
+          return out === '' ? undefined : (JSON.parse(out) as { metadata: { annotations?: Record<string, string> }; spec: { volumes?: { name: string; projected?: { sources: { downwardAPI?: { items: { fieldRef?: { fieldPath: string } }[] }; serviceAccountToken?: unknown }[] } }[] } });
+        },
+        SYNC_TIMEOUT_MS,
+      );
+      const tokenKeys = Object.keys(hostPod.metadata.annotations ?? {}).filter((k) => k.startsWith('vcluster.loft.sh/token-'));
+      assert.equal(tokenKeys.length, 1, `one token annotation: ${JSON.stringify(hostPod.metadata.annotations)}`);
+      assert.match(hostPod.metadata.annotations?.[tokenKeys[0] ?? ''] ?? '', /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT');
+      const sources = hostPod.spec.volumes?.find((v) => v.name.startsWith('kube-api-access'))?.projected?.sources ?? [];
+      assert.ok(!sources.some((src) => src.serviceAccountToken !== undefined), 'no host token projection');
+      const paths = sources.flatMap((src) => src.downwardAPI?.items ?? []).map((i) => i.fieldRef?.fieldPath);
+      assert.ok(paths.includes(`metadata.annotations['${tokenKeys[0] ?? ''}']`), `downward API reads the token annotation: ${JSON.stringify(paths)}`);
+      assert.equal((await host('get', 'secrets', '-n', 'tokens-ns', '-o', 'name')).includes('sa-token'), false, 'no token Secret on the host');
+      const virtualAnnotations = await vc('get', 'pod', 'tok', '-o', 'jsonpath={.metadata.annotations}');
+      assert.equal(virtualAnnotations.includes('vcluster.loft.sh/token-'), false, 'the token never comes back to the virtual pod');
+    } finally {
+      await runCli(['delete', 'tokens-vc', '-n', 'tokens-ns'], env);
+    }
+  });
+
   it('mirrors real host nodes with sync.fromHost.nodes', async () => {
     const created = await runCli(['create', 'nodes-vc', '-n', 'nodes-ns', '--connect=false', '--set', 'sync.fromHost.nodes.enabled=true', '--set', 'sync.fromHost.nodes.selector.all=true'], env);
     assert.equal(created.code, 0, created.stderr);

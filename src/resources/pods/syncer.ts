@@ -46,6 +46,12 @@ export interface PodSyncerDeps {
   readonly hostCopyExists?: (kind: 'ConfigMap' | 'Secret', hostName: string) => boolean;
   /** sync.toHost.serviceAccounts: host pods run as the translated ServiceAccount. */
   readonly serviceAccountsToHost?: boolean;
+  /**
+   * sync.toHost.pods.useSecretsForSATokens: tokens reach the host pod through a host Secret
+   * (`secret`, our default) or through host pod annotations read by the downward API
+   * (`annotation`, vCluster's default: one host write per pod instead of two).
+   */
+  readonly tokenMode?: 'secret' | 'annotation';
   /** The mappings store: pod → ConfigMap/Secret references, for their sync and garbage collection. */
   readonly mappings?: MappingsStore;
 }
@@ -199,7 +205,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         names: ctx.names,
         clusterDomain: deps.clusterDomain,
         ...(deps.kubeIP ? { kubeIP: deps.kubeIP } : {}),
-        tokenMode: 'secret',
+        tokenMode: deps.tokenMode ?? 'secret',
         tokens,
         serviceAccountsToHost: deps.serviceAccountsToHost ?? false,
       });

@@ -88,6 +88,7 @@ export async function startSyncerManager(
         clusterDomain: o.config.networking.advanced.clusterDomain,
         kubeletVersion: o.kubeletVersion,
         serviceAccountsToHost: toHost.serviceAccounts.enabled,
+        tokenMode: toHost.pods.useSecretsForSATokens ? 'secret' : 'annotation',
         hostCopyExists: (kind, name) =>
           hostInformers.informerFor(kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret, hostScope).get(`${o.names.hostNamespace}/${name}`) !== undefined,
         ...(o.mappings ? { mappings: o.mappings } : {}),
