@@ -21,6 +21,9 @@ export interface FieldSpec {
   readonly message: (() => MessageSpec) | undefined;
   /** Enum value names by number (encoding accepts either). */
   readonly enumNames: readonly string[] | undefined;
+  /** The field's tag as encoded (number and wire type; packed for repeated varints) and its size in bytes. */
+  readonly tag: number;
+  readonly tagSize: number;
 }
 
 export interface MessageSpec {
@@ -49,15 +52,21 @@ export interface FieldOptions {
 
 /** Declares a message: `message('KeyValue', { key: [1, 'bytes'], ... }, { repeated: [...] })`. */
 export function message(name: string, defs: Readonly<Record<string, FieldDef>>, opts: FieldOptions = {}): MessageSpec {
-  const fields: FieldSpec[] = Object.entries(defs).map(([fieldName, def]) => ({
-    name: fieldName,
-    no: def[0],
-    type: def[1],
-    repeated: opts.repeated?.includes(fieldName) ?? false,
-    oneof: opts.oneof?.includes(fieldName) ?? false,
-    message: def[1] === 'message' ? def[2] : undefined,
-    enumNames: def[1] === 'enum' ? def[2] : undefined,
-  }));
+  const fields: FieldSpec[] = Object.entries(defs).map(([fieldName, def]) => {
+    const repeated = opts.repeated?.includes(fieldName) ?? false;
+    const tag = def[0] * 8 + (isVarintType(def[1]) && !repeated ? WIRE_VARINT : WIRE_LEN);
+    return {
+      name: fieldName,
+      no: def[0],
+      type: def[1],
+      repeated,
+      oneof: opts.oneof?.includes(fieldName) ?? false,
+      message: def[1] === 'message' ? def[2] : undefined,
+      enumNames: def[1] === 'enum' ? def[2] : undefined,
+      tag,
+      tagSize: varintSize(tag),
+    };
+  });
   return { name, fields, byNumber: new Map(fields.map((f) => [f.no, f])) };
 }
 
@@ -184,7 +193,7 @@ function measure(spec: MessageSpec, obj: Wire, sizes: number[]): number {
   for (const f of spec.fields) {
     const v = obj[f.name];
     if (v === undefined || v === null) continue;
-    const tag = varintSize(f.no * 8);
+    const tagBytes = f.tagSize;
     if (f.repeated) {
       if (!Array.isArray(v)) throw new ProtobufError(`${f.name}: expected a list`);
       if (v.length === 0) continue;
@@ -192,14 +201,14 @@ function measure(spec: MessageSpec, obj: Wire, sizes: number[]): number {
         let n = 0;
         for (const item of v as unknown[]) n += sizeOfVarint(toVarint(f, item));
         sizes.push(n);
-        total += tag + varintSize(n) + n;
+        total += tagBytes + varintSize(n) + n;
       } else {
-        for (const item of v as unknown[]) total += tag + measureValue(f, item, sizes);
+        for (const item of v as unknown[]) total += tagBytes + measureValue(f, item, sizes);
       }
       continue;
     }
     if (!f.oneof && isDefault(f, v)) continue;
-    total += tag + measureValue(f, v, sizes);
+    total += tagBytes + measureValue(f, v, sizes);
   }
   return total;
 }
@@ -253,20 +262,20 @@ class Writer {
 function writeValue(w: Writer, f: FieldSpec, v: unknown): void {
   switch (f.type) {
     case 'bytes':
-      w.varint(f.no * 8 + WIRE_LEN);
+      w.varint(f.tag);
       w.bytes(bytesOf(f, v));
       return;
     case 'string':
-      w.varint(f.no * 8 + WIRE_LEN);
+      w.varint(f.tag);
       w.string(stringOf(f, v));
       return;
     case 'message':
-      w.varint(f.no * 8 + WIRE_LEN);
+      w.varint(f.tag);
       w.varint(w.nextSize());
       write(w, subMessage(f), asWire(f, v));
       return;
     default:
-      w.varint(f.no * 8 + WIRE_VARINT);
+      w.varint(f.tag);
       w.varint(toVarint(f, v));
   }
 }
@@ -279,7 +288,7 @@ function write(w: Writer, spec: MessageSpec, obj: Wire): void {
       const items = v as unknown[];
       if (items.length === 0) continue;
       if (isVarintType(f.type)) {
-        w.varint(f.no * 8 + WIRE_LEN);
+        w.varint(f.tag);
         w.varint(w.nextSize());
         for (const item of items) w.varint(toVarint(f, item));
       } else {
