@@ -9,6 +9,7 @@ import { VClusterError, ErrorCode } from '../../lib/errors.js';
 import { Backend } from '../backend/backend.js';
 import type { KineOptions } from '../config.js';
 import { SqlLog } from '../sqlite/sql-log.js';
+import { WalCheckpointer } from '../sqlite/checkpointer.js';
 import { toGrpcStatus } from '../errors.js';
 import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
 import { GrpcServer } from '../grpc/server.js';
@@ -32,6 +33,13 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
   const sql = SqlLog.open(options.dbPath, { durability: options.durability });
   const backend = new Backend(sql, { log: log.child({ layer: 'backend' }), compactBatchSize: options.compactBatchSize });
   backend.start();
+  let checkpointer: WalCheckpointer | undefined;
+  try {
+    checkpointer = await WalCheckpointer.start({ dbPath: options.dbPath, log }, () => sql.detachCheckpointer());
+    sql.attachCheckpointer(checkpointer);
+  } catch (err) {
+    log.warn({ err, db: options.dbPath }, 'no background WAL checkpoints; SQLite checkpoints inside commits');
+  }
 
   const grpcLog = log.child({ layer: 'grpc' });
   const server = new GrpcServer({ log: grpcLog, maxReceiveBytes: options.maxRequestBytes + 512 * 1024, toStatus: toGrpcStatus });
@@ -42,6 +50,8 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
     for (const s of sessions) s.close();
     await server.close(1000);
     await backend.stop();
+    sql.detachCheckpointer();
+    await checkpointer?.stop();
     sql.close();
     if (options.listen.kind === 'unix') rmSync(options.listen.path, { force: true });
   };

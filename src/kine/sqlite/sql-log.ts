@@ -8,6 +8,7 @@ import type { Statement } from 'better-sqlite3';
 import { KINE_SCHEMA, SIDE_SCHEMA, type Durability } from './schema.js';
 import { COMPACT_ROW_NAME } from './key-text.js';
 import { VClusterError, ErrorCode } from '../../lib/errors.js';
+import type { WalCheckpointer } from './checkpointer.js';
 
 export interface Row {
   readonly id: number;
@@ -44,6 +45,13 @@ export interface SqlLogOptions {
 const COLS = 'k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, k.value, k.old_value, v.version';
 const COLS_NO_VALUE = 'k.id, k.name, k.created, k.deleted, k.create_revision, k.prev_revision, k.lease, NULL AS value, NULL AS old_value, v.version';
 const JOIN = 'FROM kine k LEFT JOIN kine_key_version v ON v.id = k.id';
+/** SQLite's own threshold (WAL pages) for checkpointing inside a COMMIT. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/** With a background checkpointer the COMMIT-time checkpoint is only a safety net (~40 MiB of WAL). */
+const SAFETY_CHECKPOINT_PAGES = 10000;
+/** The WAL file is cut back to this size when it restarts after a checkpoint. */
+const WAL_SIZE_LIMIT_BYTES = 64 << 20;
+
 const LATEST = 'k.id = (SELECT MAX(k2.id) FROM kine k2 WHERE k2.name = k.name AND k2.id <= @rev)';
 
 export class SqlLog {
@@ -54,6 +62,7 @@ export class SqlLog {
   /** Revision up to which superseded rows have been physically removed. */
   private compactedThrough = 0;
   private readonly stmts = new Map<string, Statement>();
+  private checkpointer: WalCheckpointer | undefined;
 
   private constructor(path: string, db: Database.Database) {
     this.path = path;
@@ -88,6 +97,7 @@ export class SqlLog {
     }
     this.db.pragma(`synchronous = ${options.durability}`);
     this.db.pragma('foreign_keys = OFF');
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     const quick = this.db.pragma('quick_check', { simple: true });
     if (quick !== 'ok') throw new VClusterError(`database integrity check failed: ${String(quick)}`);
     this.db.transaction(() => {
@@ -141,11 +151,27 @@ export class SqlLog {
     return this.compactRev;
   }
 
+  /**
+   * Hands WAL checkpoints to `c` (a worker thread): COMMITs then only count, and SQLite's own
+   * checkpoint-in-COMMIT moves to a high safety threshold. `detachCheckpointer` undoes it.
+   */
+  attachCheckpointer(c: WalCheckpointer): void {
+    this.checkpointer = c;
+    this.db.pragma(`wal_autocheckpoint = ${SAFETY_CHECKPOINT_PAGES}`);
+  }
+
+  detachCheckpointer(): void {
+    this.checkpointer = undefined;
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  }
+
   /** Runs `fn` in BEGIN IMMEDIATE ... COMMIT; on a throw, rolls back and restores the revision. */
   transaction<T>(fn: () => T): T {
     const before = this.rev;
     try {
-      return this.db.transaction(fn).immediate();
+      const out = this.db.transaction(fn).immediate();
+      this.checkpointer?.committed();
+      return out;
     } catch (err) {
       this.rev = before;
       throw err;
@@ -189,6 +215,7 @@ export class SqlLog {
         }
       }
       ctl('COMMIT');
+      this.checkpointer?.committed();
     } catch (err) {
       if (this.db.inTransaction) {
         try {
@@ -329,8 +356,10 @@ export class SqlLog {
     });
   }
 
+  /** A PASSIVE checkpoint: asked of the background checkpointer if there is one, else run here. */
   checkpoint(): void {
-    this.db.pragma('wal_checkpoint(PASSIVE)');
+    if (this.checkpointer?.running === true) this.checkpointer.requestNow();
+    else this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Bytes in use, as kine reports Status.dbSize. */
