@@ -1,11 +1,14 @@
 /**
- * A minimal gRPC server on node:http2 (cleartext HTTP/2 with prior knowledge, as etcd clients
- * speak it on unix sockets and loopback): unary and bidirectional-streaming methods registered by
- * path, messages coded by ./protobuf.ts. No compression, no TLS, no reflection: only what kine needs.
+ * A minimal gRPC server on our own HTTP/2 connection handling (./http2/: cleartext HTTP/2 with prior
+ * knowledge, as etcd clients speak it on unix sockets and loopback): unary and bidirectional-
+ * streaming methods registered by path, messages coded by ./protobuf.ts. No compression, no TLS,
+ * no reflection: only what kine needs.
  */
-import { createServer, constants as h2, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../lib/logger.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameError, sealFrame } from './framing.js';
+import { H2Connection, type H2Stream, type StreamHandler } from './http2/connection.js';
+import { encodeHeaders, type HeaderList } from './http2/hpack.js';
 import { decode, encode, ProtobufError, type MessageSpec, type Wire } from './protobuf.js';
 import { encodeGrpcMessage, GrpcCode, type GrpcStatus } from './status.js';
 
@@ -55,32 +58,49 @@ function failure(err: unknown, fallback: (e: unknown) => GrpcStatus): GrpcStatus
   return fallback(err);
 }
 
+/** Header blocks that never change, encoded once. */
+const RESPONSE_HEADERS = encodeHeaders([
+  [':status', '200'],
+  ['content-type', GRPC_CONTENT_TYPE],
+]);
+const TRAILERS_OK = encodeHeaders([['grpc-status', '0']]);
+
+function statusTrailers(status: GrpcStatus, withResponseHeaders: boolean): Buffer {
+  const list: [string, string][] = withResponseHeaders ? [[':status', '200'], ['content-type', GRPC_CONTENT_TYPE]] : [];
+  list.push(['grpc-status', String(status.code)]);
+  if (status.details !== '') list.push(['grpc-message', encodeGrpcMessage(status.details)]);
+  return encodeHeaders(list);
+}
+
+/** A response that is only headers: the status of a call that failed before any message. */
+function trailersOnly(stream: H2Stream, status: GrpcStatus): void {
+  if (stream.closed) return;
+  if (stream.headersSent) stream.trailers(statusTrailers(status, false));
+  else stream.headers(statusTrailers(status, true), true);
+}
+
+function headerValue(headers: HeaderList, name: string): string | undefined {
+  for (const [n, v] of headers) if (n === name) return v;
+  return undefined;
+}
+
+const IGNORE_BODY: StreamHandler = { data: () => undefined, end: () => undefined, reset: () => undefined };
+
 export class GrpcServer {
   private readonly routes = new Map<string, Route>();
-  private readonly h2: Http2Server;
-  private readonly sessions = new Set<Http2Session>();
+  private readonly server: Server;
+  private readonly connections = new Set<H2Connection>();
   private readonly openCalls = new Set<(status: GrpcStatus) => void>();
 
   constructor(private readonly o: GrpcServerOptions) {
-    this.h2 = createServer({
-      settings: { maxConcurrentStreams: 0x7fffffff, initialWindowSize: 1 << 20, enablePush: false },
-      maxSessionMemory: 256,
-      peerMaxConcurrentStreams: 0x7fffffff,
-    });
-    this.h2.on('session', (s: Http2Session) => {
-      this.sessions.add(s);
-      s.on('close', () => this.sessions.delete(s));
-      s.on('error', (err) => o.log.debug({ err }, 'http2 session error'));
-      s.once('localSettings', () => {
-        try {
-          s.setLocalWindowSize(16 << 20);
-        } catch {
-          // the session is already closing
-        }
+    this.server = createServer((socket: Socket) => {
+      const conn = new H2Connection(socket, {
+        log: o.log,
+        onStream: (stream, headers) => this.onStream(stream, headers),
+        onClose: () => this.connections.delete(conn),
       });
+      this.connections.add(conn);
     });
-    this.h2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => this.onStream(stream, headers));
-    this.h2.on('sessionError', (err) => o.log.debug({ err }, 'http2 session error'));
   }
 
   unary(path: string, request: MessageSpec, response: MessageSpec, fn: UnaryMethod): void {
@@ -95,57 +115,59 @@ export class GrpcServer {
   listen(target: { readonly path: string } | { readonly host: string; readonly port: number }): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
-      this.h2.once('error', onError);
+      this.server.once('error', onError);
       const done = (): void => {
-        this.h2.off('error', onError);
-        this.h2.on('error', (err) => this.o.log.error({ err }, 'grpc server error'));
-        const addr = this.h2.address();
+        this.server.off('error', onError);
+        this.server.on('error', (err) => this.o.log.error({ err }, 'grpc server error'));
+        const addr = this.server.address();
         resolve(typeof addr === 'object' && addr !== null ? addr.port : 0);
       };
-      if ('path' in target) this.h2.listen(target.path, done);
-      else this.h2.listen(target.port, target.host, done);
+      if ('path' in target) this.server.listen(target.path, done);
+      else this.server.listen(target.port, target.host, done);
     });
   }
 
   /** Ends open streams with UNAVAILABLE, closes connections (destroyed after `graceMs`), stops listening. */
   async close(graceMs = 1000): Promise<void> {
     for (const end of [...this.openCalls]) end({ code: GrpcCode.UNAVAILABLE, details: 'etcdserver: server stopped' });
-    const closed = new Promise<void>((res) => this.h2.close(() => res()));
-    for (const s of this.sessions) s.close();
+    const closed = new Promise<void>((res) => this.server.close(() => res()));
+    for (const c of this.connections) c.goAway();
     const timer = setTimeout(() => {
-      for (const s of this.sessions) s.destroy();
+      for (const c of this.connections) c.destroy();
     }, graceMs);
     await closed;
     clearTimeout(timer);
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
-    stream.on('error', (err) => this.o.log.debug({ err }, 'http2 stream error'));
-    const path = String(headers[h2.HTTP2_HEADER_PATH] ?? '');
-    const contentType = String(headers[h2.HTTP2_HEADER_CONTENT_TYPE] ?? '');
-    if (headers[h2.HTTP2_HEADER_METHOD] !== 'POST' || !contentType.startsWith(GRPC_CONTENT_TYPE)) {
-      stream.respond({ [h2.HTTP2_HEADER_STATUS]: contentType.startsWith(GRPC_CONTENT_TYPE) ? 405 : 415 }, { endStream: true });
-      return;
+  private onStream(stream: H2Stream, headers: HeaderList): StreamHandler {
+    const path = headerValue(headers, ':path') ?? '';
+    const contentType = headerValue(headers, 'content-type') ?? '';
+    if (headerValue(headers, ':method') !== 'POST' || !contentType.startsWith(GRPC_CONTENT_TYPE)) {
+      stream.headers(encodeHeaders([[':status', contentType.startsWith(GRPC_CONTENT_TYPE) ? '405' : '415']]), true);
+      return IGNORE_BODY;
     }
     const route = this.routes.get(path);
     if (route === undefined) {
       const service = path.split('/')[1] ?? '';
       const known = [...this.routes.keys()].some((p) => p.startsWith(`/${service}/`));
       const method = path.split('/')[2] ?? '';
-      return trailersOnly(stream, {
+      trailersOnly(stream, {
         code: GrpcCode.UNIMPLEMENTED,
         details: known ? `unknown method ${method} for service ${service}` : `unknown service ${service}`,
       });
+      return IGNORE_BODY;
     }
-    const encoding = headers['grpc-encoding'];
+    const encoding = headerValue(headers, 'grpc-encoding');
     if (encoding !== undefined && encoding !== 'identity') {
-      return trailersOnly(stream, { code: GrpcCode.UNIMPLEMENTED, details: `grpc: Decompressor is not installed for grpc-encoding "${String(encoding)}"` });
+      trailersOnly(stream, { code: GrpcCode.UNIMPLEMENTED, details: `grpc: Decompressor is not installed for grpc-encoding "${encoding}"` });
+      return IGNORE_BODY;
     }
-    if (route.unary !== undefined) this.serveUnary(stream, route, route.unary);
-    else if (route.bidi !== undefined) this.serveBidi(stream, route, route.bidi);
+    if (route.unary !== undefined) return this.serveUnary(stream, path, route, route.unary);
+    if (route.bidi !== undefined) return this.serveBidi(stream, route, route.bidi);
+    return IGNORE_BODY;
   }
 
-  private serveUnary(stream: ServerHttp2Stream, route: Route, fn: UnaryMethod): void {
+  private serveUnary(stream: H2Stream, path: string, route: Route, fn: UnaryMethod): StreamHandler {
     const frames = new FrameDecoder(this.o.maxReceiveBytes);
     let handled = false;
     const run = (msg: Buffer): void => {
@@ -159,60 +181,60 @@ export class GrpcServer {
       }
       if (out instanceof Promise) {
         out.then(
-          (res) => this.reply(stream, route, res),
+          (res) => this.reply(stream, path, route, res),
           (err: unknown) => trailersOnly(stream, failure(err, this.o.toStatus)),
         );
       } else {
-        this.reply(stream, route, out);
+        this.reply(stream, path, route, out);
       }
     };
-    stream.on('data', (chunk: Buffer) => {
-      if (handled) return;
-      try {
-        const msgs = frames.push(chunk);
-        const first = msgs[0];
-        if (first !== undefined) run(first);
-      } catch (err) {
+    return {
+      data: (chunk) => {
+        if (handled) return;
+        try {
+          const msgs = frames.push(chunk);
+          const first = msgs[0];
+          if (first !== undefined) run(first);
+        } catch (err) {
+          handled = true;
+          trailersOnly(stream, failure(err, this.o.toStatus));
+        }
+      },
+      end: () => {
+        if (!handled) {
+          handled = true;
+          trailersOnly(stream, { code: GrpcCode.INTERNAL, details: 'grpc: the client sent no request message' });
+        }
+      },
+      reset: () => {
         handled = true;
-        trailersOnly(stream, failure(err, this.o.toStatus));
-      }
-    });
-    stream.on('end', () => {
-      if (!handled) {
-        handled = true;
-        trailersOnly(stream, { code: GrpcCode.INTERNAL, details: 'grpc: the client sent no request message' });
-      }
-    });
+      },
+    };
   }
 
-  private reply(stream: ServerHttp2Stream, route: Route, res: Wire): void {
-    if (stream.destroyed || stream.closed) return;
+  private reply(stream: H2Stream, path: string, route: Route, res: Wire): void {
+    if (stream.closed) return;
     let frame: Buffer;
     try {
       frame = sealFrame(encode(route.response, res, FRAME_HEADER_BYTES));
     } catch (err) {
-      this.o.log.error({ err, path: stream.sentHeaders[h2.HTTP2_HEADER_PATH] }, 'response could not be encoded');
+      this.o.log.error({ err, path }, 'response could not be encoded');
       trailersOnly(stream, { code: GrpcCode.INTERNAL, details: `grpc: error marshalling response: ${err instanceof Error ? err.message : String(err)}` });
       return;
     }
-    stream.respond({ [h2.HTTP2_HEADER_STATUS]: 200, [h2.HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE }, { waitForTrailers: true });
-    stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-    stream.end(frame);
+    // headers, message and trailers are queued in one turn and leave in one write
+    stream.headers(RESPONSE_HEADERS);
+    stream.data(frame);
+    stream.trailers(TRAILERS_OK);
   }
 
-  private serveBidi(stream: ServerHttp2Stream, route: Route, fn: BidiMethod): void {
+  private serveBidi(stream: H2Stream, route: Route, fn: BidiMethod): StreamHandler {
     const frames = new FrameDecoder(this.o.maxReceiveBytes);
     let pending = 0;
     let drained: (() => void)[] = [];
     let ended = false;
     let closed = false;
-    stream.respond({ [h2.HTTP2_HEADER_STATUS]: 200, [h2.HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE }, { waitForTrailers: true });
-    let trailers: GrpcStatus = { code: GrpcCode.OK, details: '' };
-    stream.on('wantTrailers', () => {
-      const t: Record<string, string> = { 'grpc-status': String(trailers.code) };
-      if (trailers.details !== '') t['grpc-message'] = encodeGrpcMessage(trailers.details);
-      stream.sendTrailers(t);
-    });
+    stream.headers(RESPONSE_HEADERS);
     const afterWrite = (): void => {
       pending--;
       if (pending === 0 && drained.length > 0) {
@@ -226,16 +248,15 @@ export class GrpcServer {
       if (ended) return;
       ended = true;
       this.openCalls.delete(endCall);
-      if (status !== undefined) trailers = status;
-      if (!stream.destroyed && !stream.closed) stream.end();
+      stream.trailers(status === undefined || status.code === GrpcCode.OK ? TRAILERS_OK : statusTrailers(status, false));
       onClose(); // the call is over for the handler, whether or not the client has half-closed yet
     };
     const call: BidiCall = {
       write: (msg) => {
-        if (ended || stream.destroyed) return;
+        if (ended || stream.closed) return;
         const frame = sealFrame(encode(route.response, msg, FRAME_HEADER_BYTES));
         pending++;
-        stream.write(frame, afterWrite);
+        stream.data(frame, afterWrite);
       },
       get pending() {
         return pending;
@@ -255,37 +276,22 @@ export class GrpcServer {
       this.openCalls.delete(endCall);
       handler.close();
     };
-    stream.on('data', (chunk: Buffer) => {
-      if (ended) return;
-      try {
-        for (const msg of frames.push(chunk)) {
-          handler.message(decode(route.request, msg));
-          if (ended) return;
+    return {
+      data: (chunk) => {
+        if (ended) return;
+        try {
+          for (const msg of frames.push(chunk)) {
+            handler.message(decode(route.request, msg));
+            if (ended) return;
+          }
+        } catch (err) {
+          endCall(failure(err, this.o.toStatus));
         }
-      } catch (err) {
-        endCall(failure(err, this.o.toStatus));
-      }
-    });
-    stream.on('end', () => {
-      if (!ended) handler.end();
-    });
-    stream.on('close', onClose);
+      },
+      end: () => {
+        if (!ended) handler.end();
+      },
+      reset: onClose,
+    };
   }
-}
-
-/** A response that is only headers: the status of a call that failed before any message. */
-function trailersOnly(stream: ServerHttp2Stream, status: GrpcStatus): void {
-  if (stream.destroyed || stream.closed || stream.headersSent) {
-    if (!stream.destroyed) stream.close(h2.NGHTTP2_INTERNAL_ERROR);
-    return;
-  }
-  stream.respond(
-    {
-      [h2.HTTP2_HEADER_STATUS]: 200,
-      [h2.HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE,
-      'grpc-status': String(status.code),
-      'grpc-message': encodeGrpcMessage(status.details),
-    },
-    { endStream: true },
-  );
 }
