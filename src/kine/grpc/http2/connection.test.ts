@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, it } from 'node:test';
+import { silentLogger } from '../../../lib/logger.js';
+import { H2Connection, type H2Stream, type StreamHandler } from './connection.js';
+import { Flag, FrameType, frame, H2Error, PREFACE, Setting, settingsFrame, windowUpdateFrame } from './frames.js';
+import { encodeHeaders, HpackDecoder, type HeaderList } from './hpack.js';
+
+interface Frame {
+  readonly type: number;
+  readonly flags: number;
+  readonly stream: number;
+  readonly payload: Buffer;
+}
+
+/** A raw HTTP/2 client: writes bytes, collects the server's frames and which socket read each came in. */
+class RawClient {
+  readonly frames: (Frame & { readonly read: number })[] = [];
+  private buf = Buffer.alloc(0);
+  private reads = 0;
+  private waiters: (() => void)[] = [];
+  closed = false;
+
+  constructor(readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.reads++;
+      this.buf = Buffer.concat([this.buf, chunk]);
+      while (this.buf.length >= 9) {
+        const len = this.buf.readUIntBE(0, 3);
+        if (this.buf.length < 9 + len) break;
+        this.frames.push({ type: this.buf[3] ?? 0, flags: this.buf[4] ?? 0, stream: this.buf.readUInt32BE(5), payload: this.buf.subarray(9, 9 + len), read: this.reads });
+        this.buf = this.buf.subarray(9 + len);
+      }
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  async until(pred: (f: Frame[]) => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 3000;
+    while (!pred(this.frames)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames.map((f) => [f.type, f.flags, f.stream]))}`);
+      await Promise.race([new Promise<void>((r) => this.waiters.push(r)), new Promise((r) => setTimeout(r, 50))]);
+    }
+  }
+
+  request(stream: number, path: string, body?: Buffer, extraFlags = 0): void {
+    const block = encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', path], ['content-type', 'application/grpc']]);
+    this.socket.write(frame(FrameType.HEADERS, Flag.END_HEADERS | (body === undefined ? Flag.END_STREAM : 0) | extraFlags, stream, block));
+    if (body !== undefined) this.socket.write(frame(FrameType.DATA, Flag.END_STREAM, stream, body));
+  }
+}
+
+let servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers) {
+    s.close();
+  }
+  servers = [];
+  await Promise.resolve();
+});
+
+/** A server whose every stream echoes its body back (`respond`), or does what `onStream` says. */
+async function start(
+  onStream: (s: H2Stream, h: HeaderList) => StreamHandler,
+  clientSettings: [number, number][] = [],
+): Promise<{ client: RawClient; conns: H2Connection[]; writes: () => number }> {
+  const conns: H2Connection[] = [];
+  let writes = 0;
+  const server = createServer((socket) => {
+    // count the server's socket writes (each is one write/writev syscall for the frames it carries)
+    const target = socket as unknown as { write: (b: Buffer) => boolean };
+    const write = target.write.bind(socket);
+    target.write = (b: Buffer): boolean => {
+      writes++;
+      return write(b);
+    };
+    conns.push(new H2Connection(socket, { log: silentLogger(), onStream }));
+  });
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const addr = server.address();
+  const socket = connect(typeof addr === 'object' && addr !== null ? addr.port : 0, '127.0.0.1');
+  await once(socket, 'connect');
+  const client = new RawClient(socket);
+  socket.write(Buffer.concat([PREFACE, settingsFrame(clientSettings)]));
+  await client.until((f) => f.some((x) => x.type === FrameType.SETTINGS && (x.flags & Flag.ACK) !== 0), 'SETTINGS ACK');
+  return { client, conns, writes: () => writes };
+}
+
+const RESPONSE = encodeHeaders([[':status', '200'], ['content-type', 'application/grpc']]);
+const OK = encodeHeaders([['grpc-status', '0']]);
+
+/** Answers each request with its body, then trailers: as a unary gRPC reply does. */
+function echo(s: H2Stream): StreamHandler {
+  const chunks: Buffer[] = [];
+  return {
+    data: (c) => chunks.push(c),
+    end: () => {
+      s.headers(RESPONSE);
+      s.data(Buffer.concat(chunks));
+      s.trailers(OK);
+    },
+    reset: () => undefined,
+  };
+}
+
+describe('H2Connection', () => {
+  it('sends SETTINGS and a connection WINDOW_UPDATE first, and ACKs the client SETTINGS', async () => {
+    const { client } = await start(echo);
+    const [first, second] = client.frames;
+    assert.equal(first?.type, FrameType.SETTINGS);
+    assert.equal(first?.flags, 0);
+    assert.equal(second?.type, FrameType.WINDOW_UPDATE);
+    assert.equal(second?.stream, 0);
+    client.socket.destroy();
+  });
+
+  it('answers a request with HEADERS, DATA and END_STREAM trailers in one socket write', async () => {
+    const { client, writes } = await start(echo);
+    const before = writes();
+    client.request(1, '/svc/Echo', Buffer.from('hello'));
+    await client.until((f) => f.some((x) => x.stream === 1 && x.type === FrameType.HEADERS && (x.flags & Flag.END_STREAM) !== 0), 'trailers');
+    const mine = client.frames.filter((x) => x.stream === 1);
+    assert.deepEqual(
+      mine.map((x) => [x.type, x.flags]),
+      [
+        [FrameType.HEADERS, Flag.END_HEADERS],
+        [FrameType.DATA, 0],
+        [FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM],
+      ],
+    );
+    assert.equal(mine[1]?.payload.toString(), 'hello');
+    assert.equal(writes() - before, 1, 'the server wrote the answer with one socket write');
+    assert.equal(new Set(mine.map((x) => x.read)).size, 1, 'all three frames arrived in one read');
+    assert.deepEqual(new HpackDecoder().decode(mine[0]?.payload ?? Buffer.alloc(0), 1 << 20), [[':status', '200'], ['content-type', 'application/grpc']]);
+    client.socket.destroy();
+  });
+
+  it('decodes a header block split over HEADERS and CONTINUATION', async () => {
+    let seen: HeaderList = [];
+    const { client } = await start((s, h) => {
+      seen = h;
+      return echo(s);
+    });
+    const block = encodeHeaders([[':method', 'POST'], [':path', '/a/B'], ['content-type', 'application/grpc'], ['x-long', 'y'.repeat(200)]]);
+    client.socket.write(frame(FrameType.HEADERS, 0, 1, block.subarray(0, 50)));
+    client.socket.write(frame(FrameType.CONTINUATION, 0, 1, block.subarray(50, 120)));
+    client.socket.write(frame(FrameType.CONTINUATION, Flag.END_HEADERS | 0, 1, block.subarray(120)));
+    client.socket.write(frame(FrameType.DATA, Flag.END_STREAM, 1, Buffer.from('x')));
+    await client.until((f) => f.some((x) => x.stream === 1 && (x.flags & Flag.END_STREAM) !== 0), 'answer');
+    assert.equal(seen.find(([n]) => n === 'x-long')?.[1], 'y'.repeat(200));
+    client.socket.destroy();
+  });
+
+  it('holds DATA to the client window and sends the trailers only after the last byte', async () => {
+    const { client } = await start(echo, [[Setting.INITIAL_WINDOW_SIZE, 10]]);
+    client.request(1, '/svc/Echo', Buffer.from('abcdefghijklmnopqrstuvwxy')); // 25 bytes
+    await client.until((f) => f.some((x) => x.stream === 1 && x.type === FrameType.DATA), 'first DATA');
+    await new Promise((r) => setTimeout(r, 50));
+    const data = (): Buffer => Buffer.concat(client.frames.filter((x) => x.stream === 1 && x.type === FrameType.DATA).map((x) => x.payload));
+    assert.equal(data().toString(), 'abcdefghij');
+    assert.ok(!client.frames.some((x) => x.stream === 1 && (x.flags & Flag.END_STREAM) !== 0), 'no trailers while data is held back');
+    client.socket.write(windowUpdateFrame(1, 10));
+    await client.until(() => data().length === 20, '20 bytes');
+    client.socket.write(windowUpdateFrame(1, 100));
+    await client.until((f) => f.some((x) => x.stream === 1 && (x.flags & Flag.END_STREAM) !== 0), 'trailers');
+    assert.equal(data().toString(), 'abcdefghijklmnopqrstuvwxy');
+    client.socket.destroy();
+  });
+
+  it('answers PING with the same payload and tells the handler when the client resets its stream', async () => {
+    let resets = 0;
+    const { client } = await start(() => ({ data: () => undefined, end: () => undefined, reset: () => resets++ }));
+    client.socket.write(frame(FrameType.PING, 0, 0, Buffer.from('12345678')));
+    await client.until((f) => f.some((x) => x.type === FrameType.PING), 'PING ACK');
+    const ping = client.frames.find((x) => x.type === FrameType.PING);
+    assert.equal(ping?.flags, Flag.ACK);
+    assert.equal(ping?.payload.toString(), '12345678');
+    client.request(1, '/svc/Stream', undefined, 0);
+    const rst = Buffer.alloc(4);
+    rst.writeUInt32BE(H2Error.CANCEL);
+    client.socket.write(frame(FrameType.RST_STREAM, 0, 1, rst));
+    const deadline = Date.now() + 2000;
+    while (resets === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(resets, 1);
+    client.socket.destroy();
+  });
+
+  it('ends the connection with GOAWAY on a bad preface, an oversized frame or a bad header block', async () => {
+    const cases: [string, Buffer, number][] = [
+      ['an oversized frame', frame(FrameType.DATA, 0, 1, Buffer.alloc(20000)), H2Error.FRAME_SIZE_ERROR],
+      ['a bad header block', frame(FrameType.HEADERS, Flag.END_HEADERS, 1, Buffer.from([0x80])), H2Error.COMPRESSION_ERROR],
+      ['HEADERS on an even stream', frame(FrameType.HEADERS, Flag.END_HEADERS, 2, encodeHeaders([[':path', '/']])), H2Error.PROTOCOL_ERROR],
+      ['PUSH_PROMISE from a client', frame(FrameType.PUSH_PROMISE, 0, 1, Buffer.alloc(4)), H2Error.PROTOCOL_ERROR],
+    ];
+    for (const [what, bytes, code] of cases) {
+      const { client } = await start(echo);
+      client.socket.write(bytes);
+      await client.until((f) => f.some((x) => x.type === FrameType.GOAWAY), `GOAWAY after ${what}`);
+      const g = client.frames.find((x) => x.type === FrameType.GOAWAY);
+      assert.equal(g?.payload.readUInt32BE(4), code, what);
+      client.socket.destroy();
+    }
+    const conns: H2Connection[] = [];
+    const server = createServer((socket) => conns.push(new H2Connection(socket, { log: silentLogger(), onStream: echo })));
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const addr = server.address();
+    const socket = connect(typeof addr === 'object' && addr !== null ? addr.port : 0, '127.0.0.1');
+    const raw = new RawClient(socket);
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await raw.until((f) => f.some((x) => x.type === FrameType.GOAWAY), 'GOAWAY after an HTTP/1.1 request');
+    assert.equal(raw.frames.find((x) => x.type === FrameType.GOAWAY)?.payload.readUInt32BE(4), H2Error.PROTOCOL_ERROR);
+    socket.destroy();
+  });
+
+  it('refuses new streams after goAway() and closes once the open ones finish', async () => {
+    let held: H2Stream | undefined;
+    const { client, conns } = await start((s) => {
+      held = s;
+      return { data: () => undefined, end: () => undefined, reset: () => undefined };
+    });
+    client.request(1, '/svc/Hold');
+    await client.until(() => held !== undefined, 'stream 1 at the server');
+    conns[0]?.goAway();
+    await client.until((f) => f.some((x) => x.type === FrameType.GOAWAY), 'GOAWAY');
+    assert.equal(client.frames.find((x) => x.type === FrameType.GOAWAY)?.payload.readUInt32BE(0), 1, 'last stream id');
+    client.request(3, '/svc/Late');
+    await client.until((f) => f.some((x) => x.type === FrameType.RST_STREAM && x.stream === 3), 'stream 3 refused');
+    assert.equal(client.frames.find((x) => x.type === FrameType.RST_STREAM && x.stream === 3)?.payload.readUInt32BE(0), H2Error.REFUSED_STREAM);
+    assert.equal(client.closed, false);
+    held?.headers(RESPONSE);
+    held?.trailers(OK);
+    await client.until(() => client.closed, 'socket closed');
+  });
+});
