@@ -3,10 +3,16 @@
  * (FULL and NORMAL), Go kine and etcd, serially and at concurrency 32, a 500-key list, and watch
  * lag (Txn answered -> event received on a watch stream). Prints JSON, then a one-line summary.
  *
- *   node --import tsx bench/kine/micro.ts [--n 2000] [--stores ts-kine,ts-kine-normal,go-kine,etcd]
+ * --client node (default) drives the stores with our Node gRPC client; --client go with etcd's own
+ * Go client (go.etcd.io/etcd/client/v3, the one kube-apiserver uses), built from ./goclient into
+ * ~/.cache/vcluster-ts/bench/ (serial and 32-way creates, watch lag; no list figure).
+ *
+ *   node --import tsx bench/kine/micro.ts [--n 2000] [--client node|go] [--stores ts-kine,ts-kine-normal,go-kine,etcd]
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { rawClient, waitForEtcdApi } from '../../test/integration/kine/client.js';
 import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProcess, tempDir, type Proc } from '../../test/integration/kine/harness.js';
@@ -14,11 +20,52 @@ import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProc
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '2000' },
+    client: { type: 'string', default: 'node' },
     stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
     'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
   },
 });
 const N = Number(values.n);
+const CLIENT = values.client === 'go' ? 'go' : 'node';
+if (values.client !== 'go' && values.client !== 'node') throw new Error(`--client must be node or go, not ${String(values.client)}`);
+
+/** Builds ./goclient (cached by Go's build cache; the binary lives outside the repo). */
+function goClient(): string {
+  const out = join(process.env.HOME ?? '/root', '.cache/vcluster-ts/bench/goclient');
+  mkdirSync(dirname(out), { recursive: true });
+  const src = join(dirname(fileURLToPath(import.meta.url)), 'goclient');
+  execFileSync('go', ['build', '-o', out, '.'], { cwd: src, stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off' } });
+  return out;
+}
+
+async function benchGo(name: string, bin: string): Promise<Record<string, unknown>> {
+  const dir = tempDir(`kine-micro-go-${name}`);
+  mkdirSync(dir, { recursive: true });
+  let proc: Proc | undefined;
+  try {
+    const s = await start(name, dir);
+    proc = s.proc;
+    await waitForEtcdApi(s.url);
+    const r = JSON.parse(execFileSync(bin, ['--endpoint', s.url, '--n', String(N), '--concurrency', '32'], { encoding: 'utf8' })) as Record<string, number>;
+    return {
+      store: name,
+      client: 'go',
+      serialOpsPerSec: r.serialOpsPerSec,
+      serialMeanMs: r.serialMeanMs,
+      serialP50Ms: r.serialP50Ms,
+      serialP99Ms: r.serialP99Ms,
+      c32OpsPerSec: r.concOpsPerSec,
+      c32P99Ms: r.concP99Ms,
+      watchLagP50Ms: r.watchLagP50Ms,
+      watchLagP99Ms: r.watchLagP99Ms,
+      watchEvents: r.watchEvents,
+    };
+  } finally {
+    if (proc !== undefined) await stopProcess(proc);
+    await killAll();
+    removeDir(dir);
+  }
+}
 
 async function start(name: string, dir: string): Promise<{ proc: Proc; url: string }> {
   const sock = join(dir, 'kine.sock');
@@ -114,16 +161,17 @@ async function bench(name: string): Promise<Record<string, unknown>> {
 }
 
 const results: Record<string, unknown>[] = [];
+const goBin = CLIENT === 'go' ? goClient() : '';
 for (const s of (values.stores ?? '').split(',')) {
   try {
-    results.push(await bench(s));
+    results.push(CLIENT === 'go' ? await benchGo(s, goBin) : await bench(s));
   } catch (err) {
     results.push({ store: s, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
   }
 }
-process.stdout.write(`${JSON.stringify({ n: N, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ n: N, client: CLIENT, results }, null, 2)}\n`);
 process.stdout.write(
-  `summary: N=${N} ${results
-    .map((r) => `${String(r.store)}: C=1 ${String(r.serialOpsPerSec)}/s p99 ${String(r.serialP99Ms)}ms, C=32 ${String(r.c32OpsPerSec)}/s p99 ${String(r.c32P99Ms)}ms, lag99 ${String(r.watchLagP99Ms)}ms, list500 ${String(r.list500Ms)}ms`)
+  `summary: N=${N} client=${CLIENT} ${results
+    .map((r) => `${String(r.store)}: C=1 ${String(r.serialOpsPerSec)}/s p99 ${String(r.serialP99Ms)}ms, C=32 ${String(r.c32OpsPerSec)}/s p99 ${String(r.c32P99Ms)}ms, lag99 ${String(r.watchLagP99Ms)}ms${typeof r.list500Ms === 'number' ? `, list500 ${String(r.list500Ms)}ms` : ''}`)
     .join(' | ')}\n`,
 );

@@ -81,6 +81,13 @@ function rssKiB(pid: number): { rss: number; peak: number } {
   return { rss: get('VmRSS'), peak: get('VmHWM') };
 }
 
+/** CPU time (user + system, all threads) the process has used so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15 of proc(5))
+}
+
 /** A streaming watch through the apiserver: records when each ADDED event arrives. */
 function watchAdded(api: ApiServer, ns: string, onAdded: (name: string, at: number) => void): () => void {
   const pki = api.pki;
@@ -151,12 +158,14 @@ interface PhaseResult {
   watchLagP50Ms: number;
   watchLagP99Ms: number;
   watchEventsMissing: number;
+  /** CPU the store process spent per create during the create loop (µs): what it leaves for kube-apiserver on a shared machine. */
+  storeCpuUsPerCreate: number;
   /** Mean store latency of a create as kube-apiserver measures it (etcd_request_duration_seconds): the store alone, without apiserver or client time. */
   storeCreateMeanMs: number;
   errors: number;
 }
 
-async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
+async function runPhase(api: ApiServer, storePid: number, c: number): Promise<PhaseResult> {
   const ns = `bench-c${c}`;
   await api.rest('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const arrived = new Map<string, number>();
@@ -168,6 +177,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
   let errors = 0;
   const value = 'x'.repeat(512);
   const storeBefore = await storeLatency(api, 'create');
+  const cpuBefore = cpuMs(storePid);
   const t0 = performance.now();
   await pool(names, c, async (name) => {
     const s = performance.now();
@@ -178,6 +188,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
     answered.set(name, e);
   });
   const createSecs = (performance.now() - t0) / 1000;
+  const storeCpu = cpuMs(storePid) - cpuBefore;
   const storeAfter = await storeLatency(api, 'create');
   await new Promise((r) => setTimeout(r, 1000));
   stopWatch();
@@ -221,6 +232,7 @@ async function runPhase(api: ApiServer, c: number): Promise<PhaseResult> {
     watchLagP50Ms: round(pct(lags, 50), 1),
     watchLagP99Ms: round(pct(lags, 99), 1),
     watchEventsMissing: missing,
+    storeCpuUsPerCreate: round((storeCpu * 1000) / N, 0),
     storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
     errors,
   };
@@ -235,7 +247,7 @@ async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
     const store = await startStore(name, storeDir);
     const api = await startApiServer(apiDir, store.url);
     const phases: PhaseResult[] = [];
-    for (const c of CONCURRENCY) phases.push(await runPhase(api, c));
+    for (const c of CONCURRENCY) phases.push(await runPhase(api, store.proc.pid, c));
     const mem = rssKiB(store.proc.pid);
     await stopProcess(api.proc);
     await stopProcess(store.proc);
@@ -296,7 +308,7 @@ const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
     if (phases.length === 0) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
-    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms`).join(', ');
+    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms cpu ${p.storeCpuUsPerCreate}us`).join(', ');
     return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
