@@ -142,6 +142,44 @@ describe('H2Connection', () => {
     client.socket.destroy();
   });
 
+  it('sends what a commit publishes on one stream and the answers its promises resolve on another in one write', async () => {
+    let watch: H2Stream | undefined;
+    const { client, writes } = await start((s, h) => {
+      if (h.some(([n, v]) => n === ':path' && v === '/svc/Watch')) {
+        watch = s;
+        s.headers(RESPONSE);
+        return { data: () => undefined, end: () => undefined, reset: () => undefined };
+      }
+      return {
+        data: () => undefined,
+        end: () => {
+          // as kine's group commit: the flush runs in setImmediate, publishes the event at once and
+          // answers through a chain of promise reactions
+          setImmediate(() => {
+            watch?.data(Buffer.from('event'));
+            void Promise.resolve()
+              .then(() => Promise.resolve())
+              .then(() => {
+                s.headers(RESPONSE);
+                s.data(Buffer.from('answer'));
+                s.trailers(OK);
+              });
+          });
+        },
+        reset: () => undefined,
+      };
+    });
+    client.request(1, '/svc/Watch', undefined);
+    await client.until((f) => f.some((x) => x.stream === 1 && x.type === FrameType.HEADERS), 'watch headers');
+    await new Promise((r) => setTimeout(r, 20));
+    const before = writes();
+    client.request(3, '/svc/Txn', Buffer.from('x'));
+    await client.until((f) => f.some((x) => x.stream === 3 && (x.flags & Flag.END_STREAM) !== 0), 'answer');
+    assert.equal(writes() - before, 1, 'event and answer in one socket write');
+    assert.ok(client.frames.some((x) => x.stream === 1 && x.type === FrameType.DATA && x.payload.toString() === 'event'));
+    client.socket.destroy();
+  });
+
   it('decodes a header block split over HEADERS and CONTINUATION', async () => {
     let seen: HeaderList = [];
     const { client } = await start((s, h) => {

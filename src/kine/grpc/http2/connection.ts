@@ -249,8 +249,9 @@ export class H2Connection {
     this.out.push(buf);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      // after the current turn's callbacks and promise reactions: everything they queued leaves together
-      process.nextTick(() => this.flush());
+      // at the end of this loop iteration (check phase): the watch events a commit publishes and
+      // the answers its promises resolve (several microtask hops later) leave in one write
+      setImmediate(() => this.flush());
     }
   }
 
@@ -267,7 +268,7 @@ export class H2Connection {
   }
 
   private endSocket(): void {
-    process.nextTick(() => {
+    setImmediate(() => {
       this.flush();
       this.socket.end();
       setTimeout(() => this.socket.destroy(), 1000).unref();
