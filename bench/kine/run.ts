@@ -278,6 +278,9 @@ const median = (xs: number[]): number => {
   return v[Math.floor((v.length - 1) / 2)] ?? Number.NaN;
 };
 
+/** A phase's medians with every round's throughput and p99 beside them. */
+type AggregatedPhase = PhaseResult & { roundsCreatesPerSec: number[]; roundsCreateP99Ms: number[] };
+
 /** Per store: the median of every numeric figure over the successful rounds. */
 function aggregate(store: string, rs: Record<string, unknown>[]): Record<string, unknown> {
   const ok = rs.filter((r) => Array.isArray(r.phases));
@@ -315,14 +318,22 @@ const summary = results
 process.stdout.write(`summary: N=${N} rounds=${ROUNDS} (medians) ${summary}\n`);
 
 // The issue's targets, checked on the medians: throughput >= Go kine and p99 <= Go kine at every C; watch lag p99 <= 10 ms.
-const goKine = results.find((r) => r.store === 'go-kine')?.phases as PhaseResult[] | undefined;
+const goKine = results.find((r) => r.store === 'go-kine')?.phases as AggregatedPhase[] | undefined;
 if (goKine !== undefined) {
   for (const r of results.filter((x) => String(x.store).startsWith('ts-kine'))) {
-    const checks = ((r.phases as PhaseResult[] | undefined) ?? []).map((p, i) => {
+    const checks = ((r.phases as AggregatedPhase[] | undefined) ?? []).map((p, i) => {
       const g = goKine[i];
       if (g === undefined) return `C=${p.concurrency} no go-kine figure`;
       const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
-      return `C=${p.concurrency} throughput ${mark(p.createsPerSec >= g.createsPerSec)} (${p.createsPerSec} vs ${g.createsPerSec}/s), p99 ${mark(p.createP99Ms <= g.createP99Ms)} (${p.createP99Ms} vs ${g.createP99Ms} ms), lag99<=10ms ${mark(p.watchLagP99Ms <= 10)} (${p.watchLagP99Ms} ms)`;
+      // rounds are interleaved (round k of every store ran back to back), so compare them in pairs too:
+      // with medians this noisy, how often each store was ahead in the same round says more
+      const mine = { t: p.roundsCreatesPerSec, q: p.roundsCreateP99Ms };
+      const theirs = { t: g.roundsCreatesPerSec, q: g.roundsCreateP99Ms };
+      const pairs = Math.min(mine.t.length, theirs.t.length);
+      const won = (a: number[], b: number[], better: (x: number, y: number) => boolean): number =>
+        a.slice(0, pairs).filter((x, k) => better(x, b[k] ?? Number.NaN)).length;
+      const paired = pairs > 1 ? ` [rounds ahead: throughput ${String(won(mine.t, theirs.t, (x, y) => x >= y))}/${String(pairs)}, p99 ${String(won(mine.q, theirs.q, (x, y) => x <= y))}/${String(pairs)}]` : '';
+      return `C=${p.concurrency} throughput ${mark(p.createsPerSec >= g.createsPerSec)} (${p.createsPerSec} vs ${g.createsPerSec}/s), p99 ${mark(p.createP99Ms <= g.createP99Ms)} (${p.createP99Ms} vs ${g.createP99Ms} ms)${paired}, lag99<=10ms ${mark(p.watchLagP99Ms <= 10)} (${p.watchLagP99Ms} ms)`;
     });
     process.stdout.write(`targets ${String(r.store)} vs go-kine: ${checks.join('; ')}\n`);
   }
