@@ -15,38 +15,68 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { rawClient, waitForEtcdApi } from '../../test/integration/kine/client.js';
-import { killAll, removeDir, startEtcd, startKineProcess, startProcess, stopProcess, tempDir, type Proc } from '../../test/integration/kine/harness.js';
+import {
+  killAll,
+  removeDir,
+  startEtcd,
+  startKineProcess,
+  startProcess,
+  stopProcess,
+  tempDir,
+  type Proc,
+} from '../../test/integration/kine/harness.js';
 
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '2000' },
     client: { type: 'string', default: 'node' },
     stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
-    'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
+    'go-kine': {
+      type: 'string',
+      default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine'),
+    },
   },
 });
 const N = Number(values.n);
 const CLIENT = values.client === 'go' ? 'go' : 'node';
-if (values.client !== 'go' && values.client !== 'node') throw new Error(`--client must be node or go, not ${String(values.client)}`);
+if (values.client !== 'go' && values.client !== 'node')
+  throw new Error(`--client must be node or go, not ${String(values.client)}`);
 
 /** Builds ./goclient (cached by Go's build cache; the binary lives outside the repo). */
 function goClient(): string {
   const out = join(process.env.HOME ?? '/root', '.cache/vcluster-ts/bench/goclient');
   mkdirSync(dirname(out), { recursive: true });
   const src = join(dirname(fileURLToPath(import.meta.url)), 'goclient');
-  execFileSync('go', ['build', '-o', out, '.'], { cwd: src, stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off' } });
+  execFileSync('go', ['build', '-o', out, '.'], {
+    cwd: src,
+    stdio: 'inherit',
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off' },
+  });
   return out;
 }
 
-async function benchGo(name: string, bin: string): Promise<Record<string, unknown>> {
-  const dir = tempDir(`kine-micro-go-${name}`);
+/** Starts the store in a fresh directory, runs `fn` against its URL, then stops it and removes the directory. */
+async function withStore<T>(name: string, fn: (url: string) => T | Promise<T>): Promise<T> {
+  const dir = tempDir(`kine-micro-${name}`);
   mkdirSync(dir, { recursive: true });
   let proc: Proc | undefined;
   try {
     const s = await start(name, dir);
     proc = s.proc;
     await waitForEtcdApi(s.url);
-    const r = JSON.parse(execFileSync(bin, ['--endpoint', s.url, '--n', String(N), '--concurrency', '32'], { encoding: 'utf8' })) as Record<string, number>;
+    return await fn(s.url);
+  } finally {
+    if (proc !== undefined) await stopProcess(proc); // SIGTERM first, so --cpu-prof (KINE_NODE_ARGS) can write its profile
+    await killAll();
+    removeDir(dir);
+  }
+}
+
+function benchGo(name: string, bin: string): Promise<Record<string, unknown>> {
+  return withStore(name, (url) => {
+    const r = JSON.parse(
+      execFileSync(bin, ['--endpoint', url, '--n', String(N), '--concurrency', '32'], { encoding: 'utf8' }),
+    ) as Record<string, number>;
     return {
       store: name,
       client: 'go',
@@ -60,11 +90,7 @@ async function benchGo(name: string, bin: string): Promise<Record<string, unknow
       watchLagP99Ms: r.watchLagP99Ms,
       watchEvents: r.watchEvents,
     };
-  } finally {
-    if (proc !== undefined) await stopProcess(proc);
-    await killAll();
-    removeDir(dir);
-  }
+  });
 }
 
 async function start(name: string, dir: string): Promise<{ proc: Proc; url: string }> {
@@ -72,27 +98,37 @@ async function start(name: string, dir: string): Promise<{ proc: Proc; url: stri
   if (name === 'etcd') return startEtcd(dir);
   if (name === 'go-kine') {
     const params = '_journal=WAL&_busy_timeout=30000&_synchronous=NORMAL&_txlock=immediate&cache=shared';
-    const proc = startProcess(values['go-kine'] ?? '', ['--endpoint', `sqlite://${join(dir, 'state.db')}?${params}`, '--listen-address', `unix://${sock}`, '--metrics-bind-address', '0'], join(dir, 'go-kine.log'));
+    const proc = startProcess(
+      values['go-kine'] ?? '',
+      [
+        '--endpoint',
+        `sqlite://${join(dir, 'state.db')}?${params}`,
+        '--listen-address',
+        `unix://${sock}`,
+        '--metrics-bind-address',
+        '0',
+      ],
+      join(dir, 'go-kine.log'),
+    );
     return { proc, url: `unix://${sock}` };
   }
-  const proc = startKineProcess(dir, `unix://${sock}`, ['--durability', name === 'ts-kine' ? 'FULL' : 'NORMAL']);
+  const proc = startKineProcess(dir, `unix://${sock}`, [
+    '--durability',
+    name === 'ts-kine' ? 'FULL' : 'NORMAL',
+  ]);
   return { proc, url: `unix://${sock}` };
 }
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return Math.round((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN) * 1000) / 1000;
+  return (
+    Math.round((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN) * 1000) / 1000
+  );
 };
 
-async function bench(name: string): Promise<Record<string, unknown>> {
-  const dir = tempDir(`kine-micro-${name}`);
-  mkdirSync(dir, { recursive: true });
-  let proc: Proc | undefined;
-  try {
-    const s = await start(name, dir);
-    proc = s.proc;
-    await waitForEtcdApi(s.url);
-    const c = rawClient(s.url);
+function bench(name: string): Promise<Record<string, unknown>> {
+  return withStore(name, async (url) => {
+    const c = rawClient(url);
     const create = (key: string): Promise<unknown> =>
       c.call('KV', 'Txn', {
         compare: [{ key: Buffer.from(key), target: 'MOD', result: 'EQUAL', mod_revision: 0 }],
@@ -137,7 +173,8 @@ async function bench(name: string): Promise<Record<string, unknown>> {
     );
     const c32Secs = (performance.now() - t1) / 1000;
     const l0 = performance.now();
-    for (let i = 0; i < 50; i++) await c.call('KV', 'Range', { key: Buffer.from('/m/'), range_end: Buffer.from('/m0'), limit: 500 });
+    for (let i = 0; i < 50; i++)
+      await c.call('KV', 'Range', { key: Buffer.from('/m/'), range_end: Buffer.from('/m0'), limit: 500 });
     const listMs = (performance.now() - l0) / 50;
     w.end();
     c.close();
@@ -153,11 +190,7 @@ async function bench(name: string): Promise<Record<string, unknown>> {
       watchLagP99Ms: pct(lags, 99),
       watchEvents: lags.length,
     };
-  } finally {
-    if (proc !== undefined) await stopProcess(proc); // SIGTERM first, so --cpu-prof (KINE_NODE_ARGS) can write its profile
-    await killAll();
-    removeDir(dir);
-  }
+  });
 }
 
 const results: Record<string, unknown>[] = [];
@@ -172,6 +205,9 @@ for (const s of (values.stores ?? '').split(',')) {
 process.stdout.write(`${JSON.stringify({ n: N, client: CLIENT, results }, null, 2)}\n`);
 process.stdout.write(
   `summary: N=${N} client=${CLIENT} ${results
-    .map((r) => `${String(r.store)}: C=1 ${String(r.serialOpsPerSec)}/s p99 ${String(r.serialP99Ms)}ms, C=32 ${String(r.c32OpsPerSec)}/s p99 ${String(r.c32P99Ms)}ms, lag99 ${String(r.watchLagP99Ms)}ms${typeof r.list500Ms === 'number' ? `, list500 ${String(r.list500Ms)}ms` : ''}`)
+    .map(
+      (r) =>
+        `${String(r.store)}: C=1 ${String(r.serialOpsPerSec)}/s p99 ${String(r.serialP99Ms)}ms, C=32 ${String(r.c32OpsPerSec)}/s p99 ${String(r.c32P99Ms)}ms, lag99 ${String(r.watchLagP99Ms)}ms${typeof r.list500Ms === 'number' ? `, list500 ${String(r.list500Ms)}ms` : ''}`,
+    )
     .join(' | ')}\n`,
 );
