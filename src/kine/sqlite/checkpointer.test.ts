@@ -61,6 +61,13 @@ describe('WalCheckpointer', () => {
     await assert.rejects(WalCheckpointer.start({ dbPath: missing, log: silentLogger() }, () => undefined), /directory does not exist|unable to open|no such/i);
   });
 
+  it('rejects, leaving nothing running, when the worker cannot load its driver', async () => {
+    await assert.rejects(
+      WalCheckpointer.start({ dbPath: tempDb(), log: silentLogger(), driver: '/nonexistent/better-sqlite3.js' }, () => undefined),
+      /Cannot find module/,
+    );
+  });
+
   it('tells its owner when the worker dies on its own', async () => {
     const sql = SqlLog.open(tempDb(), { durability: 'NORMAL' });
     let told = false;

@@ -24,6 +24,8 @@ export interface CheckpointerOptions {
   readonly maxDelayMs?: number;
   /** How often the worker looks at the commit counter. @default 20 */
   readonly pollMs?: number;
+  /** The better-sqlite3 entry point the worker loads. @default the one this process uses */
+  readonly driver?: string;
 }
 
 /** Slots of the shared counter array. */
@@ -45,7 +47,7 @@ type WorkerReport = { readonly kind: 'error'; readonly message: string } | { rea
 /**
  * The worker's whole program (CommonJS, run with `eval`, so it needs no file of its own next to
  * the compiled or the tsx-run sources). It sleeps in Atomics.wait on the STOP slot, so stopping
- * wakes it at once, and it does nothing while no commit happens.
+ * wakes it at once; while no commit happens a poll is one atomic read.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -121,7 +123,7 @@ export class WalCheckpointer {
   static async start(o: CheckpointerOptions, onExit: () => void): Promise<WalCheckpointer> {
     const buffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     const data: WorkerData = {
-      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      driver: o.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       dbPath: o.dbPath,
       shared: buffer,
       minCommits: o.minCommits ?? 64,
@@ -137,18 +139,29 @@ export class WalCheckpointer {
       stderr: false,
     });
     await new Promise<void>((resolve, reject) => {
-      const onMessage = (m: WorkerReport): void => {
+      const settle = (): void => {
         worker.off('exit', onEarlyExit);
         worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      const onMessage = (m: WorkerReport): void => {
+        settle();
         if (m.kind === 'ready') resolve();
         else reject(new Error(m.message));
       };
       const onEarlyExit = (code: number): void => {
-        worker.off('message', onMessage);
+        settle();
         reject(new Error(`checkpoint worker exited with code ${String(code)} before opening ${o.dbPath}`));
+      };
+      // a throw while loading the driver, or running out of its small heap, arrives as 'error'
+      const onError = (err: Error): void => {
+        settle();
+        void worker.terminate();
+        reject(err);
       };
       worker.on('message', onMessage);
       worker.once('exit', onEarlyExit);
+      worker.once('error', onError);
     });
     return new WalCheckpointer(worker, buffer, onExit, o.log.child({ layer: 'checkpointer' }));
   }

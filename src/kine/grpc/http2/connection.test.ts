@@ -23,6 +23,7 @@ class RawClient {
   closed = false;
 
   constructor(readonly socket: Socket) {
+    sockets.push(socket);
     socket.on('data', (chunk: Buffer) => {
       this.reads++;
       this.buf = Buffer.concat([this.buf, chunk]);
@@ -56,12 +57,13 @@ class RawClient {
 }
 
 let servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers) {
-    s.close();
-  }
+let sockets: Socket[] = [];
+afterEach(() => {
+  // a failed assertion skips a test's own cleanup: close everything here, or the runner hangs
+  for (const s of sockets) s.destroy();
+  for (const s of servers) s.close();
+  sockets = [];
   servers = [];
-  await Promise.resolve();
 });
 
 /** A server whose every stream echoes its body back (`respond`), or does what `onStream` says. */
@@ -72,6 +74,7 @@ async function start(
   const conns: H2Connection[] = [];
   let writes = 0;
   const server = createServer((socket) => {
+    sockets.push(socket);
     // count the server's socket writes (each is one write/writev syscall for the frames it carries)
     const target = socket as unknown as { write: (b: Buffer) => boolean };
     const write = target.write.bind(socket);
@@ -180,6 +183,28 @@ describe('H2Connection', () => {
     client.socket.destroy();
   });
 
+  it('answers synchronously from the last DATA frame without resetting the finished stream', async () => {
+    const { client } = await start((s) => ({
+      data: (c) => {
+        s.headers(RESPONSE);
+        s.data(c);
+        s.trailers(OK);
+      },
+      end: () => undefined,
+      reset: () => undefined,
+    }));
+    client.request(1, '/svc/Get', Buffer.from('k'));
+    await client.until((f) => f.some((x) => x.stream === 1 && (x.flags & Flag.END_STREAM) !== 0), 'answer');
+    client.request(3, '/svc/Get', Buffer.from('k2'));
+    await client.until((f) => f.some((x) => x.stream === 3 && (x.flags & Flag.END_STREAM) !== 0), 'second answer');
+    assert.deepEqual(
+      client.frames.filter((x) => x.stream === 1).map((x) => x.type),
+      [FrameType.HEADERS, FrameType.DATA, FrameType.HEADERS],
+      'no RST_STREAM after the trailers: the client had already ended its side',
+    );
+    client.socket.destroy();
+  });
+
   it('decodes a header block split over HEADERS and CONTINUATION', async () => {
     let seen: HeaderList = [];
     const { client } = await start((s, h) => {
@@ -246,7 +271,10 @@ describe('H2Connection', () => {
       client.socket.destroy();
     }
     const conns: H2Connection[] = [];
-    const server = createServer((socket) => conns.push(new H2Connection(socket, { log: silentLogger(), onStream: echo })));
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      conns.push(new H2Connection(socket, { log: silentLogger(), onStream: echo }));
+    });
     servers.push(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

@@ -136,6 +136,9 @@ export class H2Connection {
   private lastStreamId = 0;
   private headerBlock: { streamId: number; endStream: boolean; chunks: Buffer[]; size: number } | undefined;
   private goingAway = false;
+  /** socket.end() is under way: nothing more may be queued. */
+  private ending = false;
+  private endScheduled = false;
   private closed = false;
   private readonly maxHeaderListBytes: number;
 
@@ -198,10 +201,12 @@ export class H2Connection {
       if (head === undefined) break;
       const allowed = Math.min(this.sendWindow, stream.sendWindow, this.peerMaxFrame);
       if (allowed <= 0 && head.buf.length > 0) {
+        // to the back of the line: the next connection WINDOW_UPDATE serves the others first
+        this.blocked.delete(stream);
         this.blocked.add(stream);
         return;
       }
-      const n = Math.min(head.buf.length, allowed);
+      const n = Math.max(0, Math.min(head.buf.length, allowed));
       const hdr = Buffer.allocUnsafe(FRAME_HEADER);
       writeFrameHeader(hdr, 0, n, FrameType.DATA, 0, stream.id);
       this.push(hdr);
@@ -245,7 +250,7 @@ export class H2Connection {
   }
 
   private push(buf: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     this.out.push(buf);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -268,10 +273,14 @@ export class H2Connection {
   }
 
   private endSocket(): void {
+    if (this.endScheduled) return;
+    this.endScheduled = true;
     setImmediate(() => {
       this.flush();
+      this.ending = true;
+      // give a slow reader time to take the last bytes, counted from when they are all handed over
+      this.socket.once('finish', () => setTimeout(() => this.socket.destroy(), 1000).unref());
       this.socket.end();
-      setTimeout(() => this.socket.destroy(), 1000).unref();
     });
   }
 
@@ -374,8 +383,11 @@ export class H2Connection {
         s.recvUnacked = 0;
       }
     }
+    // the client's side is closed before the handler sees the last bytes, so an answer given
+    // synchronously from them needs no RST_STREAM to stop a client that has already stopped
+    if (end) s.remoteClosed = true;
     if (body.length > 0) s.handler?.data(body);
-    if (end) this.remoteEnd(s);
+    if (end) this.remoteEnd(s, true);
   }
 
   private onHeadersFrame(flags: number, streamId: number, payload: Buffer): void {
@@ -428,12 +440,14 @@ export class H2Connection {
       return;
     }
     this.streams.set(streamId, s);
+    if (endStream) s.remoteClosed = true;
     s.handler = this.o.onStream(s, headers);
-    if (endStream) this.remoteEnd(s);
+    if (endStream) this.remoteEnd(s, true);
   }
 
-  private remoteEnd(s: H2Stream): void {
-    if (s.remoteClosed) return;
+  /** The client's END_STREAM: `marked` when remoteClosed was already set just before delivery. */
+  private remoteEnd(s: H2Stream, marked = false): void {
+    if (s.remoteClosed && !marked) return;
     s.remoteClosed = true;
     if (s.localClosed) this.retire(s);
     s.handler?.end();
@@ -499,7 +513,11 @@ export class H2Connection {
     for (const s of open) {
       s.localClosed = true;
       s.remoteClosed = true;
-      s.handler?.reset();
+      try {
+        s.handler?.reset();
+      } catch (err) {
+        this.o.log.error({ err, stream: s.id }, 'stream reset handler failed');
+      }
     }
   }
 }
