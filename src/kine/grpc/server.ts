@@ -58,15 +58,16 @@ function failure(err: unknown, fallback: (e: unknown) => GrpcStatus): GrpcStatus
   return fallback(err);
 }
 
-/** Header blocks that never change, encoded once. */
-const RESPONSE_HEADERS = encodeHeaders([
+const RESPONSE_HEADER_LIST: readonly [string, string][] = [
   [':status', '200'],
   ['content-type', GRPC_CONTENT_TYPE],
-]);
+];
+/** Header blocks that never change, encoded once. */
+const RESPONSE_HEADERS = encodeHeaders(RESPONSE_HEADER_LIST);
 const TRAILERS_OK = encodeHeaders([['grpc-status', '0']]);
 
 function statusTrailers(status: GrpcStatus, withResponseHeaders: boolean): Buffer {
-  const list: [string, string][] = withResponseHeaders ? [[':status', '200'], ['content-type', GRPC_CONTENT_TYPE]] : [];
+  const list: [string, string][] = withResponseHeaders ? [...RESPONSE_HEADER_LIST] : [];
   list.push(['grpc-status', String(status.code)]);
   if (status.details !== '') list.push(['grpc-message', encodeGrpcMessage(status.details)]);
   return encodeHeaders(list);

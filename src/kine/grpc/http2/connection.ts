@@ -6,7 +6,7 @@
  *
  * Why our own and not node:http2: node sends a response's trailers one event-loop turn after its
  * DATA (it defers `sendTrailers` with setImmediate), so every unary answer left in two socket writes
- * and the client woke twice per call. Here everything queued in one turn leaves in one writev: a
+ * and the client woke twice per call. Here everything queued in one loop iteration leaves in one write: a
  * unary answer is one write, and the answers of a group commit share one.
  */
 import type { Socket } from 'node:net';
@@ -387,7 +387,7 @@ export class H2Connection {
     // synchronously from them needs no RST_STREAM to stop a client that has already stopped
     if (end) s.remoteClosed = true;
     if (body.length > 0) s.handler?.data(body);
-    if (end) this.remoteEnd(s, true);
+    if (end) this.remoteEnd(s);
   }
 
   private onHeadersFrame(flags: number, streamId: number, payload: Buffer): void {
@@ -426,6 +426,8 @@ export class H2Connection {
     if (existing !== undefined) {
       // trailers from the client (gRPC clients send none, but they are legal): they end its side
       if (!endStream) throw new ConnectionError(H2Error.PROTOCOL_ERROR, 'second HEADERS without END_STREAM');
+      if (existing.remoteClosed) return;
+      existing.remoteClosed = true;
       this.remoteEnd(existing);
       return;
     }
@@ -442,13 +444,14 @@ export class H2Connection {
     this.streams.set(streamId, s);
     if (endStream) s.remoteClosed = true;
     s.handler = this.o.onStream(s, headers);
-    if (endStream) this.remoteEnd(s, true);
+    if (endStream) this.remoteEnd(s);
   }
 
-  /** The client's END_STREAM: `marked` when remoteClosed was already set just before delivery. */
-  private remoteEnd(s: H2Stream, marked = false): void {
-    if (s.remoteClosed && !marked) return;
-    s.remoteClosed = true;
+  /**
+   * After the client's END_STREAM has been delivered (callers set `remoteClosed` before handing
+   * the handler the last bytes, so an answer given from them sees the stream half-closed).
+   */
+  private remoteEnd(s: H2Stream): void {
     if (s.localClosed) this.retire(s);
     s.handler?.end();
   }

@@ -46,13 +46,12 @@ function buildTables(): Tables {
   return { firstCode, firstIndex, count, symbols };
 }
 
-/** The tables, built on first use (pure data: every caller gets the same immutable answer). */
-let tables: Tables | undefined;
+/** Pure data derived from LENGTHS (~1 KiB, built in well under a millisecond). */
+const TABLES = buildTables();
 
 /** Decodes a Huffman-coded header string; padding must be < 8 bits of ones (RFC 7541 §5.2). */
 export function huffmanDecode(buf: Uint8Array): Buffer {
-  tables ??= buildTables();
-  const { firstCode, firstIndex, count, symbols } = tables;
+  const { firstCode, firstIndex, count, symbols } = TABLES;
   const out: number[] = [];
   let code = 0;
   let len = 0;
