@@ -160,6 +160,9 @@ interface PhaseResult {
   watchEventsMissing: number;
   /** CPU the store process spent per create during the create loop (µs): what it leaves for kube-apiserver on a shared machine. */
   storeCpuUsPerCreate: number;
+  /** The same for kube-apiserver and for this bench process (client and watcher): where the 2 cores went. */
+  apiserverCpuUsPerCreate: number;
+  clientCpuUsPerCreate: number;
   /** Mean store latency of a create as kube-apiserver measures it (etcd_request_duration_seconds): the store alone, without apiserver or client time. */
   storeCreateMeanMs: number;
   errors: number;
@@ -178,6 +181,8 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
   const value = 'x'.repeat(512);
   const storeBefore = await storeLatency(api, 'create');
   const cpuBefore = cpuMs(storePid);
+  const apiCpuBefore = cpuMs(api.proc.pid);
+  const clientCpuBefore = process.cpuUsage();
   const t0 = performance.now();
   await pool(names, c, async (name) => {
     const s = performance.now();
@@ -189,6 +194,8 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
   });
   const createSecs = (performance.now() - t0) / 1000;
   const storeCpu = cpuMs(storePid) - cpuBefore;
+  const apiCpu = cpuMs(api.proc.pid) - apiCpuBefore;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const storeAfter = await storeLatency(api, 'create');
   await new Promise((r) => setTimeout(r, 1000));
   stopWatch();
@@ -233,6 +240,8 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
     watchLagP99Ms: round(pct(lags, 99), 1),
     watchEventsMissing: missing,
     storeCpuUsPerCreate: round((storeCpu * 1000) / N, 0),
+    apiserverCpuUsPerCreate: round((apiCpu * 1000) / N, 0),
+    clientCpuUsPerCreate: round((clientCpu.user + clientCpu.system) / N, 0),
     storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
     errors,
   };
@@ -311,7 +320,7 @@ const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
     if (phases.length === 0) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
-    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms cpu ${p.storeCpuUsPerCreate}us`).join(', ');
+    const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms cpu ${p.storeCpuUsPerCreate}us (api ${p.apiserverCpuUsPerCreate}, client ${p.clientCpuUsPerCreate})`).join(', ');
     return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
