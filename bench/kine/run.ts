@@ -7,12 +7,18 @@
  *
  * With --rounds R the stores are run R times, interleaved, and each figure is the median.
  *
+ * The load comes from ./apiclient (Go, HTTP/1.1 keep-alive, built into ~/.cache/vcluster-ts/bench)
+ * unless --client node: the Node client costs ~250 µs of CPU per create on the same 2 cores as
+ * kube-apiserver and the store, and its watch timestamps wait behind its own request handling.
+ *
  *   node --import tsx bench/kine/run.ts [--n 1000] [--concurrency 1,32] [--rounds 1]
- *        [--stores ts-kine,ts-kine-normal,go-kine,etcd] [--go-kine <path>]
+ *        [--stores ts-kine,ts-kine-normal,go-kine,etcd] [--go-kine <path>] [--client go|node]
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApiServer, type ApiServer } from '../../test/integration/kine/apiserver.js';
 import { waitForEtcdApi } from '../../test/integration/kine/client.js';
@@ -24,12 +30,28 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '1,32' },
     stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
+    client: { type: 'string', default: 'go' },
     'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
   },
 });
 const N = Number(values.n);
 const CONCURRENCY = (values.concurrency ?? '1,32').split(',').map(Number);
 const STORES = (values.stores ?? '').split(',').filter((x) => x !== '');
+if (values.client !== 'go' && values.client !== 'node') throw new Error(`--client must be go or node, not ${String(values.client)}`);
+const CLIENT = values.client;
+
+/** Builds ./apiclient (cached by Go's build cache; the binary lives outside the repo). */
+function buildApiClient(): string {
+  const out = join(process.env.HOME ?? '/root', '.cache/vcluster-ts/bench/apiclient');
+  mkdirSync(dirname(out), { recursive: true });
+  execFileSync('go', ['build', '-o', out, '.'], {
+    cwd: join(dirname(fileURLToPath(import.meta.url)), 'apiclient'),
+    stdio: 'inherit',
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off' },
+  });
+  return out;
+}
+const API_CLIENT = CLIENT === 'go' ? buildApiClient() : '';
 
 type StoreName = 'ts-kine' | 'ts-kine-normal' | 'go-kine' | 'etcd';
 
@@ -179,6 +201,8 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
   const lat: number[] = [];
   let errors = 0;
   const value = 'x'.repeat(512);
+  // open the C keep-alive connections before the clock starts (each costs a TLS handshake)
+  await Promise.all(Array.from({ length: c }, () => api.rest('GET', `/api/v1/namespaces/${ns}`)));
   const storeBefore = await storeLatency(api, 'create');
   const cpuBefore = cpuMs(storePid);
   const apiCpuBefore = cpuMs(api.proc.pid);
@@ -247,6 +271,55 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
   };
 }
 
+/** One phase driven by ./apiclient; the store latency comes from kube-apiserver's metrics around it. */
+async function runPhaseGo(api: ApiServer, storePid: number, c: number): Promise<PhaseResult> {
+  const ns = `bench-c${c}`;
+  await api.rest('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const storeBefore = await storeLatency(api, 'create');
+  const args = [
+    '--server', `https://127.0.0.1:${api.port}`, '--ca', api.pki.caCrt, '--cert', api.pki.adminCrt, '--key', api.pki.adminKey,
+    '--namespace', ns, '--n', String(N), '--concurrency', String(c), '--cpu-pids', `${storePid},${api.proc.pid}`,
+  ];
+  const out = await new Promise<string>((res, rej) => {
+    const child = spawn(API_CLIENT, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      process.stderr.write(d); // APICLIENT_SLOW_MS lines
+    });
+    child.on('error', rej);
+    child.on('close', (code) => (code === 0 ? res(stdout) : rej(new Error(`apiclient exited ${String(code)}: ${stderr.trim()}`))));
+  });
+  const storeAfter = await storeLatency(api, 'create');
+  const r = JSON.parse(out) as Omit<PhaseResult, 'concurrency' | 'storeCpuUsPerCreate' | 'apiserverCpuUsPerCreate' | 'clientCpuUsPerCreate' | 'storeCreateMeanMs'> & {
+    clientCpuUsPerCreate: number;
+    pidCpuUsPerCreate: [number, number];
+    firstError?: string;
+  };
+  if (r.errors > 0) process.stderr.write(`C=${c}: ${r.errors} errors, first: ${r.firstError ?? '?'}\n`);
+  return {
+    concurrency: c,
+    creates: r.creates,
+    createsPerSec: r.createsPerSec,
+    createP50Ms: r.createP50Ms,
+    createP99Ms: r.createP99Ms,
+    updateP50Ms: r.updateP50Ms,
+    updateP99Ms: r.updateP99Ms,
+    updatesPerSec: r.updatesPerSec,
+    listMs: r.listMs,
+    watchLagP50Ms: r.watchLagP50Ms,
+    watchLagP99Ms: r.watchLagP99Ms,
+    watchEventsMissing: r.watchEventsMissing,
+    storeCpuUsPerCreate: r.pidCpuUsPerCreate[0],
+    apiserverCpuUsPerCreate: r.pidCpuUsPerCreate[1],
+    clientCpuUsPerCreate: r.clientCpuUsPerCreate,
+    storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
+    errors: r.errors,
+  };
+}
+
 async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
   const dir = tempDir(`bench-kine-${name}`);
   const storeDir = join(dir, 'store');
@@ -256,7 +329,7 @@ async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
     const store = await startStore(name, storeDir);
     const api = await startApiServer(apiDir, store.url);
     const phases: PhaseResult[] = [];
-    for (const c of CONCURRENCY) phases.push(await runPhase(api, store.proc.pid, c));
+    for (const c of CONCURRENCY) phases.push(await (CLIENT === 'go' ? runPhaseGo : runPhase)(api, store.proc.pid, c));
     const mem = rssKiB(store.proc.pid);
     await stopProcess(api.proc);
     await stopProcess(store.proc);
@@ -315,7 +388,7 @@ function aggregate(store: string, rs: Record<string, unknown>[]): Record<string,
 }
 
 const results = STORES.map((s) => aggregate(s, runs.get(s) ?? []));
-process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, rounds: ROUNDS, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, rounds: ROUNDS, client: CLIENT, results }, null, 2)}\n`);
 const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
@@ -324,7 +397,7 @@ const summary = results
     return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
-process.stdout.write(`summary: N=${N} rounds=${ROUNDS} (medians) ${summary}\n`);
+process.stdout.write(`summary: N=${N} rounds=${ROUNDS} client=${CLIENT} (medians) ${summary}\n`);
 
 // The issue's targets, checked on the medians: throughput >= Go kine and p99 <= Go kine at every C; watch lag p99 <= 10 ms.
 const goKine = results.find((r) => r.store === 'go-kine')?.phases as AggregatedPhase[] | undefined;
