@@ -34,6 +34,27 @@ function harness(
 }
 
 describe('Controller', () => {
+  it('reconciles urgent requests before normal ones that were queued earlier', async () => {
+    const seen: string[] = [];
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const h = harness(async (req) => {
+      seen.push(req.name);
+      if (req.name === 'busy') await gate; // holds the only worker while the others queue
+      return {};
+    }, 1);
+    h.controller.enqueue({ name: 'busy' });
+    await settle();
+    h.controller.enqueue({ name: 'a' });
+    h.controller.enqueue({ name: 'b' });
+    h.controller.enqueue({ name: 'status' }, { urgent: true });
+    release();
+    await settle();
+    assert.deepEqual(seen, ['busy', 'status', 'a', 'b']);
+    h.abort.abort();
+    await h.running;
+  });
+
   it('reconciles each enqueued key once and forgets on success', async () => {
     const seen: string[] = [];
     const h = harness(

@@ -15,7 +15,7 @@ import {
   type Request,
   type Result,
 } from './reconcile.js';
-import { WorkQueue } from './workqueue.js';
+import { WorkQueue, type AddOptions } from './workqueue.js';
 
 export type ReconcileOutcome = 'success' | 'requeue-after' | 'error' | 'terminal-error';
 
@@ -58,8 +58,9 @@ export class Controller {
     });
   }
 
-  enqueue(request: Request): void {
-    this.queue.add(requestKey(request));
+  /** Queues a reconcile of `request`; `{ urgent: true }` puts it ahead of the non-urgent ones. */
+  enqueue(request: Request, options: AddOptions = {}): void {
+    this.queue.add(requestKey(request), options);
   }
 
   enqueueAfter(request: Request, delayMs: number): void {

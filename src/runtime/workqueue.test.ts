@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FakeClock } from './clock.js';
 import { ExponentialFailureRateLimiter } from './rate-limiter.js';
-import { WorkQueue } from './workqueue.js';
+import { URGENT_STREAK, WorkQueue } from './workqueue.js';
 
 function queue(clock = new FakeClock()): { q: WorkQueue<string>; clock: FakeClock } {
   return {
@@ -117,9 +117,14 @@ describe('WorkQueue', () => {
 });
 
 describe('WorkQueue model', () => {
-  type Op = { type: 'add'; key: string } | { type: 'take' } | { type: 'done'; index: number };
+  type Op =
+    { type: 'add'; key: string; urgent: boolean } | { type: 'take' } | { type: 'done'; index: number };
   const op: fc.Arbitrary<Op> = fc.oneof(
-    fc.record({ type: fc.constant('add' as const), key: fc.constantFrom('a', 'b', 'c') }),
+    fc.record({
+      type: fc.constant('add' as const),
+      key: fc.constantFrom('a', 'b', 'c'),
+      urgent: fc.boolean(),
+    }),
     fc.record({ type: fc.constant('take' as const) }),
     fc.record({ type: fc.constant('done' as const), index: fc.nat(5) }),
   );
@@ -131,7 +136,7 @@ describe('WorkQueue model', () => {
         const pendingSinceTake = new Set<string>(); // added since last handed out
         for (const o of ops) {
           if (o.type === 'add') {
-            q.add(o.key);
+            q.add(o.key, { urgent: o.urgent });
             pendingSinceTake.add(o.key);
           } else if (o.type === 'take') {
             if (q.len() === 0) continue;
@@ -155,5 +160,107 @@ describe('WorkQueue model', () => {
         for (const key of pendingSinceTake) assert.ok(drained.has(key), `${key} was lost`);
       }),
     );
+  });
+});
+
+describe('WorkQueue urgent lane', () => {
+  /** Takes every ready item in hand-out order, marking each done. */
+  async function drain(q: WorkQueue<string>): Promise<string[]> {
+    const out: string[] = [];
+    while (q.len() > 0) {
+      const item = await q.get();
+      if (item === undefined) break;
+      out.push(item);
+      q.done(item);
+    }
+    return out;
+  }
+
+  const cases: { name: string; adds: [string, boolean][]; want: string[] }[] = [
+    {
+      name: 'urgent items go before earlier normal ones',
+      adds: [
+        ['a', false],
+        ['b', false],
+        ['u', true],
+      ],
+      want: ['u', 'a', 'b'],
+    },
+    {
+      name: 'urgent items keep their order among themselves',
+      adds: [
+        ['a', false],
+        ['u1', true],
+        ['u2', true],
+      ],
+      want: ['u1', 'u2', 'a'],
+    },
+    {
+      name: 'an urgent add promotes a queued normal item, once',
+      adds: [
+        ['a', false],
+        ['b', false],
+        ['b', true],
+      ],
+      want: ['b', 'a'],
+    },
+    {
+      name: 'a normal add leaves an urgent item urgent',
+      adds: [
+        ['a', false],
+        ['u', true],
+        ['u', false],
+      ],
+      want: ['u', 'a'],
+    },
+    {
+      name: 'urgent twice is handed out once',
+      adds: [
+        ['u', true],
+        ['u', true],
+      ],
+      want: ['u'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const { q } = queue();
+      for (const [item, urgent] of c.adds) q.add(item, { urgent });
+      assert.equal(q.len(), c.want.length);
+      assert.deepEqual(await drain(q), c.want);
+    });
+  }
+
+  it('an item in process that is added as urgent is queued urgent at done()', async () => {
+    const { q } = queue();
+    q.add('a');
+    const first = await q.get();
+    q.add('b');
+    q.add('a', { urgent: true });
+    assert.equal(q.len(), 1, 'a is dirty but not queued while in process');
+    q.done(first ?? '');
+    assert.deepEqual(await drain(q), ['a', 'b']);
+  });
+
+  it(`lets one normal item through after ${URGENT_STREAK} urgent ones in a row`, async () => {
+    const { q } = queue();
+    q.add('n1');
+    q.add('n2');
+    for (let i = 0; i < 2 * URGENT_STREAK + 2; i++) q.add(`u${i}`, { urgent: true });
+    const order = await drain(q);
+    assert.equal(order.indexOf('n1'), URGENT_STREAK);
+    assert.equal(order.indexOf('n2'), 2 * URGENT_STREAK + 1);
+    assert.equal(order.length, 2 * URGENT_STREAK + 4);
+  });
+
+  it('shutDown drains urgent and normal items, then yields undefined', async () => {
+    const { q } = queue();
+    q.add('a');
+    q.add('u', { urgent: true });
+    q.shutDown();
+    q.add('late', { urgent: true });
+    assert.equal(await q.get(), 'u');
+    assert.equal(await q.get(), 'a');
+    assert.equal(await q.get(), undefined);
   });
 });

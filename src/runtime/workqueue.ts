@@ -6,9 +6,20 @@
  * - delayed adds (addAfter) keep the earliest ready time per item;
  * - rate-limited adds use a RateLimiter's per-item backoff;
  * - after shutDown() no new items are accepted, queued items still drain, then get() yields undefined.
+ * Beyond client-go: an item added as urgent is handed out before the others (an urgent add promotes
+ * an item already queued), except that after URGENT_STREAK urgent items in a row one waiting normal
+ * item goes first, so a steady stream of urgent items cannot starve the rest.
  */
 import { realClock, type Clock, type TimerHandle } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
+
+/** Urgent items handed out in a row before one waiting normal item gets its turn. */
+export const URGENT_STREAK = 8;
+
+export interface AddOptions {
+  /** Hand the item out before the non-urgent ones. */
+  readonly urgent?: boolean;
+}
 
 export interface WorkQueueOptions<T> {
   /** @default realClock */
@@ -26,6 +37,10 @@ export class WorkQueue<T> {
   readonly #clock: Clock;
   readonly #limiter: RateLimiter<T>;
   #queue: T[] = [];
+  #urgentQueue: T[] = [];
+  /** Dirty items that are urgent: queued in #urgentQueue, or in process and to be queued there. */
+  readonly #urgent = new Set<T>();
+  #streak = 0;
   readonly #dirty = new Set<T>();
   readonly #processing = new Set<T>();
   readonly #waiting = new Map<T, Waiting>();
@@ -39,11 +54,22 @@ export class WorkQueue<T> {
   }
 
   /** Marks `item` as needing processing. */
-  add(item: T): void {
-    if (this.#shuttingDown || this.#dirty.has(item)) return;
+  add(item: T, options: AddOptions = {}): void {
+    if (this.#shuttingDown) return;
+    const urgent = options.urgent === true;
+    if (this.#dirty.has(item)) {
+      if (!urgent || this.#urgent.has(item)) return;
+      this.#urgent.add(item);
+      if (this.#processing.has(item)) return; // done() queues it as urgent
+      const i = this.#queue.indexOf(item);
+      if (i >= 0) this.#queue.splice(i, 1);
+      this.#urgentQueue.push(item);
+      return;
+    }
     this.#dirty.add(item);
+    if (urgent) this.#urgent.add(item);
     if (this.#processing.has(item)) return;
-    this.#queue.push(item);
+    (urgent ? this.#urgentQueue : this.#queue).push(item);
     this.#handOut();
   }
 
@@ -96,7 +122,7 @@ export class WorkQueue<T> {
   done(item: T): void {
     this.#processing.delete(item);
     if (this.#dirty.has(item)) {
-      this.#queue.push(item);
+      (this.#urgent.has(item) ? this.#urgentQueue : this.#queue).push(item);
       this.#handOut();
     }
     if (this.#processing.size === 0) {
@@ -106,7 +132,7 @@ export class WorkQueue<T> {
 
   /** Items ready to be handed out (not counting delayed or in-process ones). */
   len(): number {
-    return this.#queue.length;
+    return this.#queue.length + this.#urgentQueue.length;
   }
 
   /** Items waiting for a delayed add. */
@@ -123,7 +149,7 @@ export class WorkQueue<T> {
     this.#shuttingDown = true;
     for (const waiting of this.#waiting.values()) this.#clock.clearTimeout(waiting.timer);
     this.#waiting.clear();
-    if (this.#queue.length === 0) {
+    if (this.len() === 0) {
       for (const resolve of this.#getters.splice(0)) resolve(undefined);
     }
   }
@@ -136,20 +162,24 @@ export class WorkQueue<T> {
   }
 
   #take(): T | undefined {
-    const item = this.#queue.shift();
+    const normalsTurn =
+      this.#urgentQueue.length === 0 || (this.#streak >= URGENT_STREAK && this.#queue.length > 0);
+    const item = normalsTurn ? this.#queue.shift() : this.#urgentQueue.shift();
     if (item === undefined) return undefined;
+    this.#streak = normalsTurn ? 0 : this.#streak + 1;
     this.#processing.add(item);
     this.#dirty.delete(item);
+    this.#urgent.delete(item);
     return item;
   }
 
   #handOut(): void {
-    while (this.#getters.length > 0 && this.#queue.length > 0) {
+    while (this.#getters.length > 0 && this.len() > 0) {
       const resolve = this.#getters.shift();
       const item = this.#take();
       if (resolve !== undefined && item !== undefined) resolve(item);
     }
-    if (this.#shuttingDown && this.#queue.length === 0) {
+    if (this.#shuttingDown && this.len() === 0) {
       for (const resolve of this.#getters.splice(0)) resolve(undefined);
     }
   }

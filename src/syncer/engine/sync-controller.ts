@@ -98,10 +98,14 @@ export function syncController<T extends KubeObject>(o: SyncControllerOptions<T>
     onDelete: enqueueVirtual,
   });
 
+  // Host changes (a pod's status, a bound claim) go ahead of virtual ones: they are usually answered
+  // with a virtual write only, while a burst of virtual creates queues behind the host client's QPS
+  // limit and would hold them for COUNT/hostQPS seconds. The queue still lets a virtual key through
+  // after a run of urgent ones, so neither side starves.
   const enqueueHost = (obj: T): void => {
     if (!syncer.mapper.isManaged(ctx.names, obj)) return;
     const virtualRef = syncer.mapper.hostToVirtual(ctx.names, refOf(obj), obj);
-    if (virtualRef) controller.enqueue(virtualRef);
+    if (virtualRef) controller.enqueue(virtualRef, { urgent: true });
   };
   o.host.addHandlers({
     onAdd: enqueueHost,
