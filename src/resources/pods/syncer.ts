@@ -257,7 +257,9 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
           metadata: { name, namespace: ns },
           target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
         });
-        return { requeueAfterMs: 1 }; // re-read the bound pod before touching status
+        // Read the bound pod back and go on to its status in this reconcile: a requeue would put the
+        // status behind every queued create (a burst of them waits on the host client's QPS limit).
+        current = await ctx.virtual.get<Pod>(Kinds.Pod, { namespace: ns, name });
       }
       // Status host → virtual.
       const status = virtualPodStatus(host, current);
