@@ -34,6 +34,33 @@ function harness(
 }
 
 describe('Controller', () => {
+  it('retries a failed urgent request ahead of normal ones queued meanwhile', async () => {
+    const seen: string[] = [];
+    let failed = false;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const h = harness(async (req) => {
+      seen.push(req.name);
+      if (req.name === 'a') await gate; // holds the only worker while the retry's backoff runs out
+      if (req.name === 'status' && !failed) {
+        failed = true;
+        h.controller.enqueue({ name: 'a' });
+        h.controller.enqueue({ name: 'b' });
+        throw new Error('conflict');
+      }
+      return {};
+    }, 1);
+    h.controller.enqueue({ name: 'status' }, { urgent: true });
+    await settle();
+    assert.deepEqual(seen, ['status', 'a']);
+    h.clock.advance(10);
+    release();
+    await settle();
+    assert.deepEqual(seen, ['status', 'a', 'status', 'b']);
+    h.abort.abort();
+    await h.running;
+  });
+
   it('reconciles urgent requests before normal ones that were queued earlier', async () => {
     const seen: string[] = [];
     let release = (): void => undefined;

@@ -102,13 +102,15 @@ export class Controller {
     const reconcileId = ++this.#reconcileCount;
     const log = this.#options.log.child({ controller: this.name, key, reconcileId });
     const started = this.#clock.now();
+    // a requeue or retry of urgent work stays urgent
+    const retry = { urgent: this.queue.takenUrgent(key) };
     let outcome: ReconcileOutcome;
     let error: unknown;
     try {
       const result: Result = await this.#options.reconciler.reconcile(parseRequestKey(key), signal);
       this.queue.forget(key);
       if (result.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
-        this.queue.addAfter(key, result.requeueAfterMs);
+        this.queue.addAfter(key, result.requeueAfterMs, retry);
         outcome = 'requeue-after';
       } else {
         outcome = 'success';
@@ -120,7 +122,7 @@ export class Controller {
         outcome = 'terminal-error';
         log.error({ err: formatError(err) }, 'reconciler error (terminal, not retried)');
       } else {
-        this.queue.addRateLimited(key);
+        this.queue.addRateLimited(key, retry);
         outcome = 'error';
         log.error({ err: formatError(err), requeues: this.queue.numRequeues(key) }, 'reconciler error');
       }

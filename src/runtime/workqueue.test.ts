@@ -253,6 +253,28 @@ describe('WorkQueue urgent lane', () => {
     assert.equal(order.length, 2 * URGENT_STREAK + 4);
   });
 
+  it('a delayed urgent add is urgent when it becomes ready, and upgrades a pending delayed add', async () => {
+    const { q, clock } = queue();
+    q.addAfter('late', 10, { urgent: true });
+    q.addAfter('up', 5);
+    q.addAfter('up', 20, { urgent: true }); // later time loses, urgency is kept
+    q.add('a');
+    clock.advance(10);
+    assert.equal(q.waitingLen(), 0);
+    assert.deepEqual(await drain(q), ['up', 'late', 'a']);
+  });
+
+  it('tells whether an item in process came from the urgent lane', async () => {
+    const { q } = queue();
+    q.add('a');
+    q.add('u', { urgent: true });
+    const first = (await q.get()) ?? '';
+    const second = (await q.get()) ?? '';
+    assert.deepEqual([first, q.takenUrgent(first), second, q.takenUrgent(second)], ['u', true, 'a', false]);
+    q.done(first);
+    assert.equal(q.takenUrgent(first), false, 'forgotten at done()');
+  });
+
   it('shutDown drains urgent and normal items, then yields undefined', async () => {
     const { q } = queue();
     q.add('a');

@@ -31,6 +31,8 @@ export interface WorkQueueOptions<T> {
 interface Waiting {
   readonly readyAt: number;
   readonly timer: TimerHandle;
+  /** Added as urgent when ready (an urgent delayed add upgrades a pending one). */
+  urgent: boolean;
 }
 
 export class WorkQueue<T> {
@@ -42,6 +44,7 @@ export class WorkQueue<T> {
   readonly #urgent = new Set<T>();
   #streak = 0;
   readonly #dirty = new Set<T>();
+  readonly #takenUrgent = new Set<T>();
   readonly #processing = new Set<T>();
   readonly #waiting = new Map<T, Waiting>();
   #getters: ((item: T | undefined) => void)[] = [];
@@ -74,28 +77,39 @@ export class WorkQueue<T> {
   }
 
   /** Adds `item` after `delayMs`; an earlier pending ready time for the same item wins. */
-  addAfter(item: T, delayMs: number): void {
+  addAfter(item: T, delayMs: number, options: AddOptions = {}): void {
     if (this.#shuttingDown) return;
     if (delayMs <= 0) {
-      this.add(item);
+      this.add(item, options);
       return;
     }
     const readyAt = this.#clock.now() + delayMs;
+    let urgent = options.urgent === true;
     const existing = this.#waiting.get(item);
     if (existing !== undefined) {
-      if (existing.readyAt <= readyAt) return;
+      if (existing.readyAt <= readyAt) {
+        existing.urgent ||= urgent;
+        return;
+      }
+      urgent ||= existing.urgent;
       this.#clock.clearTimeout(existing.timer);
     }
     const timer = this.#clock.setTimeout(() => {
+      const waiting = this.#waiting.get(item);
       this.#waiting.delete(item);
-      this.add(item);
+      this.add(item, { urgent: waiting?.urgent === true });
     }, delayMs);
-    this.#waiting.set(item, { readyAt, timer });
+    this.#waiting.set(item, { readyAt, timer, urgent });
   }
 
   /** Adds `item` after its rate-limited backoff. */
-  addRateLimited(item: T): void {
-    this.addAfter(item, this.#limiter.when(item));
+  addRateLimited(item: T, options: AddOptions = {}): void {
+    this.addAfter(item, this.#limiter.when(item), options);
+  }
+
+  /** Whether `item`, now in process, was handed out from the urgent lane (its retries stay urgent). */
+  takenUrgent(item: T): boolean {
+    return this.#takenUrgent.has(item);
   }
 
   /** Clears the backoff history of `item` (call after a successful process). */
@@ -121,6 +135,7 @@ export class WorkQueue<T> {
   /** Marks `item` as processed; if it was added meanwhile it is queued again. */
   done(item: T): void {
     this.#processing.delete(item);
+    this.#takenUrgent.delete(item);
     if (this.#dirty.has(item)) {
       (this.#urgent.has(item) ? this.#urgentQueue : this.#queue).push(item);
       this.#handOut();
@@ -167,6 +182,7 @@ export class WorkQueue<T> {
     const item = normalsTurn ? this.#queue.shift() : this.#urgentQueue.shift();
     if (item === undefined) return undefined;
     this.#streak = normalsTurn ? 0 : this.#streak + 1;
+    if (!normalsTurn) this.#takenUrgent.add(item);
     this.#processing.add(item);
     this.#dirty.delete(item);
     this.#urgent.delete(item);
