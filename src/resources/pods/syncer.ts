@@ -11,11 +11,12 @@ import {
   type Secret,
   type TypedObject,
 } from '../../k8s/types.js';
-import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../k8s/errors.js';
+import { ignoreNotFound, isAlreadyExists, isConflict, isNotFound } from '../../k8s/errors.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { mergeAnnotations, mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
+import { REQUEUE_SOON_MS } from '../../syncer/decide.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
@@ -251,15 +252,25 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
       const nodeName = host.spec?.nodeName;
       if (nodeName && !virtual.spec?.nodeName) {
         await ensureVirtualNode(ctx, deps, nodeName);
-        await ctx.virtual.createSubresource(Kinds.Pod, { namespace: ns, name }, 'binding', {
-          apiVersion: 'v1',
-          kind: 'Binding',
-          metadata: { name, namespace: ns },
-          target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
-        });
+        try {
+          await ctx.virtual.createSubresource(Kinds.Pod, { namespace: ns, name }, 'binding', {
+            apiVersion: 'v1',
+            kind: 'Binding',
+            metadata: { name, namespace: ns },
+            target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+          });
+        } catch (err) {
+          // 409: bound already, by a run that started before our informer saw its binding
+          if (!isConflict(err)) throw err;
+        }
         // Read the bound pod back and go on to its status in this reconcile: a requeue would put the
         // status behind every queued create (a burst of them waits on the host client's QPS limit).
-        current = await ctx.virtual.get<Pod>(Kinds.Pod, { namespace: ns, name });
+        const bound = await ignoreNotFound(ctx.virtual.get<Pod>(Kinds.Pod, { namespace: ns, name }));
+        if (bound === undefined) return {}; // deleted meanwhile: its delete event brings the next reconcile
+        if (bound.metadata?.uid !== virtual.metadata?.uid || !bound.spec?.nodeName) {
+          return { requeueAfterMs: REQUEUE_SOON_MS }; // re-created under the same name, or still unbound
+        }
+        current = bound;
       }
       // Status host → virtual.
       const status = virtualPodStatus(host, current);
