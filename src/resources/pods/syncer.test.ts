@@ -54,74 +54,57 @@ function setup(options: { inject?: (action: FakeAction) => Error | undefined; bo
   return { ctx, virtual, stored };
 }
 
+/** An API error as kube-apiserver sends it. */
+function apiError(code: number, reason: string, message: string): KubeApiError {
+  return new KubeApiError(code, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    code,
+    reason,
+    message,
+  });
+}
+
+/** Makes the binding request fail with `err`. */
+const failBinding =
+  (err: Error) =>
+  (action: FakeAction): Error | undefined =>
+    action.verb === 'createSubresource' ? err : undefined;
+
+/** One sync of the scheduled host pod against `virtual`, the virtual pod as the informer cache holds it. */
+function syncOnce(ctx: SyncContext, virtual: Pod) {
+  return syncer.sync(ctx, { host: hostPod, virtual, hostOld: undefined, virtualOld: undefined });
+}
+
 describe('pod syncer: binding and status', () => {
   it('binds the virtual pod to the host node and writes its status in the same reconcile', async () => {
     const { ctx, virtual, stored } = setup();
-    const seen = stored(); // what the informer cache would hold: unbound
-    const result = await syncer.sync(ctx, {
-      host: hostPod,
-      virtual: seen,
-      hostOld: undefined,
-      virtualOld: undefined,
-    });
-    assert.deepEqual(result, {}, 'no requeue');
+    assert.deepEqual(await syncOnce(ctx, stored()), {}, 'no requeue');
     assert.equal(stored().spec?.nodeName, 'node-1');
     assert.equal(stored().status?.phase, 'Running');
     assert.ok(virtual.peek(Kinds.Node, { name: 'node-1' }), 'the fake node exists');
   });
 
   it('goes on to the status when the pod was bound already (409 from the binding)', async () => {
-    const conflict = new KubeApiError(409, {
-      kind: 'Status',
-      apiVersion: 'v1',
-      status: 'Failure',
-      code: 409,
-      reason: 'Conflict',
-      message: 'pod web is already assigned to node "node-1"',
-    });
-    const { ctx, stored } = setup({
-      bound: true,
-      inject: (a) => (a.verb === 'createSubresource' ? conflict : undefined),
-    });
+    const conflict = apiError(409, 'Conflict', 'pod web is already assigned to node "node-1"');
+    const { ctx, stored } = setup({ bound: true, inject: failBinding(conflict) });
     const seen = { ...stored(), spec: { ...stored().spec, nodeName: undefined } } as Pod; // a cache that has not seen the binding
-    const result = await syncer.sync(ctx, {
-      host: hostPod,
-      virtual: seen,
-      hostOld: undefined,
-      virtualOld: undefined,
-    });
-    assert.deepEqual(result, {});
+    assert.deepEqual(await syncOnce(ctx, seen), {});
     assert.equal(stored().status?.phase, 'Running');
   });
 
   it('does not write status onto a pod re-created under the same name', async () => {
     const { ctx, stored } = setup();
     const seen = { ...stored(), metadata: { ...stored().metadata, uid: 'an-older-uid' } } as Pod;
-    const result = await syncer.sync(ctx, {
-      host: hostPod,
-      virtual: seen,
-      hostOld: undefined,
-      virtualOld: undefined,
-    });
-    assert.deepEqual(result, { requeueAfterMs: REQUEUE_SOON_MS });
+    assert.deepEqual(await syncOnce(ctx, seen), { requeueAfterMs: REQUEUE_SOON_MS });
     assert.equal(stored().status?.phase, undefined);
   });
 
   it('passes other binding errors up', async () => {
-    const forbidden = new KubeApiError(403, {
-      kind: 'Status',
-      apiVersion: 'v1',
-      status: 'Failure',
-      code: 403,
-      reason: 'Forbidden',
-      message: 'no',
-    });
     const { ctx, stored } = setup({
-      inject: (a) => (a.verb === 'createSubresource' ? forbidden : undefined),
+      inject: failBinding(apiError(403, 'Forbidden', 'bindings is forbidden')),
     });
-    await assert.rejects(
-      syncer.sync(ctx, { host: hostPod, virtual: stored(), hostOld: undefined, virtualOld: undefined }),
-      /no/,
-    );
+    await assert.rejects(syncOnce(ctx, stored()), /bindings is forbidden/);
   });
 });
