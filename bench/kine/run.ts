@@ -167,6 +167,11 @@ async function storeLatency(api: ApiServer, operation: string): Promise<{ sum: n
   return { sum, count };
 }
 
+/** Mean latency (ms) of the requests counted between two storeLatency() readings. */
+function meanMsBetween(before: { sum: number; count: number }, after: { sum: number; count: number }): number {
+  return round(((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000, 3);
+}
+
 interface PhaseResult {
   concurrency: number;
   creates: number;
@@ -266,7 +271,7 @@ async function runPhase(api: ApiServer, storePid: number, c: number): Promise<Ph
     storeCpuUsPerCreate: round((storeCpu * 1000) / N, 0),
     apiserverCpuUsPerCreate: round((apiCpu * 1000) / N, 0),
     clientCpuUsPerCreate: round((clientCpu.user + clientCpu.system) / N, 0),
-    storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
+    storeCreateMeanMs: meanMsBetween(storeBefore, storeAfter),
     errors,
   };
 }
@@ -315,7 +320,7 @@ async function runPhaseGo(api: ApiServer, storePid: number, c: number): Promise<
     storeCpuUsPerCreate: r.pidCpuUsPerCreate[0],
     apiserverCpuUsPerCreate: r.pidCpuUsPerCreate[1],
     clientCpuUsPerCreate: r.clientCpuUsPerCreate,
-    storeCreateMeanMs: round(((storeAfter.sum - storeBefore.sum) / Math.max(1, storeAfter.count - storeBefore.count)) * 1000, 3),
+    storeCreateMeanMs: meanMsBetween(storeBefore, storeAfter),
     errors: r.errors,
   };
 }

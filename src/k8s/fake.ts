@@ -99,7 +99,8 @@ export function pluralOf(kind: string): string {
   return `${k}s`;
 }
 
-function status(
+/** A failed request as kube-apiserver answers it (a Status object in a KubeApiError). */
+export function statusError(
   code: number,
   reason: string,
   message: string,
@@ -291,7 +292,7 @@ export class FakeKubeClient implements ClosableKubeClient {
   }
 
   #notFound(type: ResourceType, name: string): KubeApiError {
-    return status(404, 'NotFound', `${pluralOf(type.kind)} "${name}" not found`, {
+    return statusError(404, 'NotFound', `${pluralOf(type.kind)} "${name}" not found`, {
       name,
       kind: pluralOf(type.kind),
     });
@@ -312,13 +313,13 @@ export class FakeKubeClient implements ClosableKubeClient {
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomUUID().slice(0, 5)}`;
     if (!meta.name)
-      throw status(
+      throw statusError(
         422,
         'Invalid',
         `${type.kind} "": metadata.name: Required value: name or generateName is required`,
       );
     if (this.#namespaced(type) && !meta.namespace)
-      throw status(422, 'Invalid', `${type.kind} "${meta.name}": metadata.namespace: Required value`);
+      throw statusError(422, 'Invalid', `${type.kind} "${meta.name}": metadata.namespace: Required value`);
     if (!this.#namespaced(type)) delete meta.namespace;
     const table = this.#table(type);
     const key = this.#key(type, {
@@ -326,7 +327,7 @@ export class FakeKubeClient implements ClosableKubeClient {
       ...(meta.namespace ? { namespace: meta.namespace } : {}),
     });
     if (table.has(key))
-      throw status(409, 'AlreadyExists', `${pluralOf(type.kind)} "${meta.name}" already exists`, {
+      throw statusError(409, 'AlreadyExists', `${pluralOf(type.kind)} "${meta.name}" already exists`, {
         name: meta.name,
         kind: pluralOf(type.kind),
       });
@@ -363,7 +364,7 @@ export class FakeKubeClient implements ClosableKubeClient {
     const want = incoming.metadata?.resourceVersion;
     if (want && want !== stored.metadata?.resourceVersion) {
       const name = stored.metadata?.name ?? '';
-      throw status(
+      throw statusError(
         409,
         'Conflict',
         `Operation cannot be fulfilled on ${pluralOf(type.kind)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
@@ -477,7 +478,7 @@ export class FakeKubeClient implements ClosableKubeClient {
         (pre?.uid && pre.uid !== obj.metadata?.uid) ||
         (pre?.resourceVersion && pre.resourceVersion !== obj.metadata?.resourceVersion)
       ) {
-        throw status(
+        throw statusError(
           409,
           'Conflict',
           `Operation cannot be fulfilled on ${pluralOf(type.kind)} "${key.name}": precondition failed`,
@@ -546,7 +547,7 @@ export class FakeKubeClient implements ClosableKubeClient {
     const from = Number(options.resourceVersion ?? this.#rv);
     const oldest = this.#history[0]?.rv ?? this.#rv + 1;
     if (from > 0 && from + 1 < oldest)
-      throw status(410, 'Expired', `too old resource version: ${from} (${oldest - 1})`);
+      throw statusError(410, 'Expired', `too old resource version: ${from} (${oldest - 1})`);
     const watcher: Watcher = {
       type: typeKey(type),
       options,

@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeKubeClient, type FakeAction } from '../../k8s/fake.js';
-import { KubeApiError } from '../../k8s/errors.js';
+import { FakeKubeClient, statusError, type FakeAction } from '../../k8s/fake.js';
 import { Kinds, type Pod, type TypedObject } from '../../k8s/types.js';
 import { silentLogger } from '../../lib/logger.js';
 import type { SyncContext } from '../../syncer/types.js';
@@ -54,18 +53,6 @@ function setup(options: { inject?: (action: FakeAction) => Error | undefined; bo
   return { ctx, virtual, stored };
 }
 
-/** An API error as kube-apiserver sends it. */
-function apiError(code: number, reason: string, message: string): KubeApiError {
-  return new KubeApiError(code, {
-    kind: 'Status',
-    apiVersion: 'v1',
-    status: 'Failure',
-    code,
-    reason,
-    message,
-  });
-}
-
 /** Makes the binding request fail with `err`. */
 const failBinding =
   (err: Error) =>
@@ -87,7 +74,7 @@ describe('pod syncer: binding and status', () => {
   });
 
   it('goes on to the status when the pod was bound already (409 from the binding)', async () => {
-    const conflict = apiError(409, 'Conflict', 'pod web is already assigned to node "node-1"');
+    const conflict = statusError(409, 'Conflict', 'pod web is already assigned to node "node-1"');
     const { ctx, stored } = setup({ bound: true, inject: failBinding(conflict) });
     const seen = { ...stored(), spec: { ...stored().spec, nodeName: undefined } } as Pod; // a cache that has not seen the binding
     assert.deepEqual(await syncOnce(ctx, seen), {});
@@ -103,7 +90,7 @@ describe('pod syncer: binding and status', () => {
 
   it('passes other binding errors up', async () => {
     const { ctx, stored } = setup({
-      inject: failBinding(apiError(403, 'Forbidden', 'bindings is forbidden')),
+      inject: failBinding(statusError(403, 'Forbidden', 'bindings is forbidden')),
     });
     await assert.rejects(syncOnce(ctx, stored()), /bindings is forbidden/);
   });
