@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything vcluster-ts needs on a fresh Debian machine (idempotent):
-#   Debian packages (sqlite3 CLI, a C++ toolchain for better-sqlite3), npm packages, and the pinned
-#   upstream binaries built from the Go modules in deps/kubernetes into the version-keyed cache.
+#   Debian packages (sqlite3 CLI, a C++ toolchain for better-sqlite3; runc, the CNI plugins, iptables and
+#   busybox-static for the embedded host's real node; gcc for its pause image), npm packages, and the
+#   pinned upstream binaries built from the Go modules in deps/kubernetes and deps/containerd into the
+#   version-keyed caches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,14 @@ command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 command -v g++ >/dev/null || need_apt+=(g++)
 command -v make >/dev/null || need_apt+=(make)
 command -v python3 >/dev/null || need_apt+=(python3)
+command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
+[ -x /usr/sbin/runc ] || need_apt+=(runc)
+[ -x /usr/lib/cni/bridge ] || need_apt+=(containernetworking-plugins)
+[ -x /usr/sbin/iptables ] || need_apt+=(iptables)
+[ -x /usr/sbin/ip ] || need_apt+=(iproute2)
+command -v nsenter >/dev/null || need_apt+=(util-linux)
+# the busybox image of the real node needs the static build (Debian's `busybox` package is dynamic)
+dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_apt+=(busybox-static)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -21,12 +21,14 @@ declare -A pkg=(
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
   [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
+  [kubelet]=k8s.io/kubernetes/cmd/kubelet
+  [kube-proxy]=k8s.io/kubernetes/cmd/kube-proxy
   [kwok]=sigs.k8s.io/kwok/cmd/kwok
   [etcd]=go.etcd.io/etcd/server/v3
   [etcdctl]=go.etcd.io/etcd/etcdctl/v3
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(kubectl kube-apiserver kube-controller-manager kube-scheduler kwok etcd etcdctl)
+[ ${#names[@]} -gt 0 ] || names=(kubectl kube-apiserver kube-controller-manager kube-scheduler kwok etcd etcdctl kubelet kube-proxy)
 mkdir -p "$out"
 for n in "${names[@]}"; do
   [ -n "${pkg[$n]:-}" ] || { echo "error: unknown binary '$n'" >&2; exit 2; }

@@ -1,13 +1,13 @@
 /**
- * Builds missing upstream binaries into the cache by running deps/kubernetes/build.sh (go build with the
- * pinned wrapper module), streaming its progress lines to the caller.
+ * Builds missing upstream binaries into the cache by running each group's deps/<group>/build.sh (go
+ * build with the pinned wrapper module), streaming its progress lines to the caller.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
 import { binarySet, missingBinaries, type BinarySet, type BinarySource } from './locate.js';
-import { BINARY_NAMES, type BinaryName } from './versions.js';
+import { BINARY_GROUPS, BINARY_NAMES, groupOf, type BinaryGroup, type BinaryName } from './versions.js';
 
 export interface EnsureOptions {
   readonly names?: readonly BinaryName[];
@@ -35,8 +35,13 @@ export async function ensureBinaries(source: BinarySource, options: EnsureOption
     });
   }
   await assertGoToolchain(options.goCommand ?? 'go');
-  options.onProgress(`building ${missing.join(', ')} into ${set.dir} (a cold build takes several minutes)`);
-  await runBuild(join(source.depsDir, 'build.sh'), set.dir, missing, options);
+  for (const group of Object.keys(BINARY_GROUPS) as BinaryGroup[]) {
+    const names = missing.filter((n) => groupOf(n) === group);
+    if (names.length === 0) continue;
+    const dir = set.groupDir(group);
+    options.onProgress(`building ${names.join(', ')} into ${dir} (a cold build takes several minutes)`);
+    await runBuild(join(source.depsRoot, group, 'build.sh'), dir, names, options);
+  }
   const still = await missingBinaries(set, missing);
   if (still.length > 0) {
     throw new ProcessError(`build finished but binaries are still missing: ${still.join(', ')}`);

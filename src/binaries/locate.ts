@@ -1,37 +1,58 @@
 /**
- * Where the upstream binaries are: an explicit directory (flag or VCLUSTER_BINARIES_DIR) wins, then the
- * version-keyed cache (<cacheRoot>/binaries/<key>/). `ensure` builds what the cache lacks.
+ * Where the upstream binaries are: an explicit directory (flag or VCLUSTER_BINARIES_DIR) holding all of
+ * them wins; else each group's version-keyed cache folder (<cacheRoot>/binaries/<key>/, one per wrapper
+ * module in deps/). `ensure` builds what the cache lacks.
  */
 import { access, constants, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
-import { BINARY_NAMES, cacheKey, parsePinnedVersions, type BinaryName, type PinnedVersions } from './versions.js';
+import {
+  BINARY_NAMES,
+  groupCacheKey,
+  groupOf,
+  parseContainerdVersion,
+  parsePinnedVersions,
+  type BinaryGroup,
+  type BinaryName,
+  type PinnedVersions,
+} from './versions.js';
 
 export interface BinarySource {
   /** A directory of existing binaries given by the user; when set, nothing is built. */
   readonly explicitDir?: string | undefined;
   /** Root of the cache, e.g. ~/.cache/vcluster-ts. */
   readonly cacheRoot: string;
-  /** The repository's deps/kubernetes folder (go.mod, go.sum, build.sh). */
-  readonly depsDir: string;
+  /** The repository's deps folder: one wrapper module per group (deps/kubernetes, deps/containerd). */
+  readonly depsRoot: string;
 }
 
 export interface BinarySet {
+  /** The Kubernetes group's folder (the explicit directory, when one was given). */
   readonly dir: string;
   readonly origin: 'explicit' | 'cache';
   readonly versions: PinnedVersions;
   path(name: BinaryName): string;
+  /** The folder a group's binaries live in. */
+  groupDir(group: BinaryGroup): string;
+  /** Arguments that make a child `vcluster` process use the same binaries (empty for the cache). */
+  readonly childArgs: readonly string[];
 }
 
-export async function readPinnedVersions(depsDir: string): Promise<PinnedVersions> {
-  const file = join(depsDir, 'go.mod');
-  let text: string;
+async function readGoMod(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     throw new VClusterError(`read ${file}`, { cause: err, code: ErrorCode.PRECONDITION });
   }
-  return parsePinnedVersions(text, file);
+}
+
+export async function readPinnedVersions(depsRoot: string): Promise<PinnedVersions> {
+  const k8sFile = join(depsRoot, 'kubernetes', 'go.mod');
+  const ctrdFile = join(depsRoot, 'containerd', 'go.mod');
+  return {
+    ...parsePinnedVersions(await readGoMod(k8sFile), k8sFile),
+    containerd: parseContainerdVersion(await readGoMod(ctrdFile), ctrdFile),
+  };
 }
 
 export async function isExecutable(path: string): Promise<boolean> {
@@ -45,13 +66,16 @@ export async function isExecutable(path: string): Promise<boolean> {
 
 /** The binary set to use, without checking that its files exist. */
 export async function binarySet(source: BinarySource): Promise<BinarySet> {
-  const versions = await readPinnedVersions(source.depsDir);
-  const dir = source.explicitDir ?? join(source.cacheRoot, 'binaries', cacheKey(versions));
+  const versions = await readPinnedVersions(source.depsRoot);
+  const explicit = source.explicitDir;
+  const groupDir = (group: BinaryGroup): string => explicit ?? join(source.cacheRoot, 'binaries', groupCacheKey(group, versions));
   return {
-    dir,
-    origin: source.explicitDir ? 'explicit' : 'cache',
+    dir: groupDir('kubernetes'),
+    origin: explicit ? 'explicit' : 'cache',
     versions,
-    path: (name) => join(dir, name),
+    path: (name) => join(groupDir(groupOf(name)), name),
+    groupDir,
+    childArgs: explicit ? ['--binaries-dir', explicit] : [],
   };
 }
 
@@ -76,7 +100,8 @@ export async function requireBinaries(source: BinarySource, names: readonly Bina
   }
   const missing = await missingBinaries(set, names);
   if (missing.length > 0) {
-    throw new VClusterError(`missing binaries in ${set.dir}: ${missing.join(', ')}`, {
+    const where = [...new Set(missing.map((n) => set.groupDir(groupOf(n))))].join(', ');
+    throw new VClusterError(`missing binaries in ${where}: ${missing.join(', ')}`, {
       code: ErrorCode.PRECONDITION,
       hint:
         set.origin === 'explicit'

@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cacheKey, parsePinnedVersions, parseVersionOutput } from './versions.js';
+import {
+  cacheKey,
+  expectedVersion,
+  groupCacheKey,
+  groupOf,
+  parseContainerdVersion,
+  parsePinnedVersions,
+  parseVersionOutput,
+} from './versions.js';
 
 const goMod = `module x
 
@@ -47,4 +55,35 @@ describe('parseVersionOutput', () => {
     { name: 'garbage', out: 'no version here', want: undefined },
   ];
   for (const c of cases) it(c.name, () => assert.equal(parseVersionOutput(c.out), c.want));
+});
+
+describe('binary groups', () => {
+  const v = { kubernetes: 'v1.36.3', kwok: 'v0.8.0', etcd: 'v3.6.16', containerd: 'v2.4.2' };
+  const cases = [
+    { name: 'kubelet', group: 'kubernetes', version: 'v1.36.3' },
+    { name: 'kube-proxy', group: 'kubernetes', version: 'v1.36.3' },
+    { name: 'containerd', group: 'containerd', version: 'v2.4.2' },
+    { name: 'containerd-shim-runc-v2', group: 'containerd', version: 'v2.4.2' },
+    { name: 'ctr', group: 'containerd', version: 'v2.4.2' },
+    { name: 'etcdctl', group: 'kubernetes', version: 'v3.6.16' },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.name} is built by deps/${c.group} and reports ${c.version}`, () => {
+      assert.equal(groupOf(c.name), c.group);
+      assert.equal(expectedVersion(c.name, v), c.version);
+    });
+  }
+  it('keys the containerd cache by its own version', () => {
+    assert.equal(groupCacheKey('containerd', v), 'containerd-v2.4.2');
+    assert.equal(groupCacheKey('kubernetes', v), 'k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16');
+  });
+  it('reads the containerd pin', () => {
+    assert.equal(parseContainerdVersion('require github.com/containerd/containerd/v2 v2.4.2\n'), 'v2.4.2');
+    assert.throws(() => parseContainerdVersion('module x\n', 'deps/containerd/go.mod'), {
+      message: 'deps/containerd/go.mod: no requirement for github.com/containerd/containerd/v2',
+    });
+  });
+  it('parses containerd version lines', () => {
+    assert.equal(parseVersionOutput('containerd github.com/containerd/containerd/v2 v2.4.2 \n'), 'v2.4.2');
+  });
 });

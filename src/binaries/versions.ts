@@ -1,48 +1,81 @@
 /**
- * The pinned upstream versions, read from the wrapper module deps/kubernetes/go.mod (the single source
- * of truth), and the cache key derived from them. Pure.
+ * The pinned upstream versions, read from the wrapper modules (the single source of truth):
+ * deps/kubernetes/go.mod (Kubernetes, kwok, etcd) and deps/containerd/go.mod (containerd), and the
+ * cache keys derived from them. Pure.
  */
 import { VClusterError, ErrorCode } from '../lib/errors.js';
 
-export const BINARY_NAMES = [
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'kubectl',
-  'kwok',
-  'etcd',
-  'etcdctl',
-] as const;
-export type BinaryName = (typeof BINARY_NAMES)[number];
+/** Each group is built by one wrapper module (deps/<group>/build.sh) into one version-keyed cache folder. */
+export const BINARY_GROUPS = {
+  kubernetes: [
+    'kube-apiserver',
+    'kube-controller-manager',
+    'kube-scheduler',
+    'kubectl',
+    'kwok',
+    'etcd',
+    'etcdctl',
+    'kubelet',
+    'kube-proxy',
+  ],
+  containerd: ['containerd', 'containerd-shim-runc-v2', 'ctr'],
+} as const;
+export type BinaryGroup = keyof typeof BINARY_GROUPS;
+export type BinaryName = (typeof BINARY_GROUPS)[BinaryGroup][number];
+export const BINARY_NAMES: readonly BinaryName[] = [...BINARY_GROUPS.kubernetes, ...BINARY_GROUPS.containerd];
+
+/** The binaries a real node of the embedded host runs (runc and the CNI plugins come from Debian). */
+export const NODE_BINARIES: readonly BinaryName[] = ['kubelet', 'kube-proxy', 'containerd', 'containerd-shim-runc-v2', 'ctr'];
+
+export function groupOf(name: BinaryName): BinaryGroup {
+  return (BINARY_GROUPS.containerd as readonly string[]).includes(name) ? 'containerd' : 'kubernetes';
+}
 
 export interface PinnedVersions {
   readonly kubernetes: string;
   readonly kwok: string;
   readonly etcd: string;
+  readonly containerd: string;
 }
 
-const MODULES: Record<keyof PinnedVersions, string> = {
+const MODULES = {
   kubernetes: 'k8s.io/kubernetes',
   kwok: 'sigs.k8s.io/kwok',
   etcd: 'go.etcd.io/etcd/server/v3',
-};
+  containerd: 'github.com/containerd/containerd/v2',
+} as const;
 
-/** Reads the required versions of the three upstream modules from go.mod text. */
-export function parsePinnedVersions(goMod: string, file = 'go.mod'): PinnedVersions {
-  const find = (module: string): string => {
-    const re = new RegExp(`^\\s*(?:require\\s+)?${module.replace(/[./]/g, '\\$&')}\\s+(v[0-9][^\\s]*)`, 'm');
-    const m = re.exec(goMod);
-    if (!m?.[1]) {
-      throw new VClusterError(`${file}: no requirement for ${module}`, { code: ErrorCode.PRECONDITION });
-    }
-    return m[1];
-  };
-  return { kubernetes: find(MODULES.kubernetes), kwok: find(MODULES.kwok), etcd: find(MODULES.etcd) };
+function requiredVersion(goMod: string, module: string, file: string): string {
+  const re = new RegExp(`^\\s*(?:require\\s+)?${module.replace(/[./]/g, '\\$&')}\\s+(v[0-9][^\\s]*)`, 'm');
+  const m = re.exec(goMod);
+  if (!m?.[1]) {
+    throw new VClusterError(`${file}: no requirement for ${module}`, { code: ErrorCode.PRECONDITION });
+  }
+  return m[1];
 }
 
-/** The version-keyed cache folder name, e.g. "k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16". */
-export function cacheKey(v: PinnedVersions): string {
+/** Reads the required versions of Kubernetes, kwok and etcd from deps/kubernetes/go.mod text. */
+export function parsePinnedVersions(goMod: string, file = 'go.mod'): Omit<PinnedVersions, 'containerd'> {
+  return {
+    kubernetes: requiredVersion(goMod, MODULES.kubernetes, file),
+    kwok: requiredVersion(goMod, MODULES.kwok, file),
+    etcd: requiredVersion(goMod, MODULES.etcd, file),
+  };
+}
+
+/** Reads the required containerd version from deps/containerd/go.mod text. */
+export function parseContainerdVersion(goMod: string, file = 'go.mod'): string {
+  return requiredVersion(goMod, MODULES.containerd, file);
+}
+
+/** The version-keyed cache folder name of the Kubernetes group, e.g. "k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16". */
+export function cacheKey(v: Omit<PinnedVersions, 'containerd'>): string {
   return `k8s-${v.kubernetes}-kwok-${v.kwok}-etcd-${v.etcd}`;
+}
+
+/** The cache folder name of a group. */
+export function groupCacheKey(group: BinaryGroup, v: PinnedVersions): string {
+  return group === 'containerd' ? `containerd-${v.containerd}` : cacheKey(v);
 }
 
 /** The version each binary should report. */
@@ -53,6 +86,10 @@ export function expectedVersion(name: BinaryName, v: PinnedVersions): string {
     case 'etcd':
     case 'etcdctl':
       return v.etcd;
+    case 'containerd':
+    case 'containerd-shim-runc-v2':
+    case 'ctr':
+      return v.containerd;
     default:
       return v.kubernetes;
   }
@@ -65,6 +102,8 @@ export function versionArgs(name: BinaryName): readonly string[] {
       return ['version', '--client'];
     case 'etcdctl':
       return ['version'];
+    case 'containerd-shim-runc-v2':
+      return ['-v'];
     default:
       return ['--version'];
   }

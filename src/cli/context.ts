@@ -21,7 +21,7 @@ export interface CliContext {
 }
 
 export function binarySource(ctx: CliContext): BinarySource {
-  return { explicitDir: ctx.binariesDir(), cacheRoot: ctx.env.cacheRoot, depsDir: join(ctx.env.repoRoot, 'deps', 'kubernetes') };
+  return { explicitDir: ctx.binariesDir(), cacheRoot: ctx.env.cacheRoot, depsRoot: join(ctx.env.repoRoot, 'deps') };
 }
 
 export function println(stream: NodeJS.WritableStream, line = ''): void {

@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   resume: lifecycle,
   binaries: async (ctx) => [(await import('./commands/binaries.js')).binariesCommand(ctx)],
   host: async (ctx) => [(await import('./commands/host.js')).hostCommand(ctx)],
+  image: async (ctx) => [(await import('./commands/image.js')).imageCommand(ctx)],
   start: async (ctx) => [(await import('./commands/start.js')).startCommand(ctx)],
   kine: async (ctx) => [(await import('./commands/kine.js')).kineCommand({ log: ctx.log })],
 };

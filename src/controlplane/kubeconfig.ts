@@ -14,6 +14,8 @@ export interface KubeconfigSpec {
   readonly contextName?: string;
   /** The namespace of the context. */
   readonly namespace?: string;
+  /** Verify the server certificate against this name (the URL's host is not among its SANs). */
+  readonly tlsServerName?: string;
 }
 
 export function renderKubeconfig(spec: KubeconfigSpec): string {
@@ -23,6 +25,7 @@ export function renderKubeconfig(spec: KubeconfigSpec): string {
     certPem: spec.clientCertPem,
     keyPem: spec.clientKeyPem,
     ...(spec.namespace ? { namespace: spec.namespace } : {}),
+    ...(spec.tlsServerName ? { tlsServerName: spec.tlsServerName } : {}),
   });
   const kc = addContext(emptyKubeconfig(), { ...entry, clusterName: spec.clusterName ?? 'default', userName: spec.userName ?? 'default' }, { makeCurrent: true });
   return stringifyKubeconfig(kc);

@@ -93,7 +93,7 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
   await ensurePki(paths.pkiDir, HOST_PKI_SPEC);
   const [node, ...rest] = ctx.cliArgv;
   const child = await launchDetached(
-    [node!, ...rest, 'host', 'serve', '--data-dir', paths.dataDir, '--binaries-dir', ctx.binaries.dir],
+    [node!, ...rest, 'host', 'serve', '--data-dir', paths.dataDir, ...ctx.binaries.childArgs],
     paths.supervisorLog,
     paths.supervisorPidFile,
   );

@@ -344,12 +344,24 @@ export async function updateKubeconfigFile(
 /** A context entry for a client-certificate user, with everything inlined (base64 data fields). */
 export function certificateContext(
   name: string,
-  c: { readonly server: string; readonly caPem: string; readonly certPem: string; readonly keyPem: string; readonly namespace?: string },
+  c: {
+    readonly server: string;
+    readonly caPem: string;
+    readonly certPem: string;
+    readonly keyPem: string;
+    readonly namespace?: string;
+    /** The name to verify the server's certificate against, when the server URL's host is not in it. */
+    readonly tlsServerName?: string;
+  },
 ): ContextEntry {
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
   return {
     name,
-    cluster: { server: c.server, 'certificate-authority-data': b64(c.caPem) },
+    cluster: {
+      server: c.server,
+      'certificate-authority-data': b64(c.caPem),
+      ...(c.tlsServerName ? { 'tls-server-name': c.tlsServerName } : {}),
+    },
     user: { 'client-certificate-data': b64(c.certPem), 'client-key-data': b64(c.keyPem) },
     ...(c.namespace ? { namespace: c.namespace } : {}),
   };

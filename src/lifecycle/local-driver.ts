@@ -16,7 +16,7 @@ export function supervisorPid(dir: DataDir): Promise<number | undefined> {
 /** Launches `vcluster start` for the data dir and follows it until the virtual API serves. */
 export async function startLocal(ctx: LifecycleContext, dir: DataDir, what: string): Promise<VClusterState> {
   const launched = await launchDetached(
-    [...ctx.cliArgv, '--binaries-dir', ctx.binaries.dir, 'start', '--data-dir', dir.root],
+    [...ctx.cliArgv, ...ctx.binaries.childArgs, 'start', '--data-dir', dir.root],
     dir.supervisorLog,
     dir.supervisorPidFile,
   );

@@ -12,11 +12,11 @@ export async function testBinaries(): Promise<BinarySet> {
   const set = await binarySet({
     explicitDir: process.env.VCLUSTER_BINARIES_DIR || undefined,
     cacheRoot: process.env.VCLUSTER_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vcluster-ts'),
-    depsDir: join(REPO_ROOT, 'deps', 'kubernetes'),
+    depsRoot: join(REPO_ROOT, 'deps'),
   });
   const missing = await missingBinaries(set, BINARY_NAMES);
   if (missing.length > 0) {
-    throw new Error(`missing upstream binaries in ${set.dir}: ${missing.join(', ')} — run \`npx vcluster binaries ensure\` first`);
+    throw new Error(`missing upstream binaries in ${set.dir} (and ${set.groupDir('containerd')}): ${missing.join(', ')} — run \`npx vcluster binaries ensure\` first`);
   }
   return set;
 }

@@ -8,6 +8,8 @@ export type ReadinessProbe =
   | { readonly kind: 'http'; readonly url: string; readonly caFile?: string; readonly insecure?: boolean }
   | { readonly kind: 'unix-socket'; readonly path: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  /** Ready once the component has written this file (the caller removes it before the start). */
+  | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'none' };
 
 export interface ComponentSpec {

@@ -2,7 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { ReadinessProbe } from '../components/spec.js';
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -22,6 +22,11 @@ export async function probeOnce(probe: ReadinessProbe, ca?: Buffer): Promise<boo
       return connects({ path: probe.path });
     case 'tcp':
       return connects({ host: probe.host, port: probe.port });
+    case 'file':
+      return access(probe.path).then(
+        () => true,
+        () => false,
+      );
   }
 }
 
