@@ -21,6 +21,9 @@ import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
 import { readHostState, writeHostState, type HostPorts, type HostState } from './state.js';
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
+import { sweepRealNodes } from './serve.js';
+import { findNodeSystem } from './node/preflight.js';
+import { buildImage, imageNames } from '../images/catalog.js';
 import { listLocal } from '../lifecycle/registry.js';
 import { contextName } from '../lifecycle/naming.js';
 import { removeContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
@@ -35,6 +38,8 @@ export interface HostCommandContext {
   readonly progress: (line: string) => void;
   /** VCLUSTER_HOME: the vclusters created on this host live under <home>/vclusters/vcluster-host. */
   readonly vclusterHome: string;
+  /** Where the real nodes' images are built from (pause.c) and cached (the compiled pause). */
+  readonly images: { readonly repoRoot: string; readonly cacheDir: string };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -66,17 +71,31 @@ async function choosePorts(previous: HostPorts | undefined): Promise<HostPorts> 
   return { apiServer: apiServer!, etcdClient: etcdClient!, etcdPeer: etcdPeer!, controllerManager: controllerManager!, scheduler: scheduler!, kwok: kwok! };
 }
 
-export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<HostState> {
+/** Builds the images every real node loads at start (the pause image and the busybox test image). */
+async function buildNodeImages(ctx: HostCommandContext, paths: HostPaths): Promise<void> {
+  for (const name of imageNames()) {
+    const built = await buildImage(name, { outDir: paths.imagesDir, cacheDir: ctx.images.cacheDir, repoRoot: ctx.images.repoRoot });
+    ctx.progress(`image ${built.ref} (${Math.round(built.bytes / 1024)} KiB) ready for the real nodes`);
+  }
+}
+
+export async function hostUp(ctx: HostCommandContext, nodes: number, realNodes: number): Promise<HostState> {
   const paths = hostPaths(ctx.dataDir);
   const running = await runningSupervisor(paths);
   const previous = await readHostState(paths.stateFile);
   if (running !== undefined && previous) {
     ctx.progress(`embedded host already running (supervisor pid ${running})`);
+    if (previous.realNodes !== realNodes) {
+      throw new VClusterError(`the running embedded host has ${previous.realNodes} real node(s), not ${realNodes}`, {
+        code: ErrorCode.PRECONDITION,
+        hint: `run \`vcluster host down\` first, then \`vcluster host up --real-nodes ${realNodes}\``,
+      });
+    }
     let state = previous.phase === 'ready' ? previous : await followStart(ctx, paths, running, 0);
     if (state.nodes !== nodes) {
       ctx.progress(`changing the number of nodes from ${state.nodes} to ${nodes}`);
       const kubectl = kubectlFor(ctx.binaries.path('kubectl'), paths.adminKubeconfig);
-      await reconcileNodes(kubectl, nodes, ctx.binaries.versions.kubernetes);
+      await reconcileNodes(kubectl, nodes, ctx.binaries.versions.kubernetes, state.ports.kwok);
       await waitNodesReady(kubectl, 120);
       state = { ...state, nodes };
       await writeHostState(paths.stateFile, state);
@@ -86,9 +105,15 @@ export async function hostUp(ctx: HostCommandContext, nodes: number): Promise<Ho
   }
   const reaped = await reapComponents(paths.pidsDir, paths.dataDir);
   if (reaped.length > 0) ctx.progress(`stopped ${reaped.length} leftover process(es) of an earlier run: ${reaped.join(', ')}`);
+  const swept = await sweepRealNodes(paths.dataDir);
+  if (swept > 0) ctx.progress(`killed ${swept} leftover process(es) of the real nodes of an earlier run`);
+  if (realNodes > 0) {
+    await findNodeSystem();
+    await buildNodeImages(ctx, paths);
+  }
   const ports = await choosePorts(previous?.ports);
   await mkdir(paths.dataDir, { recursive: true });
-  await writeHostState(paths.stateFile, { ports, nodes, phase: 'starting' });
+  await writeHostState(paths.stateFile, { ports, nodes, realNodes, phase: 'starting' });
   // Issued here rather than by the long-running `host serve`, which then only reads it.
   await ensurePki(paths.pkiDir, HOST_PKI_SPEC);
   const [node, ...rest] = ctx.cliArgv;
@@ -144,6 +169,8 @@ export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise
   if (pid !== undefined) ctx.progress(`stopping the embedded host (supervisor pid ${pid})`);
   const { stopped, leftovers } = await stopDetached(paths.pidsDir, paths.supervisorPidFile, paths.dataDir);
   if (leftovers.length > 0) ctx.progress(`stopped ${leftovers.length} leftover process(es): ${leftovers.join(', ')}`);
+  const swept = await sweepRealNodes(paths.dataDir);
+  if (swept > 0) ctx.progress(`killed ${swept} process(es) left in the real nodes' cgroups`);
   const state = await readHostState(paths.stateFile).catch(() => undefined);
   if (state && !purge) await writeHostState(paths.stateFile, { ...state, phase: 'stopped' });
   if (purge) {
@@ -164,6 +191,8 @@ export interface HostStatus {
   readonly ports?: HostPorts;
   readonly nodes?: number;
   readonly readyNodes?: number;
+  readonly realNodes?: number;
+  readonly readyRealNodes?: number;
   readonly context: string;
   readonly error?: string;
 }
@@ -174,6 +203,7 @@ export async function hostStatus(ctx: HostCommandContext): Promise<HostStatus> {
   const pid = await runningSupervisor(paths);
   if (!state) return { running: false, phase: 'absent', dataDir: paths.dataDir, context: HOST_CONTEXT };
   let readyNodes: number | undefined;
+  let readyRealNodes: number | undefined;
   if (pid !== undefined && state.phase === 'ready') {
     const kubectl = kubectlFor(ctx.binaries.path('kubectl'), paths.adminKubeconfig);
     const { stdout } = await kubectl([
@@ -181,6 +211,11 @@ export async function hostStatus(ctx: HostCommandContext): Promise<HostStatus> {
       'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
     ]).catch(() => ({ stdout: '' }));
     readyNodes = stdout.split('\n').filter((s) => s === 'True').length;
+    const real = await kubectl([
+      'get', 'nodes', '-l', 'vcluster-ts.io/node-type=real', '-o',
+      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+    ]).catch(() => ({ stdout: '' }));
+    readyRealNodes = real.stdout.split('\n').filter((s) => s === 'True').length;
   }
   return {
     running: pid !== undefined,
@@ -190,6 +225,8 @@ export async function hostStatus(ctx: HostCommandContext): Promise<HostStatus> {
     ports: state.ports,
     nodes: state.nodes,
     ...(readyNodes !== undefined ? { readyNodes } : {}),
+    realNodes: state.realNodes,
+    ...(readyRealNodes !== undefined ? { readyRealNodes } : {}),
     context: HOST_CONTEXT,
     ...(state.error ? { error: state.error } : {}),
   };

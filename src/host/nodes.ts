@@ -25,7 +25,12 @@ export function hostNodeName(index: number): string {
   return `${HOST_NODE_PREFIX}${index}`;
 }
 
-export function hostNode(index: number, kubeletVersion: string): NodeObject {
+/**
+ * Simulated node i. It advertises 127.0.0.1 and kwok's own port as its kubelet, so any kubelet call
+ * the apiserver makes for it (logs, exec) stays on loopback; its Hostname is never dialled (the
+ * apiserver prefers InternalIP).
+ */
+export function hostNode(index: number, kubeletVersion: string, kubeletPort: number): NodeObject {
   const name = hostNodeName(index);
   const cidr = `10.244.${index}.0/24`;
   const resources = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' };
@@ -46,9 +51,10 @@ export function hostNode(index: number, kubeletVersion: string): NodeObject {
     spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `kwok://${name}` },
     status: {
       addresses: [
-        { type: 'InternalIP', address: `172.18.0.${index + 2}` },
+        { type: 'InternalIP', address: '127.0.0.1' },
         { type: 'Hostname', address: name },
       ],
+      daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
       allocatable: resources,
       capacity: resources,
       nodeInfo: {

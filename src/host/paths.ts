@@ -17,6 +17,8 @@ export interface HostPaths {
   readonly stateFile: string;
   readonly supervisorPidFile: string;
   readonly supervisorLog: string;
+  /** Locally built image archives the real nodes load at start. */
+  readonly imagesDir: string;
 }
 
 export function hostPaths(dataDir: string): HostPaths {
@@ -34,6 +36,7 @@ export function hostPaths(dataDir: string): HostPaths {
     stateFile: join(dataDir, 'state.json'),
     supervisorPidFile: join(dataDir, 'pids', 'supervisor.pid'),
     supervisorLog: join(dataDir, 'logs', 'supervisor.log'),
+    imagesDir: join(dataDir, 'images'),
   };
 }
 

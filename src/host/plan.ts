@@ -14,7 +14,15 @@ import { HOST_POD_CIDR } from './nodes.js';
 import { HOST_SERVICE_CIDR, type HostPaths } from './paths.js';
 import type { HostPorts } from './state.js';
 
-export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, ports: HostPorts): ComponentSpec[] {
+/** How the apiserver talks to kubelets, and where it advertises itself when real nodes run. */
+export interface KubeletAccess {
+  readonly clientCert: string;
+  readonly clientKey: string;
+  /** Where pods reach the apiserver (the relay on node 1's gateway); undefined without real nodes. */
+  readonly advertiseAddress?: string;
+}
+
+export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, ports: HostPorts, kubelet: KubeletAccess): ComponentSpec[] {
   return [
     buildEtcd({
       binary: bins.path('etcd'),
@@ -31,6 +39,15 @@ export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, 
       certDir: paths.certDir,
       authorizationMode: 'Node,RBAC',
       pki: apiServerPkiPaths(paths.pkiDir),
+      extraArgs: [
+        // node addresses are IPs: the apiserver never looks a node name up in DNS
+        '--kubelet-preferred-address-types=InternalIP',
+        `--kubelet-client-certificate=${kubelet.clientCert}`,
+        `--kubelet-client-key=${kubelet.clientKey}`,
+        ...(kubelet.advertiseAddress
+          ? [`--advertise-address=${kubelet.advertiseAddress}`, '--endpoint-reconciler-type=lease']
+          : []),
+      ],
     }),
     buildControllerManager({
       binary: bins.path('kube-controller-manager'),
@@ -53,6 +70,7 @@ export function hostComponents(bins: Pick<BinarySet, 'path'>, paths: HostPaths, 
       stagesFile: paths.stagesFile,
       cidr: HOST_POD_CIDR,
       serverPort: ports.kwok,
+      nodeIp: '127.0.0.1',
     }),
   ];
 }

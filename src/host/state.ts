@@ -18,6 +18,8 @@ export type HostPorts = z.infer<typeof HostPortsSchema>;
 export const HostStateSchema = z.object({
   ports: HostPortsSchema,
   nodes: z.number().int().min(1),
+  /** Real nodes (kubelet + containerd in namespaces of their own); absent in files of older versions. */
+  realNodes: z.number().int().min(0).default(0),
   phase: z.enum(['starting', 'ready', 'stopping', 'stopped', 'failed']),
   /** Set while phase is 'failed'. */
   error: z.string().optional(),

@@ -2,7 +2,10 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { requireBinaries } from '../../binaries/locate.js';
-import type { BinaryName } from '../../binaries/versions.js';
+import { NODE_BINARIES, type BinaryName } from '../../binaries/versions.js';
+import { runNodeAgent } from '../../host/node/agent.js';
+import { MAX_REAL_NODES } from '../../host/node/layout.js';
+import { hostPaths } from '../../host/paths.js';
 import { hostDown, hostStatus, hostUp, type HostCommandContext } from '../../host/lifecycle.js';
 import { MAX_HOST_NODES } from '../../host/nodes.js';
 import { HOST_CONTEXT } from '../../host/paths.js';
@@ -25,17 +28,28 @@ export function hostCommand(ctx: CliContext): Command {
     cliArgv: ctx.env.cliArgv,
     progress: (l) => println(ctx.stderr, l),
     vclusterHome: ctx.env.vclusterHome,
+    images: { repoRoot: ctx.env.repoRoot, cacheDir: join(ctx.env.cacheRoot, 'images') },
   });
 
   cmd
     .command('up')
     .description(`Start the embedded host (harmless when it already runs) and add the kubeconfig context "${HOST_CONTEXT}"`)
     .option('--nodes <n>', `number of simulated nodes (1-${MAX_HOST_NODES})`, intOption('--nodes', 1, MAX_HOST_NODES), 3)
+    .option(
+      '--real-nodes <n>',
+      `number of real nodes (0-${MAX_REAL_NODES}): kubelet + containerd + runc + kube-proxy, each in a network and mount namespace of its own with no route off the machine; 0 = simulated nodes only`,
+      intOption('--real-nodes', 0, MAX_REAL_NODES),
+      1,
+    )
     .option('--data-dir <dir>', 'where the host keeps its state', defaultDataDir)
-    .action(async (opts: { nodes: number; dataDir: string }) => {
+    .action(async (opts: { nodes: number; realNodes: number; dataDir: string }) => {
       const started = Date.now();
-      const state = await hostUp(await hostCtx(opts.dataDir), opts.nodes);
-      println(ctx.stdout, `embedded host ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.nodes} node(s), API https://127.0.0.1:${state.ports.apiServer}`);
+      const names: readonly BinaryName[] = opts.realNodes > 0 ? [...HOST_BINARIES, ...NODE_BINARIES] : HOST_BINARIES;
+      const state = await hostUp(await hostCtx(opts.dataDir, names), opts.nodes, opts.realNodes);
+      println(
+        ctx.stdout,
+        `embedded host ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.nodes} simulated node(s), ${state.realNodes} real node(s), API https://127.0.0.1:${state.ports.apiServer}`,
+      );
       println(ctx.stdout, `use it with: kubectl --context ${HOST_CONTEXT} get nodes`);
     });
 
@@ -50,8 +64,16 @@ export function hostCommand(ctx: CliContext): Command {
       println(
         ctx.stdout,
         renderTable(
-          ['STATUS', 'PID', 'NODES', 'API', 'CONTEXT', 'DATA'],
-          [[s.phase, s.supervisorPid ? String(s.supervisorPid) : '-', s.nodes === undefined ? '-' : s.running ? `${s.readyNodes ?? 0}/${s.nodes} ready` : String(s.nodes), s.ports ? `https://127.0.0.1:${s.ports.apiServer}` : '-', s.context, s.dataDir]],
+          ['STATUS', 'PID', 'NODES', 'REAL NODES', 'API', 'CONTEXT', 'DATA'],
+          [[
+            s.phase,
+            s.supervisorPid ? String(s.supervisorPid) : '-',
+            s.nodes === undefined ? '-' : s.running ? `${s.readyNodes ?? 0}/${s.nodes} ready` : String(s.nodes),
+            s.realNodes === undefined ? '-' : s.running ? `${s.readyRealNodes ?? 0}/${s.realNodes} ready` : String(s.realNodes),
+            s.ports ? `https://127.0.0.1:${s.ports.apiServer}` : '-',
+            s.context,
+            s.dataDir,
+          ]],
         ),
       );
       if (s.error) println(ctx.stdout, `last error: ${s.error}`);
@@ -75,7 +97,28 @@ export function hostCommand(ctx: CliContext): Command {
       const binaries = await requireBinaries(binarySource(ctx), HOST_BINARIES);
       const abort = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());
-      await serveHost({ dataDir: opts.dataDir, binaries, log: ctx.log, signal: abort.signal });
+      await serveHost({ dataDir: opts.dataDir, binaries, log: ctx.log, signal: abort.signal, cliArgv: [...ctx.env.cliArgv, ...binaries.childArgs] });
+    });
+
+  cmd
+    .command('node-agent', { hidden: true })
+    .description('Run one real node in the foreground, inside its own namespaces (started by `host serve`)')
+    .requiredOption('--data-dir <dir>', 'the embedded host data dir')
+    .requiredOption('--node <i>', 'the real node index (1-based)', intOption('--node', 1, MAX_REAL_NODES))
+    .requiredOption('--root-pid <pid>', 'a process in the root network namespace', intOption('--root-pid', 1, 2 ** 22))
+    .action(async (opts: { dataDir: string; node: number; rootPid: number }) => {
+      const binaries = await requireBinaries(binarySource(ctx), NODE_BINARIES);
+      const abort = new AbortController();
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());
+      await runNodeAgent({
+        hostDataDir: opts.dataDir,
+        index: opts.node,
+        rootPid: opts.rootPid,
+        imagesDir: hostPaths(opts.dataDir).imagesDir,
+        binaries,
+        log: ctx.log,
+        signal: abort.signal,
+      });
     });
   return cmd;
 }

@@ -12,6 +12,8 @@ export interface KwokConfig {
   readonly cidr: string;
   /** Port of kwok's own health/metrics server. */
   readonly serverPort: number;
+  /** The address kwok gives the nodes it creates (loopback: no kubelet call ever leaves the machine). */
+  readonly nodeIp?: string;
   /** @default 40 */
   readonly nodeLeaseDurationSeconds?: number;
 }
@@ -27,6 +29,7 @@ export function buildKwok(c: KwokConfig): ComponentSpec {
       `--cidr=${c.cidr}`,
       `--node-lease-duration-seconds=${c.nodeLeaseDurationSeconds ?? 40}`,
       `--server-address=127.0.0.1:${c.serverPort}`,
+      ...(c.nodeIp ? [`--node-ip=${c.nodeIp}`, `--node-port=${c.serverPort}`] : []),
     ],
     readiness: { kind: 'http', url: `http://127.0.0.1:${c.serverPort}/healthz` },
   };

@@ -18,6 +18,19 @@ export function parseCgroupV1Mounts(mounts: string): string[] {
     .map((f) => f[1]!.replace(/\\040/g, ' '));
 }
 
+/** Mount points of every cgroup hierarchy, v1 and v2 (kubelet also makes its folders in a hybrid v2 mount). */
+export function parseAllCgroupMounts(mounts: string): string[] {
+  return mounts
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => (f[2] === 'cgroup' || f[2] === 'cgroup2') && f[1] !== undefined)
+    .map((f) => f[1]!.replace(/\\040/g, ' '));
+}
+
+async function allHierarchies(): Promise<string[]> {
+  return parseAllCgroupMounts(await readFile('/proc/self/mounts', 'utf8'));
+}
+
 export async function cgroupV1Hierarchies(): Promise<string[]> {
   const found = parseCgroupV1Mounts(await readFile('/proc/self/mounts', 'utf8'));
   if (found.length === 0) {
@@ -85,7 +98,7 @@ async function treeDeepestFirst(top: string): Promise<string[]> {
 /** The pids in the tree `rel` (any hierarchy), excluding `except`. */
 export async function pidsInTree(rel: string, except: readonly number[] = []): Promise<number[]> {
   const pids = new Set<number>();
-  for (const root of await cgroupV1Hierarchies()) {
+  for (const root of await allHierarchies()) {
     for (const dir of await treeDeepestFirst(join(root, rel))) {
       for (const line of ((await readOptional(join(dir, 'cgroup.procs'))) ?? '').split('\n')) {
         const pid = Number(line);
@@ -120,7 +133,7 @@ export async function removeCgroupTree(rel: string, except: readonly number[] = 
     await sleep(100);
   }
   if (except.length > 0) return killed.size;
-  for (const root of await cgroupV1Hierarchies()) {
+  for (const root of await allHierarchies()) {
     for (const dir of await treeDeepestFirst(join(root, rel))) {
       for (let i = 0; ; i++) {
         try {
@@ -141,6 +154,6 @@ export async function removeCgroupTree(rel: string, except: readonly number[] = 
 /** The cgroup folders of `rel` that exist (for checks and tests). */
 export async function existingCgroups(rel: string): Promise<string[]> {
   const out: string[] = [];
-  for (const root of await cgroupV1Hierarchies()) out.push(...(await treeDeepestFirst(join(root, rel))));
+  for (const root of await allHierarchies()) out.push(...(await treeDeepestFirst(join(root, rel))));
   return out;
 }

@@ -9,12 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { IMAGE_REFS } from '../../images/catalog.js';
 
 export const MAX_REAL_NODES = 8;
 /** The label a real node carries (kwok nodes carry type=kwok). */
 export const NODE_TYPE_LABEL = 'vcluster-ts.io/node-type';
 /** containerd's sandbox image: our own pause, built locally. */
-export const PAUSE_IMAGE = 'vcluster-ts.local/pause:3.10';
+export const PAUSE_IMAGE = IMAGE_REFS.pause;
 export const KUBELET_PORT = 10250;
 
 export interface RealNodeLayout {

@@ -31,15 +31,16 @@ export async function setupMounts(l: RealNodeLayout, rootPid: number, mount: str
   if (!(await inOwnMountNs(rootPid))) {
     throw new VClusterError('the node agent runs in the root mount namespace; refusing to mount', { code: ErrorCode.INTERNAL });
   }
-  for (const [key, value] of Object.entries(SHADOWED_SYSCTLS)) {
-    const file = join(l.dirs.sysctlShadow, key.replace(/\//g, '_'));
-    await writeFile(file, `${value}\n`);
-    await run(mount, ['--bind', file, `/proc/sys/${key}`]);
-  }
+  // -n: mount(8) keeps no record in /run/mount/utab (a file of the machine's /run)
   for (const dir of OVERLAID_DIRS) {
     const base = join(l.dirs.overlays, dir.replace(/\//g, '_'));
     await mkdir(join(base, 'upper'), { recursive: true });
     await mkdir(join(base, 'work'), { recursive: true });
-    await run(mount, ['-t', 'overlay', 'overlay', '-o', `lowerdir=${dir},upperdir=${base}/upper,workdir=${base}/work`, dir]);
+    await run(mount, ['-n', '-t', 'overlay', 'overlay', '-o', `lowerdir=${dir},upperdir=${base}/upper,workdir=${base}/work`, dir]);
+  }
+  for (const [key, value] of Object.entries(SHADOWED_SYSCTLS)) {
+    const file = join(l.dirs.sysctlShadow, key.replace(/\//g, '_'));
+    await writeFile(file, `${value}\n`);
+    await run(mount, ['-n', '--bind', file, `/proc/sys/${key}`]);
   }
 }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KUBELET_CLIENT_CERT } from '../../../src/host/node/prepare.js';
 import type { BinarySet } from '../../../src/binaries/locate.js';
 import { hostComponents } from '../../../src/host/plan.js';
 import { hostPaths } from '../../../src/host/paths.js';
@@ -29,6 +30,7 @@ export async function startExtraApiServer(
     bins,
     { ...paths, certDir: join(hostDataDir, 'extra-apiserver-certs') },
     { ...state.ports, apiServer: port },
+    { clientCert: join(paths.pkiDir, KUBELET_CLIENT_CERT.cert), clientKey: join(paths.pkiDir, KUBELET_CLIENT_CERT.key) },
   ).find((c) => c.name === 'kube-apiserver');
   if (!spec) throw new Error('the embedded host plan has no kube-apiserver');
   await mkdir(join(hostDataDir, 'extra-apiserver-certs'), { recursive: true });
