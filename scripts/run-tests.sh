@@ -18,5 +18,37 @@ if [ -z "$files" ]; then
   echo "no $tier test files found" >&2
   exit 1
 fi
+if [ "$tier" != e2e ]; then
+  # shellcheck disable=SC2086
+  exec node --import tsx --test --test-concurrency="$conc" --test-reporter=spec "$@" $files
+fi
+# e2e: watch the machine's network while the suite runs. The product must never send a DNS query
+# (node names are IPs; pods use in-cluster resolvers) nor open a connection to an address off the
+# machine: any DNS packet on any interface, or TCP SYN out of the default-route interface, fails the tier.
+command -v tcpdump >/dev/null || { echo "e2e needs tcpdump to watch the network (scripts/install-deps.sh installs it)" >&2; exit 1; }
+watch_dir=$(mktemp -d)
+out_if=$(ip -o route show default | awk '{print $5; exit}')
+tcpdump -i any -n -l -U 'port 53' > "$watch_dir/dns.txt" 2> "$watch_dir/dns.err" &
+dns_pid=$!
+syn_pid=
+if [ -n "$out_if" ]; then
+  tcpdump -i "$out_if" -n -l -U 'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' > "$watch_dir/syn.txt" 2> "$watch_dir/syn.err" &
+  syn_pid=$!
+fi
+sleep 1
+rc=0
 # shellcheck disable=SC2086
-exec node --import tsx --test --test-concurrency="$conc" --test-reporter=spec "$@" $files
+node --import tsx --test --test-concurrency="$conc" --test-reporter=spec "$@" $files || rc=$?
+sleep 1
+kill "$dns_pid" ${syn_pid:+"$syn_pid"} 2>/dev/null || true
+wait "$dns_pid" ${syn_pid:+"$syn_pid"} 2>/dev/null || true
+dns=$(grep -c . "$watch_dir/dns.txt" || true)
+syn=$( [ -f "$watch_dir/syn.txt" ] && grep -c . "$watch_dir/syn.txt" || echo 0)
+echo "network watch during e2e: $dns DNS packet(s) on any interface, $syn connection attempt(s) out of ${out_if:-<no default route>}"
+if [ "$dns" -gt 0 ] || [ "$syn" -gt 0 ]; then
+  echo "the e2e suite made traffic that must not leave the machine:" >&2
+  head -20 "$watch_dir/dns.txt" "$watch_dir/syn.txt" >&2 2>/dev/null || true
+  rc=1
+fi
+rm -rf "$watch_dir"
+exit "$rc"

@@ -37,6 +37,8 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
         reject(new ProcessError(`${name} ${args.slice(0, 3).join(' ')} failed (${sig ?? `exit ${code}`}): ${stderr.trim() || stdout.trim()}`));
       }
     });
+    // a command that exits before reading its input must not crash us with EPIPE; its exit code tells
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -12,6 +12,10 @@ describe('vcluster CLI input errors', () => {
     { name: 'unknown command', args: ['hots'], code: 2, stderr: /error: unknown command 'hots'/ },
     { name: '--nodes 0', args: ['host', 'up', '--nodes', '0'], code: 2, stderr: /error: invalid --nodes "0": must be a whole number from 1 to 200/ },
     { name: '--nodes not a number', args: ['host', 'up', '--nodes', 'three'], code: 2, stderr: /invalid --nodes "three"/ },
+    { name: '--real-nodes -1', args: ['host', 'up', '--real-nodes', '-1'], code: 2, stderr: /invalid --real-nodes "-1": must be a whole number from 0 to 8/ },
+    { name: '--real-nodes not a number', args: ['host', 'up', '--real-nodes', 'one'], code: 2, stderr: /invalid --real-nodes "one"/ },
+    { name: '--real-nodes too many', args: ['host', 'up', '--real-nodes', '9'], code: 2, stderr: /invalid --real-nodes "9"/ },
+    { name: 'image import of a missing file', args: ['image', 'import', '/nonexistent/image.tar'], code: 3, stderr: /error: image archive \/nonexistent\/image.tar does not exist/ },
     {
       name: 'missing binary directory',
       args: ['--binaries-dir', '/nonexistent/bins', 'host', 'up'],

@@ -28,7 +28,7 @@ export function hostCommand(ctx: CliContext): Command {
     cliArgv: ctx.env.cliArgv,
     progress: (l) => println(ctx.stderr, l),
     vclusterHome: ctx.env.vclusterHome,
-    images: { repoRoot: ctx.env.repoRoot, cacheDir: join(ctx.env.cacheRoot, 'images') },
+    images: { repoRoot: ctx.env.repoRoot, cacheDir: join(ctx.env.cacheRoot, 'image-build') },
   });
 
   cmd

@@ -1,9 +1,11 @@
-/** `vcluster image build`: the container images vcluster-ts makes itself (src/images/catalog.ts). */
+/** `vcluster image build | import`: the container images vcluster-ts makes itself (src/images/catalog.ts). */
 import { Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { requireBinaries } from '../../binaries/locate.js';
+import { importIntoRealNodes } from '../../host/node/images.js';
 import { UsageError } from '../../lib/errors.js';
 import { buildImage, findImage, imageNames, type BuiltImage } from '../../images/catalog.js';
-import { println, type CliContext } from '../context.js';
+import { binarySource, println, type CliContext } from '../context.js';
 import { outputOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../table.js';
 
@@ -70,6 +72,22 @@ export function imageCommand(ctx: CliContext): Command {
             built.map((b) => [b.ref, b.file, formatBytes(b.bytes), b.digest]),
           ),
         );
+    });
+
+  cmd
+    .command('import')
+    .description('Load image archives (OCI or Docker archive tarballs) into every real node of the running embedded host')
+    .argument('<file...>', 'image archives, e.g. from `vcluster image build`')
+    .option('--data-dir <dir>', 'the embedded host data dir', join(ctx.env.vclusterHome, 'host'))
+    .action(async (files: string[], opts: { dataDir: string }) => {
+      const set = await requireBinaries(binarySource(ctx), ['ctr']);
+      const nodes = await importIntoRealNodes({
+        hostDataDir: opts.dataDir,
+        ctr: set.path('ctr'),
+        files: files.map((f) => resolve(f)),
+        progress: (l) => println(ctx.stderr, l),
+      });
+      println(ctx.stdout, `imported ${files.length} archive(s) into ${nodes.length} real node(s): ${nodes.join(', ')}`);
     });
   return cmd;
 }

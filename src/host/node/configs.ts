@@ -8,7 +8,7 @@
  * - every path containerd, runc, the shims and kubelet would write by default is moved under the node dir.
  */
 import { stringify } from 'yaml';
-import { KUBELET_PORT, PAUSE_IMAGE, type RealNodeLayout } from './layout.js';
+import { KUBELET_PORT, PAUSE_IMAGE, REAL_NODE_TAINT, type RealNodeLayout } from './layout.js';
 
 export interface NodeBinaries {
   readonly runc: string;
@@ -46,7 +46,7 @@ export function containerdConfig(l: RealNodeLayout, bins: NodeBinaries): string 
     "  level = 'info'",
     '',
     "[plugins.'io.containerd.shim.v1.manager']",
-    `  socket_dir = ${q(l.dirs.shimSockets)}`,
+    `  socket_dir = ${q(l.nsDirs.shimSockets)}`,
     "[plugins.'io.containerd.cri.v1.images']",
     "  snapshotter = 'overlayfs'",
     "[plugins.'io.containerd.cri.v1.images'.pinned_images]",
@@ -62,7 +62,7 @@ export function containerdConfig(l: RealNodeLayout, bins: NodeBinaries): string 
     "  runtime_type = 'io.containerd.runc.v2'",
     `[${cri}.containerd.runtimes.runc.options]`,
     `  BinaryName = ${q(bins.runc)}`,
-    `  Root = ${q(l.dirs.runcRoot)}`,
+    `  Root = ${q(l.nsDirs.runcRoot)}`,
     '  SystemdCgroup = false',
     `[${cri}.cni]`,
     `  bin_dirs = [${q(bins.cniBinDir)}]`,
@@ -100,6 +100,9 @@ export function kubeletConfig(l: RealNodeLayout, clientCaFile: string): string {
     protectKernelDefaults: false,
     serializeImagePulls: true,
     registerNode: true,
+    // pods without a choice prefer the simulated nodes (their images need no registry); a pod picks
+    // this node with nodeSelector vcluster-ts.io/node-type=real (no toleration needed)
+    registerWithTaints: [{ key: REAL_NODE_TAINT, value: 'true', effect: 'PreferNoSchedule' }],
     // a small machine: keep the kubelet from evicting pods on a busy disk
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%' },
     imageGCHighThresholdPercent: 100,

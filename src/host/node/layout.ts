@@ -17,6 +17,8 @@ export const NODE_TYPE_LABEL = 'vcluster-ts.io/node-type';
 /** containerd's sandbox image: our own pause, built locally. */
 export const PAUSE_IMAGE = IMAGE_REFS.pause;
 export const KUBELET_PORT = 10250;
+/** A PreferNoSchedule taint: pods that did not choose the real node go to simulated ones first. */
+export const REAL_NODE_TAINT = 'vcluster-ts.io/real-node';
 
 export interface RealNodeLayout {
   readonly index: number;
@@ -57,8 +59,6 @@ export interface RealNodeLayout {
     readonly pki: string;
     readonly containerdRoot: string;
     readonly containerdState: string;
-    readonly shimSockets: string;
-    readonly runcRoot: string;
     readonly kubeletRoot: string;
     readonly podLogs: string;
     readonly cniConf: string;
@@ -67,6 +67,15 @@ export interface RealNodeLayout {
     readonly sysctlShadow: string;
     /** Upper/work dirs of the overlays over /var/lib, /var/log and /run (private mount namespace). */
     readonly overlays: string;
+  };
+  /**
+   * Folders that exist only inside the node's mount namespace, below its overlay of /run (whose upper
+   * dir is in the node dir): containerd allows a shim socket dir of at most 42 characters, which a
+   * path in the data dir cannot promise. The agent makes them after mounting the overlay.
+   */
+  readonly nsDirs: {
+    readonly shimSockets: string;
+    readonly runcRoot: string;
   };
 }
 
@@ -118,8 +127,6 @@ export function realNodeLayout(hostDataDir: string, index: number): RealNodeLayo
       pki: join(dir, 'pki'),
       containerdRoot: join(dir, 'containerd', 'root'),
       containerdState: join(dir, 'containerd', 'state'),
-      shimSockets: join(run, 's'),
-      runcRoot: join(run, 'runc'),
       kubeletRoot: join(dir, 'kubelet'),
       podLogs: join(dir, 'pod-logs'),
       cniConf: join(dir, 'cni', 'net.d'),
@@ -128,5 +135,6 @@ export function realNodeLayout(hostDataDir: string, index: number): RealNodeLayo
       sysctlShadow: join(dir, 'sysctl'),
       overlays: join(dir, 'overlay'),
     },
+    nsDirs: { shimSockets: '/run/vcluster-ts/s', runcRoot: '/run/vcluster-ts/runc' },
   };
 }

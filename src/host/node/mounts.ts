@@ -43,4 +43,5 @@ export async function setupMounts(l: RealNodeLayout, rootPid: number, mount: str
     await writeFile(file, `${value}\n`);
     await run(mount, ['-n', '--bind', file, `/proc/sys/${key}`]);
   }
+  for (const dir of Object.values(l.nsDirs)) await mkdir(dir, { recursive: true });
 }
