@@ -48,9 +48,9 @@ describe('embedded host', () => {
   });
 
   it('comes up with N Ready nodes', async () => {
-    const up = await runCli(['host', 'up', '--nodes', String(NODES)], env);
+    const up = await runCli(['host', 'up', '--nodes', String(NODES), '--real-nodes', '0'], env);
     assert.equal(up.code, 0, up.stderr);
-    assert.match(up.stdout, /embedded host ready in [\d.]+ s: 3 node\(s\)/);
+    assert.match(up.stdout, /embedded host ready in [\d.]+ s: 3 simulated node\(s\), 0 real node\(s\)/);
     assert.match(up.stderr, /kube-apiserver ready/);
     const pids = await rememberPids();
     assert.deepEqual(Object.keys(pids).sort(), ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'supervisor']);
@@ -83,7 +83,7 @@ describe('embedded host', () => {
 
   it('`up` again is harmless and reports the running host', async () => {
     const before = await rememberPids();
-    const again = await runCli(['host', 'up', '--nodes', String(NODES)], env);
+    const again = await runCli(['host', 'up', '--nodes', String(NODES), '--real-nodes', '0'], env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /already running/);
     assert.deepEqual(await pidsIn(join(home, 'host', 'pids')), before);
@@ -96,7 +96,7 @@ describe('embedded host', () => {
     const old = await rememberPids();
     process.kill(old.supervisor!, 'SIGKILL');
     await eventually('supervisor to die', async () => ((await isGone(old.supervisor!)) ? true : undefined), 5_000);
-    const up = await runCli(['host', 'up', '--nodes', String(NODES)], env);
+    const up = await runCli(['host', 'up', '--nodes', String(NODES), '--real-nodes', '0'], env);
     assert.equal(up.code, 0, up.stderr);
     assert.match(up.stderr, /stopped 5 leftover process\(es\)/);
     for (const [name, pid] of Object.entries(old)) assert.ok(await isGone(pid), `${name} (${pid}) still runs`);
@@ -119,7 +119,7 @@ describe('embedded host', () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(status.ports.apiServer, '127.0.0.1', r));
     try {
-      const up = await runCli(['host', 'up'], env);
+      const up = await runCli(['host', 'up', '--real-nodes', '0'], env);
       assert.equal(up.code, 4);
       assert.match(up.stderr, new RegExp(`error: port ${status.ports.apiServer} \\(apiServer\\) of the embedded host is in use`));
       assert.deepEqual(Object.keys(await pidsIn(join(home, 'host', 'pids'))), []);

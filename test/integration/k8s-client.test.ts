@@ -65,7 +65,7 @@ describe('k8s client and informer against a real kube-apiserver', () => {
     home = await mkdtemp(join(tmpdir(), 'vcluster-k8s-client-test-'));
     kubeconfigPath = join(home, 'kubeconfig');
     env = { VCLUSTER_HOME: home, KUBECONFIG: kubeconfigPath };
-    const up = await runCli(['host', 'up', '--nodes', '1'], env);
+    const up = await runCli(['host', 'up', '--nodes', '1', '--real-nodes', '0'], env);
     for (const pid of Object.values(await pidsIn(join(home, 'host', 'pids')))) started.add(pid);
     assert.equal(up.code, 0, `vcluster host up failed:\n${up.stderr}`);
     client = await openKubeClient({ kubeconfigPath, context: CONTEXT, qps: 200, burst: 400 });
