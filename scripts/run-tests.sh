@@ -42,8 +42,9 @@ node --import tsx --test --test-concurrency="$conc" --test-reporter=spec "$@" $f
 sleep 1
 kill "$dns_pid" ${syn_pid:+"$syn_pid"} 2>/dev/null || true
 wait "$dns_pid" ${syn_pid:+"$syn_pid"} 2>/dev/null || true
-dns=$(grep -c . "$watch_dir/dns.txt" || true)
-syn=$( [ -f "$watch_dir/syn.txt" ] && grep -c . "$watch_dir/syn.txt" || echo 0)
+dns=$(grep -c . "$watch_dir/dns.txt" 2>/dev/null || true)
+syn=$(grep -c . "$watch_dir/syn.txt" 2>/dev/null || true)
+dns=${dns:-0}; syn=${syn:-0}
 echo "network watch during e2e: $dns DNS packet(s) on any interface, $syn connection attempt(s) out of ${out_if:-<no default route>}"
 if [ "$dns" -gt 0 ] || [ "$syn" -gt 0 ]; then
   echo "the e2e suite made traffic that must not leave the machine:" >&2

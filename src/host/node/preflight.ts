@@ -40,12 +40,20 @@ export interface NodeSystem extends NodeBinaries {
   readonly tools: Readonly<Record<string, string>>;
 }
 
+export interface FindNodeSystemOptions {
+  /** @default SYSTEM_TOOLS */
+  readonly tools?: readonly SystemTool[];
+  /** Where the CNI plugins may be. @default /usr/lib/cni, /opt/cni/bin */
+  readonly cniDirs?: readonly string[];
+}
+
 /** Finds the tools; throws one PRECONDITION error naming everything missing. */
-export async function findNodeSystem(): Promise<NodeSystem> {
+export async function findNodeSystem(opts: FindNodeSystemOptions = {}): Promise<NodeSystem> {
   const tools: Record<string, string> = {};
   const missing: string[] = [];
   const packages = new Set<string>();
-  for (const t of SYSTEM_TOOLS) {
+  const cniDirs = opts.cniDirs ?? CNI_DIRS;
+  for (const t of opts.tools ?? SYSTEM_TOOLS) {
     let found: string | undefined;
     for (const c of t.candidates) if (!found && (await executable(c))) found = c;
     if (found) tools[t.name] = found;
@@ -55,12 +63,12 @@ export async function findNodeSystem(): Promise<NodeSystem> {
     }
   }
   let cniBinDir: string | undefined;
-  for (const dir of CNI_DIRS) {
+  for (const dir of cniDirs) {
     const all = await Promise.all(CNI_PLUGINS.map((p) => executable(join(dir, p))));
     if (!cniBinDir && all.every(Boolean)) cniBinDir = dir;
   }
   if (!cniBinDir) {
-    missing.push(`the CNI plugins ${CNI_PLUGINS.join(', ')} (in ${CNI_DIRS.join(' or ')})`);
+    missing.push(`the CNI plugins ${CNI_PLUGINS.join(', ')} (in ${cniDirs.join(' or ')})`);
     packages.add('containernetworking-plugins');
   }
   missing.push(...(await missingKernelFeatures()));
