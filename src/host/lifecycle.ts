@@ -23,7 +23,7 @@ import { readHostState, writeHostState, type HostPorts, type HostState } from '.
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
 import { sweepRealNodes } from './serve.js';
 import { findNodeSystem } from './node/preflight.js';
-import { buildImage, imageNames } from '../images/catalog.js';
+import { buildImage, NODE_IMAGES } from '../images/catalog.js';
 import { listLocal } from '../lifecycle/registry.js';
 import { contextName } from '../lifecycle/naming.js';
 import { removeContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
@@ -73,7 +73,7 @@ async function choosePorts(previous: HostPorts | undefined): Promise<HostPorts> 
 
 /** Builds the images every real node loads at start (the pause image and the busybox test image). */
 async function buildNodeImages(ctx: HostCommandContext, paths: HostPaths): Promise<void> {
-  for (const name of imageNames()) {
+  for (const name of NODE_IMAGES) {
     const built = await buildImage(name, { outDir: paths.imagesDir, cacheDir: ctx.images.cacheDir, repoRoot: ctx.images.repoRoot });
     ctx.progress(`image ${built.ref} (${Math.round(built.bytes / 1024)} KiB) ready for the real nodes`);
   }

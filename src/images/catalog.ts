@@ -10,11 +10,19 @@ import { ErrorCode, ProcessError, UsageError, VClusterError, isErrnoException } 
 import { run } from '../lib/process.js';
 import { ociImageArchive, type OciImageArchive } from './oci.js';
 import { writeTar, type TarEntry } from './tar.js';
+import { appEntries, kubernetesEntries, runtimeEntries } from './control-plane-images.js';
 
 export const IMAGE_REFS = {
   pause: 'vcluster-ts.local/pause:3.10',
   busybox: 'vcluster-ts.local/busybox:1.35.0',
+  /** The control plane (`vcluster start`); tagged with package.json's version. */
+  'vcluster-ts': 'vcluster-ts.local/vcluster-ts:0.1.0',
+  /** kube-apiserver and kube-controller-manager in /kubernetes; tagged with the pinned Kubernetes version. */
+  kubernetes: 'vcluster-ts.local/kubernetes:v1.36.3',
 } as const;
+
+/** The images every real node of the embedded host loads at start. */
+export const NODE_IMAGES: readonly ImageName[] = ['pause', 'busybox'];
 export type ImageName = keyof typeof IMAGE_REFS;
 
 export interface BuildContext {
@@ -24,6 +32,8 @@ export interface BuildContext {
   readonly repoRoot: string;
   /** @default '/bin/busybox' (Debian's busybox-static) */
   readonly busybox?: string;
+  /** Paths of the upstream binaries the kubernetes image holds. */
+  readonly kubernetesBinaries?: Readonly<Record<'kube-apiserver' | 'kube-controller-manager', string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -62,6 +72,46 @@ export const IMAGES: readonly ImageRecipe[] = [
       return ociImageArchive({
         ref: IMAGE_REFS.busybox,
         layers: [writeTar(busyboxRootfs(binary, applets))],
+        config: { env: [`PATH=${DEFAULT_PATH}`], cmd: ['sh'] },
+        architecture: 'amd64',
+      });
+    },
+  },
+  {
+    name: 'vcluster-ts',
+    ref: IMAGE_REFS['vcluster-ts'],
+    description: 'the control plane: Node.js, the compiled project, production node_modules, sqlite3, busybox tools',
+    async build(ctx) {
+      const { binary, applets } = await readStaticBusybox(ctx.busybox ?? '/bin/busybox', BUSYBOX_VERSION, ctx.signal);
+      return ociImageArchive({
+        ref: IMAGE_REFS['vcluster-ts'],
+        layers: [
+          writeTar(busyboxRootfs(binary, applets)),
+          writeTar(await runtimeEntries()),
+          writeTar([...(await appEntries(ctx.repoRoot)), { type: 'dir', name: 'data' }]),
+        ],
+        config: {
+          entrypoint: ['/usr/bin/node', '/app/.build/src/cli/main.js'],
+          cmd: ['start', '--data-dir', '/data'],
+          env: [`PATH=${DEFAULT_PATH}`],
+          workingDir: '/data',
+        },
+        architecture: 'amd64',
+      });
+    },
+  },
+  {
+    name: 'kubernetes',
+    ref: IMAGE_REFS.kubernetes,
+    description: 'kube-apiserver and kube-controller-manager in /kubernetes (an init container copies them), with busybox cp',
+    async build(ctx) {
+      if (!ctx.kubernetesBinaries) {
+        throw new VClusterError('the kubernetes image needs the paths of the pinned binaries', { code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });
+      }
+      const { binary, applets } = await readStaticBusybox(ctx.busybox ?? '/bin/busybox', BUSYBOX_VERSION, ctx.signal);
+      return ociImageArchive({
+        ref: IMAGE_REFS.kubernetes,
+        layers: [writeTar(busyboxRootfs(binary, applets)), writeTar(await kubernetesEntries(ctx.kubernetesBinaries))],
         config: { env: [`PATH=${DEFAULT_PATH}`], cmd: ['sh'] },
         architecture: 'amd64',
       });

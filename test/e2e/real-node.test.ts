@@ -196,6 +196,49 @@ describe('a real node in the embedded host', () => {
     assert.match(text, /no logs found for container "main"/);
   });
 
+  it('runs the control-plane images: the vcluster CLI, sqlite3, busybox tools and the copied upstream binaries', async () => {
+    const dir = join(home, 'cp-images');
+    const built = await cli('image', 'build', 'vcluster-ts', 'kubernetes', '--output-dir', dir);
+    assert.equal(built.code, 0, built.stderr);
+    const imported = await cli('image', 'import', join(dir, 'vcluster-ts.tar'), join(dir, 'kubernetes.tar'));
+    assert.equal(imported.code, 0, imported.stderr);
+    await apply(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'control-plane' },
+        spec: {
+          nodeSelector: { 'vcluster-ts.io/node-type': 'real' },
+          restartPolicy: 'Never',
+          initContainers: [
+            { name: 'binaries', image: 'vcluster-ts.local/kubernetes:v1.36.3', imagePullPolicy: 'Never', command: ['cp', '-r', '/kubernetes/.', '/binaries/'], volumeMounts: [{ name: 'binaries', mountPath: '/binaries' }] },
+          ],
+          containers: [
+            {
+              name: 'syncer',
+              image: 'vcluster-ts.local/vcluster-ts:0.1.0',
+              imagePullPolicy: 'Never',
+              command: ['sh', '-c', "node /app/.build/src/cli/main.js --version && sqlite3 /data/t.db 'create table t(a); select sqlite_version();' && /binaries/kube-apiserver --version && ps aux"],
+              volumeMounts: [{ name: 'binaries', mountPath: '/binaries' }],
+            },
+          ],
+          volumes: [{ name: 'binaries', emptyDir: {} }],
+        },
+      }),
+    );
+    const phase = await eventually(
+      'the control-plane pod to finish',
+      async () => {
+        const p = (await kubectl('get', 'pod', 'control-plane', '-o', 'jsonpath={.status.phase}')).trim();
+        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+      },
+      120_000,
+    );
+    const logs = await kubectl('logs', 'control-plane', '-c', 'syncer');
+    assert.equal(phase, 'Succeeded', logs);
+    assert.match(logs, /^0\.1\.0\n3\.\d+\.\d+\nKubernetes v1\.36\.3\nPID\s+USER\s+COMMAND/);
+  });
+
   it('comes back after a SIGKILLed supervisor', async () => {
     const before = await pidsIn(join(home, 'host', 'pids'));
     process.kill(before.supervisor!, 'SIGKILL');

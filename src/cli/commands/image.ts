@@ -25,6 +25,10 @@ function formatOption(value: string): OutputFormat {
 }
 
 export function imageCommand(ctx: CliContext): Command {
+  const kubernetesBinaryPaths = async (): Promise<Record<'kube-apiserver' | 'kube-controller-manager', string>> => {
+    const set = await requireBinaries(binarySource(ctx), ['kube-apiserver', 'kube-controller-manager']);
+    return { 'kube-apiserver': set.path('kube-apiserver'), 'kube-controller-manager': set.path('kube-controller-manager') };
+  };
   const cmd = new Command('image').description(
     'Container images built without Docker or a registry, as OCI archives for `ctr images import`',
   );
@@ -59,6 +63,7 @@ export function imageCommand(ctx: CliContext): Command {
             outDir: opts.outputDir,
             cacheDir: join(ctx.env.cacheRoot, 'image-build'),
             repoRoot: ctx.env.repoRoot,
+            ...(name === 'kubernetes' ? { kubernetesBinaries: await kubernetesBinaryPaths() } : {}),
           }),
         );
       }
