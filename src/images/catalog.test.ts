@@ -21,7 +21,11 @@ describe('parseAppletList', () => {
     { name: 'full paths are dropped', out: '/bin/sh\nsh\n/usr/bin/wget\nwget\n', want: ['sh', 'wget'] },
     { name: 'CRLF', out: 'sh\r\nls\r\n', want: ['sh', 'ls'] },
     { name: 'empty', out: '', want: [] },
-    { name: 'names with dots and brackets', out: '[\n[[\nrun-parts\nsha256sum\n', want: ['[', '[[', 'run-parts', 'sha256sum'] },
+    {
+      name: 'names with dots and brackets',
+      out: '[\n[[\nrun-parts\nsha256sum\n',
+      want: ['[', '[[', 'run-parts', 'sha256sum'],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(parseAppletList(c.out), c.want));
 });
@@ -41,8 +45,10 @@ function elf(o: { bits: 32 | 64; le?: boolean; types: readonly number[]; truncat
   buf[4] = o.bits === 64 ? 2 : 1;
   buf[5] = le ? 1 : 2;
   buf[6] = 1;
-  const w16 = (v: number, off: number): number => (le ? buf.writeUInt16LE(v, off) : buf.writeUInt16BE(v, off));
-  const w32 = (v: number, off: number): number => (le ? buf.writeUInt32LE(v, off) : buf.writeUInt32BE(v, off));
+  const w16 = (v: number, off: number): number =>
+    le ? buf.writeUInt16LE(v, off) : buf.writeUInt16BE(v, off);
+  const w32 = (v: number, off: number): number =>
+    le ? buf.writeUInt32LE(v, off) : buf.writeUInt32BE(v, off);
   w16(2, 0x10); // ET_EXEC
   w16(o.bits === 64 ? 62 : 3, 0x12); // x86-64 / i386
   w32(1, 0x14);
@@ -64,16 +70,48 @@ function elf(o: { bits: 32 | 64; le?: boolean; types: readonly number[]; truncat
 
 describe('elfLinkage', () => {
   const cases: { name: string; file: Buffer; want: ElfLinkage }[] = [
-    { name: '64-bit LE with PT_INTERP', file: elf({ bits: 64, types: [PT_LOAD, PT_INTERP, PT_LOAD] }), want: 'dynamic' },
+    {
+      name: '64-bit LE with PT_INTERP',
+      file: elf({ bits: 64, types: [PT_LOAD, PT_INTERP, PT_LOAD] }),
+      want: 'dynamic',
+    },
     { name: '64-bit LE, PT_INTERP first', file: elf({ bits: 64, types: [PT_INTERP] }), want: 'dynamic' },
-    { name: '64-bit LE without PT_INTERP', file: elf({ bits: 64, types: [PT_LOAD, PT_LOAD, PT_NOTE, PT_GNU_STACK] }), want: 'static' },
+    {
+      name: '64-bit LE without PT_INTERP',
+      file: elf({ bits: 64, types: [PT_LOAD, PT_LOAD, PT_NOTE, PT_GNU_STACK] }),
+      want: 'static',
+    },
     { name: '64-bit with no program headers', file: elf({ bits: 64, types: [] }), want: 'static' },
-    { name: '64-bit BE with PT_INTERP', file: elf({ bits: 64, le: false, types: [PT_LOAD, PT_INTERP] }), want: 'dynamic' },
-    { name: '64-bit BE without PT_INTERP', file: elf({ bits: 64, le: false, types: [PT_LOAD] }), want: 'static' },
-    { name: '32-bit LE with PT_INTERP', file: elf({ bits: 32, types: [PT_LOAD, PT_INTERP] }), want: 'dynamic' },
-    { name: '32-bit LE without PT_INTERP', file: elf({ bits: 32, types: [PT_LOAD, PT_NOTE] }), want: 'static' },
-    { name: 'program header table past the end', file: elf({ bits: 64, types: [PT_LOAD, PT_LOAD], truncatePh: 8 }), want: 'not-elf' },
-    { name: '64-bit class, shorter than a 64-bit header', file: elf({ bits: 64, types: [] }).subarray(0, 60), want: 'not-elf' },
+    {
+      name: '64-bit BE with PT_INTERP',
+      file: elf({ bits: 64, le: false, types: [PT_LOAD, PT_INTERP] }),
+      want: 'dynamic',
+    },
+    {
+      name: '64-bit BE without PT_INTERP',
+      file: elf({ bits: 64, le: false, types: [PT_LOAD] }),
+      want: 'static',
+    },
+    {
+      name: '32-bit LE with PT_INTERP',
+      file: elf({ bits: 32, types: [PT_LOAD, PT_INTERP] }),
+      want: 'dynamic',
+    },
+    {
+      name: '32-bit LE without PT_INTERP',
+      file: elf({ bits: 32, types: [PT_LOAD, PT_NOTE] }),
+      want: 'static',
+    },
+    {
+      name: 'program header table past the end',
+      file: elf({ bits: 64, types: [PT_LOAD, PT_LOAD], truncatePh: 8 }),
+      want: 'not-elf',
+    },
+    {
+      name: '64-bit class, shorter than a 64-bit header',
+      file: elf({ bits: 64, types: [] }).subarray(0, 60),
+      want: 'not-elf',
+    },
     { name: 'ELF magic only', file: Buffer.from([0x7f, 0x45, 0x4c, 0x46]), want: 'not-elf' },
     { name: 'a shell script', file: Buffer.from(`#!/bin/sh\n${'echo hello\n'.repeat(10)}`), want: 'not-elf' },
     { name: 'zeros', file: Buffer.alloc(128), want: 'not-elf' },
@@ -108,7 +146,12 @@ describe('busyboxRootfs', () => {
   });
 
   it('/bin/busybox is the binary, executable', () => {
-    assert.deepEqual(byName.get('bin/busybox'), { type: 'file', name: 'bin/busybox', mode: 0o755, data: binary });
+    assert.deepEqual(byName.get('bin/busybox'), {
+      type: 'file',
+      name: 'bin/busybox',
+      mode: 0o755,
+      data: binary,
+    });
   });
 
   it('one symlink per applet to busybox, sorted, deduplicated, none for busybox itself', () => {
@@ -185,8 +228,22 @@ describe('findImage', () => {
     });
   }
 
-  it('imageNames lists every recipe once', () => {
-    assert.deepEqual(imageNames(), ['pause', 'busybox']);
+  it('imageNames lists every recipe once, pause and busybox among them', () => {
+    const names = imageNames();
+    assert.deepEqual(
+      names,
+      IMAGES.map((i) => i.name),
+    );
+    assert.equal(new Set(names).size, names.length);
+    assert.ok(names.includes('pause') && names.includes('busybox'));
     assert.equal(new Set(IMAGES.map((i) => i.ref)).size, IMAGES.length);
+  });
+
+  it('every recipe is found by its name and by its ref', () => {
+    for (const recipe of IMAGES) {
+      assert.equal(findImage(recipe.name), recipe);
+      assert.equal(findImage(recipe.ref), recipe);
+      assert.equal(recipe.ref, IMAGE_REFS[recipe.name]);
+    }
   });
 });

@@ -9,13 +9,18 @@ import { isErrnoException, ErrorCode, VClusterError } from '../../lib/errors.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** /proc/self/mounts escapes space, tab, newline and backslash as octal (\\040 …). */
+function unescapeMount(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
 /** Mount points of the cgroup v1 hierarchies (/proc/self/mounts entries of type "cgroup"). */
 export function parseCgroupV1Mounts(mounts: string): string[] {
   return mounts
     .split('\n')
     .map((line) => line.split(' '))
     .filter((f) => f[2] === 'cgroup' && f[1] !== undefined)
-    .map((f) => f[1]!.replace(/\\040/g, ' '));
+    .map((f) => unescapeMount(f[1]!));
 }
 
 /** Mount points of every cgroup hierarchy, v1 and v2 (kubelet also makes its folders in a hybrid v2 mount). */
@@ -24,7 +29,7 @@ export function parseAllCgroupMounts(mounts: string): string[] {
     .split('\n')
     .map((line) => line.split(' '))
     .filter((f) => (f[2] === 'cgroup' || f[2] === 'cgroup2') && f[1] !== undefined)
-    .map((f) => f[1]!.replace(/\\040/g, ' '));
+    .map((f) => unescapeMount(f[1]!));
 }
 
 async function allHierarchies(): Promise<string[]> {

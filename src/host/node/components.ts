@@ -5,6 +5,7 @@
 import type { ComponentSpec } from '../../controlplane/components/spec.js';
 import type { BinarySet } from '../../binaries/locate.js';
 import type { RealNodeLayout } from './layout.js';
+import { ErrorCode, VClusterError } from '../../lib/errors.js';
 
 export interface AgentSpecOptions {
   readonly layout: RealNodeLayout;
@@ -20,6 +21,7 @@ export interface AgentSpecOptions {
 /** `unshare --net --mount --propagation slave -- vcluster host node-agent ...`: the node's namespaces die with their last process. */
 export function nodeAgentSpec(o: AgentSpecOptions): ComponentSpec {
   const [node, ...rest] = o.cliArgv;
+  if (node === undefined) throw new VClusterError('node agent: no command to run the CLI with', { code: ErrorCode.INTERNAL });
   return {
     name: `node-${o.layout.index}`,
     command: o.unshare,
@@ -29,7 +31,7 @@ export function nodeAgentSpec(o: AgentSpecOptions): ComponentSpec {
       '--propagation',
       'slave',
       '--',
-      node!,
+      node,
       ...rest,
       'host',
       'node-agent',

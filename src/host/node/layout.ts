@@ -8,7 +8,7 @@
  * named by its IP (no name that would ever be looked up in DNS).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { IMAGE_REFS } from '../../images/catalog.js';
 
 export const MAX_REAL_NODES = 8;
@@ -81,12 +81,12 @@ export interface RealNodeLayout {
 
 /** The third octet of every address of a host's real nodes; from the host data dir. */
 export function hostSlot(hostDataDir: string): number {
-  return createHash('sha256').update(hostDataDir).digest()[0]!;
+  return createHash('sha256').update(resolve(hostDataDir)).digest()[0]!;
 }
 
 /** The cgroup (below each hierarchy's root) that holds every real node of a host. */
 export function hostCgroup(hostDataDir: string): string {
-  return `vcluster-ts-${createHash('sha256').update(hostDataDir).digest('hex').slice(0, 8)}`;
+  return `vcluster-ts-${createHash('sha256').update(resolve(hostDataDir)).digest('hex').slice(0, 8)}`;
 }
 
 export function realNodeLayout(hostDataDir: string, index: number): RealNodeLayout {
