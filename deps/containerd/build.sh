@@ -7,8 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: build.sh OUT_DIR [binary ...]}
 shift || true
-export GOTOOLCHAIN=local GOWORK=off GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" CGO_ENABLED=0
-command -v go >/dev/null || { echo "error: the Go toolchain (go) is not on PATH; install Go >= 1.26 to build the upstream binaries" >&2; exit 127; }
+# shellcheck source=../go-env.sh
+. "$here/../go-env.sh"
 cd "$here"
 mod=github.com/containerd/containerd/v2
 ver=$(go list -m -f '{{.Version}}' "$mod")

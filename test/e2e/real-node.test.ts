@@ -68,6 +68,16 @@ describe('a real node in the embedded host', () => {
   const apply = (yaml: string): Promise<string> =>
     run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', 'apply', '-f', '-'], { input: yaml }).then((r) => r.stdout);
   const cli = (...args: string[]) => runCli(args, env);
+  /** Waits until a restartPolicy: Never pod ends; its phase. */
+  const finished = (name: string): Promise<string> =>
+    eventually(
+      `pod ${name} to finish`,
+      async () => {
+        const p = (await kubectl('get', 'pod', name, '-o', 'jsonpath={.status.phase}')).trim();
+        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+      },
+      120_000,
+    );
   const remember = async (): Promise<void> => {
     for (const p of Object.values(await pidsIn(join(home, 'host', 'pids')))) pids.add(p);
     for (const p of Object.values(await pidsIn(realNodeLayout(join(home, 'host'), 1).dirs.pids))) pids.add(p);
@@ -165,14 +175,7 @@ describe('a real node in the embedded host', () => {
         },
       }),
     );
-    const phase = await eventually(
-      'the in-cluster pod to finish',
-      async () => {
-        const p = (await kubectl('get', 'pod', 'incluster', '-o', 'jsonpath={.status.phase}')).trim();
-        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
-      },
-      90_000,
-    );
+    const phase = await finished('incluster');
     const logs = await kubectl('logs', 'incluster');
     assert.equal(phase, 'Succeeded', logs);
     assert.equal(logs.trim(), 'system:serviceaccount:default:prober');
@@ -226,14 +229,7 @@ describe('a real node in the embedded host', () => {
         },
       }),
     );
-    const phase = await eventually(
-      'the control-plane pod to finish',
-      async () => {
-        const p = (await kubectl('get', 'pod', 'control-plane', '-o', 'jsonpath={.status.phase}')).trim();
-        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
-      },
-      120_000,
-    );
+    const phase = await finished('control-plane');
     const logs = await kubectl('logs', 'control-plane', '-c', 'syncer');
     assert.equal(phase, 'Succeeded', logs);
     assert.match(logs, /^0\.1\.0\n3\.\d+\.\d+\nKubernetes v1\.36\.3\nPID\s+USER\s+COMMAND/);
