@@ -124,7 +124,9 @@ export async function startHost(prefix: string): Promise<BenchEnv> {
       const t0 = performance.now();
       const entry: { namespace: string; name: string; client?: ClosableKubeClient } = { namespace, name };
       made.push(entry);
-      await cli(['create', name, '-n', namespace, '--connect=false', ...sets.flatMap((s) => ['--set', s])], env);
+      // the benchmarks create hundreds of pods: more than the default host ResourceQuota (count/pods 20) allows
+      const unlimited = ['policies.resourceQuota.enabled=false', ...sets];
+      await cli(['create', name, '-n', namespace, '--connect=false', ...unlimited.flatMap((s) => ['--set', s])], env);
       const dir = join(home, 'vclusters', 'vcluster-host', namespace, name);
       await remember(dir);
       const client = await openKubeClient({ kubeconfigPath: join(dir, 'pki', 'admin.conf'), userAgent: 'bench-sync' });

@@ -9,7 +9,20 @@ export const DEFAULT_POD_CIDR = '10.244.0.0/16';
 /** kine's current DSN uses `_synchronous=NORMAL` (kine-etcd-api.md); FULL survives power loss too. */
 export const DEFAULT_SQLITE_DURABILITY = 'NORMAL';
 export const SQLITE_DURABILITIES = ['FULL', 'NORMAL'] as const;
-export const POD_SECURITY_STANDARDS = ['', 'privileged', 'baseline', 'restricted'] as const;
+/** `policies.podSecurityStandard` levels (vCluster also accepts "" for none; vcluster-ts does not). */
+export const POD_SECURITY_STANDARDS = ['privileged', 'baseline', 'restricted'] as const;
+export type PodSecurityStandard = (typeof POD_SECURITY_STANDARDS)[number];
+/**
+ * vCluster defaults to "" (no Pod Security Standard) and turns `baseline` on only in its opt-in
+ * isolation mode; vcluster-ts isolates tenants by default (issue 16).
+ */
+export const DEFAULT_POD_SECURITY_STANDARD: PodSecurityStandard = 'baseline';
+/**
+ * `policies.resourceQuota.enabled`, `policies.limitRange.enabled`, `policies.networkPolicy.enabled`.
+ * vCluster defaults to auto / auto / false (on only in its isolation mode); vcluster-ts to on, and
+ * resolves `auto` to on as well (resolve.ts).
+ */
+export const DEFAULT_POLICY_OBJECTS_ENABLED = true;
 
 /** `sync.toHost.<kind>.enabled` defaults. */
 export const TO_HOST_DEFAULTS = {
@@ -172,6 +185,8 @@ export const UNSUPPORTED_NESTED_KEYS: Readonly<Record<string, readonly string[]>
     'extraArgs',
   ],
   networking: ['replicateServices', 'resolveDNS'],
+  'policies.resourceQuota': ['scopeSelector', 'scopes'],
+  'policies.networkPolicy': ['fallbackDns', 'controlPlane', 'workload'],
   'networking.advanced': ['fallbackHostCluster', 'proxyKubelets'],
   policies: ['centralAdmission'],
   exportKubeConfig: ['serviceAccount', 'secret', 'additionalSecrets'],

@@ -9,6 +9,7 @@ export {
 } from './schema.js';
 export {
   loadConfig,
+  MAX_CONFIG_BYTES,
   parseConfig,
   parseSetFlags,
   mergeValues,
@@ -24,6 +25,7 @@ export {
   type PathSegment,
 } from './errors.js';
 export { renderEffectiveConfig } from './render.js';
+export { POD_SECURITY_STANDARDS, type PodSecurityStandard } from './defaults.js';
 export {
   backingStoreOf,
   policiesOf,

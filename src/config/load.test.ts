@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { ConfigError, ErrorCode } from '../lib/errors.js';
 import { ConfigValidationError } from './errors.js';
-import { loadConfig, mergeValues, parseConfig, parseSetFlags, setIn } from './load.js';
+import { MAX_CONFIG_BYTES, loadConfig, mergeValues, parseConfig, parseSetFlags, setIn } from './load.js';
 import { defaultConfig, type Config } from './schema.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/config/', import.meta.url));
@@ -67,10 +67,6 @@ const valid: { file: string; check: (c: Config) => void }[] = [
     },
   },
   {
-    file: 'external-postgres.yaml',
-    check: (c) => assert.equal(c.controlPlane.backingStore.database.external.enabled, true),
-  },
-  {
     file: 'external-etcd.yaml',
     check: (c) => assert.equal(c.controlPlane.backingStore.etcd.external.tls.caFile, '/etc/etcd/ca.crt'),
   },
@@ -86,7 +82,7 @@ const valid: { file: string; check: (c: Config) => void }[] = [
     check: (c) => {
       assert.deepEqual(c.sync.toHost.pods, defaultConfig().sync.toHost.pods);
       assert.deepEqual(c.sync.toHost.configMaps, { enabled: true, all: false });
-      assert.equal(c.networking.podCIDR, '10.244.0.0/16,fd00:10:244::/56');
+      assert.equal(c.networking.serviceCIDR, '10.96.0.0/12,fd00:10:96::/108');
     },
   },
 ];
@@ -220,7 +216,7 @@ describe('loadConfig (files)', () => {
 
       await writeFile(
         b,
-        'controlPlane:\n  backingStore:\n    database:\n      external: {enabled: true, dataSource: "postgres://x"}\n',
+        'controlPlane:\n  backingStore:\n    etcd:\n      external: {enabled: true, endpoint: "https://127.0.0.1:2379"}\n',
       );
       await assert.rejects(loadConfig({ files: [a, b], env: NO_ENV }), (err: unknown) => {
         assert.ok(err instanceof ConfigValidationError);
@@ -243,5 +239,54 @@ describe('loadConfig (files)', () => {
 
   it('no files: the defaults', async () => {
     assert.deepEqual(await loadConfig({ env: NO_ENV }), defaultConfig());
+  });
+});
+
+describe('config size limit (1 MiB)', () => {
+  /** A valid vcluster.yaml of at most `bytes` bytes (the most whole lines that fit): a long list of extraArgs. */
+  const bigYaml = (bytes: number): string => {
+    const line = '        - --v=2\n';
+    const head = 'controlPlane:\n  distro:\n    k8s:\n      apiServer:\n        extraArgs:\n';
+    return head + line.repeat(Math.floor((bytes - head.length) / line.length));
+  };
+  const cases: { name: string; bytes: number; accepted: boolean }[] = [
+    { name: 'just under 1 MiB is parsed', bytes: MAX_CONFIG_BYTES - 64, accepted: true },
+    { name: 'over 1 MiB is refused', bytes: MAX_CONFIG_BYTES + 64, accepted: false },
+    { name: '10 MB is refused at once', bytes: 10_000_000, accepted: false },
+  ];
+  for (const c of cases) {
+    it(`file: ${c.name}`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'vcluster-config-'));
+      try {
+        const file = join(dir, 'vcluster.yaml');
+        await writeFile(file, bigYaml(c.bytes));
+        const started = Date.now();
+        const loading = loadConfig({ files: [file], env: NO_ENV });
+        if (c.accepted) {
+          await loading;
+        } else {
+          await assert.rejects(loading, (err: unknown) => {
+            assert.ok(err instanceof ConfigError);
+            assert.equal(err.code, ErrorCode.CONFIG);
+            assert.equal(err.message, `${file}: larger than 1 MiB (1048576 bytes), the limit for a vcluster.yaml`);
+            return true;
+          });
+          assert.ok(Date.now() - started < 2_000, 'refused before parsing');
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+  it('an in-memory text over 1 MiB is refused too', () => {
+    assert.equal(
+      messageOf(() => parseConfig(bigYaml(MAX_CONFIG_BYTES + 64), 'big.yaml', { env: NO_ENV })),
+      'big.yaml: larger than 1 MiB (1048576 bytes), the limit for a vcluster.yaml',
+    );
+  });
+  it('counts bytes, not characters', () => {
+    const text = `# ${'é'.repeat(MAX_CONFIG_BYTES / 2)}\n`; // fewer characters than the limit, more bytes
+    assert.ok(text.length < MAX_CONFIG_BYTES);
+    assert.match(messageOf(() => parseConfig(text, 'utf8.yaml', { env: NO_ENV })), /larger than 1 MiB/);
   });
 });

@@ -2,6 +2,7 @@
  * Derived settings: what the control plane and the syncer actually do for a given config, with
  * every `auto` and every "none enabled" resolved. Pure.
  */
+import type { PodSecurityStandard } from './defaults.js';
 import type { Config } from './schema.js';
 
 /** vCluster's StoreType names (the `vcluster.loft.sh/store` annotation). */
@@ -14,9 +15,14 @@ export type BackingStore =
       readonly tls: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
     };
 
-/** The backing store; nothing enabled means embedded SQLite (vcluster-behavior.md §5). */
+/**
+ * The backing store: database.embedded.enabled, or nothing enabled, means embedded SQLite
+ * (vcluster-behavior.md §5); validate.ts lets at most one be enabled.
+ */
 export function backingStoreOf(config: Config): BackingStore {
   const store = config.controlPlane.backingStore;
+  const embedded = { type: 'embedded-database', durability: store.database.embedded.durability } as const;
+  if (store.database.embedded.enabled) return embedded;
   if (store.database.external.enabled) {
     return { type: 'external-database', dataSource: store.database.external.dataSource };
   }
@@ -27,21 +33,27 @@ export function backingStoreOf(config: Config): BackingStore {
       tls: { ...store.etcd.external.tls },
     };
   }
-  return { type: 'embedded-database', durability: store.database.embedded.durability };
+  return embedded;
 }
 
 export interface ResolvedPolicies {
+  readonly podSecurityStandard: PodSecurityStandard;
   readonly resourceQuota: boolean;
   readonly limitRange: boolean;
+  readonly networkPolicy: boolean;
 }
 
-/** `auto` ⇒ on when the other one is explicitly enabled (chart: `vcluster.limitRange.enabled`). */
+/**
+ * The isolation settings. vCluster's `auto` means "on if the other one is explicitly on"; vcluster-ts
+ * isolates by default, so `auto` means on and only `false` turns a host object off.
+ */
 export function policiesOf(config: Config): ResolvedPolicies {
-  const rq = config.policies.resourceQuota.enabled;
-  const lr = config.policies.limitRange.enabled;
+  const p = config.policies;
   return {
-    resourceQuota: rq === 'auto' ? lr === true : rq,
-    limitRange: lr === 'auto' ? rq === true : lr,
+    podSecurityStandard: p.podSecurityStandard,
+    resourceQuota: p.resourceQuota.enabled !== false,
+    limitRange: p.limitRange.enabled !== false,
+    networkPolicy: p.networkPolicy.enabled,
   };
 }
 

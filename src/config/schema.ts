@@ -12,6 +12,8 @@ import {
   DEFAULT_LIMIT_RANGE_DEFAULT,
   DEFAULT_LIMIT_RANGE_DEFAULT_REQUEST,
   DEFAULT_POD_CIDR,
+  DEFAULT_POD_SECURITY_STANDARD,
+  DEFAULT_POLICY_OBJECTS_ENABLED,
   DEFAULT_PROXY,
   DEFAULT_RESOURCE_QUOTA,
   DEFAULT_SQLITE_DURABILITY,
@@ -159,21 +161,27 @@ export const NetworkingSchema = z
 
 export const PoliciesSchema = z
   .strictObject({
-    podSecurityStandard: z.enum(POD_SECURITY_STANDARDS).default(''),
-    /** `auto` ⇒ created if limitRange is explicitly enabled (and vice versa). */
+    /** Enforced by the virtual kube-apiserver's PodSecurity admission and checked again by the syncer. */
+    podSecurityStandard: z.enum(POD_SECURITY_STANDARDS).default(DEFAULT_POD_SECURITY_STANDARD),
+    /** ResourceQuota `vc-<name>` in the host namespace; `auto` means on (resolve.ts). */
     resourceQuota: z
-      .strictObject({ enabled: autoBool('auto'), quota: quantities(DEFAULT_RESOURCE_QUOTA) })
+      .strictObject({
+        enabled: autoBool(DEFAULT_POLICY_OBJECTS_ENABLED),
+        quota: quantities(DEFAULT_RESOURCE_QUOTA),
+      })
       .prefault({}),
+    /** LimitRange `vc-<name>` (type Container) in the host namespace; `auto` means on. */
     limitRange: z
       .strictObject({
-        enabled: autoBool('auto'),
+        enabled: autoBool(DEFAULT_POLICY_OBJECTS_ENABLED),
         default: quantities(DEFAULT_LIMIT_RANGE_DEFAULT),
         defaultRequest: quantities(DEFAULT_LIMIT_RANGE_DEFAULT_REQUEST),
         min: quantities({}),
         max: quantities({}),
       })
       .prefault({}),
-    networkPolicy: toggle(false),
+    /** NetworkPolicy `vc-<name>` in the host namespace: the vcluster's pods talk only among themselves. */
+    networkPolicy: toggle(DEFAULT_POLICY_OBJECTS_ENABLED),
   })
   .prefault({});
 
@@ -194,8 +202,11 @@ export const ExperimentalSchema = z
   .strictObject({
     syncSettings: z
       .strictObject({
-        /** Owner references from host objects to the vcluster's host Service. */
-        setOwner: bool(true),
+        /**
+         * Owner references from host objects to the vcluster's host Service. vCluster defaults to true;
+         * vcluster-ts does not set them yet (host objects go by their labels), so false, and true is refused.
+         */
+        setOwner: bool(false),
         /** Syncer → host client rate limit (vcluster-ts extension; vCluster reads env only). */
         hostQPS: positive(DEFAULT_HOST_QPS),
         hostBurst: positiveInt(DEFAULT_HOST_BURST),

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { formatIssue, formatPath } from './errors.js';
 import { backingStoreOf, fromHostEnabled, policiesOf } from './resolve.js';
 import { defaultConfig, type Config } from './schema.js';
-import { checkConfig, describeValue, isCidrList, isDnsSubdomain, validateConfig } from './validate.js';
+import { checkConfig, describeValue, isCidrList, isDnsSubdomain, isQuantity, validateConfig } from './validate.js';
 
 describe('formatPath', () => {
   const cases: { path: (string | number)[]; want: string }[] = [
@@ -55,6 +55,25 @@ describe('isCidrList', () => {
     it(`${c.value || '(empty)'} → ${c.want}`, () => assert.equal(isCidrList(c.value), c.want));
 });
 
+describe('isQuantity', () => {
+  const cases: { value: string | number; want: boolean }[] = [
+    { value: 10, want: true },
+    { value: 0.5, want: true },
+    { value: '100m', want: true },
+    { value: '20Gi', want: true },
+    { value: '1e3', want: true },
+    { value: '.5', want: true },
+    { value: '1.5G', want: true },
+    { value: '', want: false },
+    { value: '-1', want: false },
+    { value: '10 Gi', want: false },
+    { value: '1GB', want: false },
+    { value: 'ten', want: false },
+  ];
+  for (const c of cases)
+    it(`${JSON.stringify(c.value)} → ${c.want}`, () => assert.equal(isQuantity(c.value), c.want));
+});
+
 describe('isDnsSubdomain', () => {
   const cases: { value: string; want: boolean }[] = [
     { value: 'cluster.local', want: true },
@@ -85,15 +104,38 @@ describe('checkConfig', () => {
       }),
       want: [
         'controlPlane.backingStore: only one of database.embedded, database.external, etcd.external may be enabled',
+        'controlPlane.backingStore.database.external.enabled: not supported yet (use the embedded database or etcd.external)',
+        'controlPlane.backingStore.database.external.dataSource: not supported yet',
       ],
     },
     {
-      name: 'external database without a data source',
+      name: 'external database (kine has no PostgreSQL backend yet)',
       config: withConfig((c) => {
         c.controlPlane.backingStore.database.external.enabled = true;
       }),
       want: [
-        'controlPlane.backingStore.database.external.dataSource: required when database.external is enabled',
+        'controlPlane.backingStore.database.external.enabled: not supported yet (use the embedded database or etcd.external)',
+      ],
+    },
+    {
+      name: 'keys accepted for vCluster compatibility but not implemented: only their defaults',
+      config: withConfig((c) => {
+        c.sync.fromHost.nodes.syncBackChanges = true;
+        c.controlPlane.proxy.bindAddress = '127.0.0.1';
+        c.controlPlane.proxy.port = 9443;
+        c.networking.podCIDR = '10.100.0.0/16';
+        c.exportKubeConfig = { context: 'mine', server: 'https://vc.example.com', insecure: true };
+        c.experimental.syncSettings.setOwner = true;
+      }),
+      want: [
+        'sync.fromHost.nodes.syncBackChanges: not supported yet',
+        'controlPlane.proxy.bindAddress: not supported yet',
+        'controlPlane.proxy.port: not supported yet',
+        'networking.podCIDR: not supported yet',
+        'exportKubeConfig.server: not supported yet',
+        'exportKubeConfig.context: not supported yet',
+        'exportKubeConfig.insecure: not supported yet',
+        'experimental.syncSettings.setOwner: not supported yet',
       ],
     },
     {
@@ -130,11 +172,16 @@ describe('checkConfig', () => {
       ],
     },
     {
-      name: 'network policy',
+      name: 'quantities that are not quantities',
       config: withConfig((c) => {
-        c.policies.networkPolicy.enabled = true;
+        c.policies.resourceQuota.quota['requests.cpu'] = 'ten';
+        c.policies.limitRange.max = { memory: '-1Gi' };
+        c.policies.limitRange.min = { cpu: 0.5 };
       }),
-      want: ['policies.networkPolicy.enabled: not supported by vcluster-ts'],
+      want: [
+        'policies.resourceQuota.quota["requests.cpu"]: expected a quantity like 100m, 1 or 20Gi, got "ten"',
+        'policies.limitRange.max.memory: expected a quantity like 100m, 1 or 20Gi, got "-1Gi"',
+      ],
     },
   ];
   for (const c of cases) {
@@ -179,11 +226,13 @@ describe('resolve', () => {
     lr: boolean | 'auto';
     want: { resourceQuota: boolean; limitRange: boolean };
   }[] = [
-    { rq: 'auto', lr: 'auto', want: { resourceQuota: false, limitRange: false } },
+    // vcluster-ts isolates by default: auto means on, and each switch is independent
+    { rq: 'auto', lr: 'auto', want: { resourceQuota: true, limitRange: true } },
     { rq: true, lr: 'auto', want: { resourceQuota: true, limitRange: true } },
     { rq: 'auto', lr: true, want: { resourceQuota: true, limitRange: true } },
     { rq: true, lr: false, want: { resourceQuota: true, limitRange: false } },
-    { rq: false, lr: 'auto', want: { resourceQuota: false, limitRange: false } },
+    { rq: false, lr: 'auto', want: { resourceQuota: false, limitRange: true } },
+    { rq: false, lr: false, want: { resourceQuota: false, limitRange: false } },
   ];
   for (const c of policyCases) {
     it(`policies rq=${String(c.rq)} lr=${String(c.lr)}`, () => {
@@ -191,9 +240,18 @@ describe('resolve', () => {
         x.policies.resourceQuota.enabled = c.rq;
         x.policies.limitRange.enabled = c.lr;
       });
-      assert.deepEqual(policiesOf(config), c.want);
+      const { resourceQuota, limitRange } = policiesOf(config);
+      assert.deepEqual({ resourceQuota, limitRange }, c.want);
     });
   }
+  it('policies default to baseline with every host object on', () => {
+    assert.deepEqual(policiesOf(defaultConfig()), {
+      podSecurityStandard: 'baseline',
+      resourceQuota: true,
+      limitRange: true,
+      networkPolicy: true,
+    });
+  });
   it('fromHost auto resolves to false', () =>
     assert.equal(fromHostEnabled(defaultConfig(), 'storageClasses'), false));
 });

@@ -5,7 +5,12 @@
  */
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import { UNSUPPORTED_NESTED_KEYS, UNSUPPORTED_TOP_LEVEL_KEYS } from './defaults.js';
+import {
+  DEFAULT_POD_CIDR,
+  DEFAULT_PROXY,
+  UNSUPPORTED_NESTED_KEYS,
+  UNSUPPORTED_TOP_LEVEL_KEYS,
+} from './defaults.js';
 import { ConfigValidationError, type ConfigIssue, type PathSegment } from './errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
@@ -131,10 +136,6 @@ export function isDnsSubdomain(value: string): boolean {
   return value.length > 0 && value.length <= 253 && value.split('.').every((l) => DNS_LABEL.test(l));
 }
 
-function isPostgresDsn(value: string): boolean {
-  return /^postgres(ql)?:\/\/\S+$/.test(value);
-}
-
 function isHttpUrlList(value: string): boolean {
   return value.split(',').every((part) => {
     try {
@@ -160,10 +161,11 @@ const UNSUPPORTED_FROM_HOST = [
   'csiNodes',
   'csiStorageCapacities',
   'ingressClasses',
-  'runtimeClasses',
   'priorityClasses',
 ] as const;
 const NOT_SUPPORTED = 'not supported by vcluster-ts';
+/** A key vcluster-ts means to implement; until then any value but the default is refused. */
+const NOT_SUPPORTED_YET = 'not supported yet';
 
 function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
   const store = config.controlPlane.backingStore;
@@ -191,17 +193,16 @@ function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
       message: 'only one of database.embedded, database.external, etcd.external may be enabled',
     });
   }
+  // kine has no PostgreSQL backend yet: refused here rather than when `vcluster start` plans the store
   const external = store.database.external;
-  if (external.enabled && external.dataSource === '') {
+  if (external.enabled) {
     issues.push({
-      path: [...base, 'database', 'external', 'dataSource'],
-      message: 'required when database.external is enabled',
+      path: [...base, 'database', 'external', 'enabled'],
+      message: `${NOT_SUPPORTED_YET} (use the embedded database or etcd.external)`,
     });
-  } else if (external.dataSource !== '' && !isPostgresDsn(external.dataSource)) {
-    issues.push({
-      path: [...base, 'database', 'external', 'dataSource'],
-      message: 'only postgres:// data sources are supported',
-    });
+  }
+  if (external.dataSource !== '') {
+    issues.push({ path: [...base, 'database', 'external', 'dataSource'], message: NOT_SUPPORTED_YET });
   }
   const etcd = store.etcd.external;
   if (etcd.enabled && etcd.endpoint === '') {
@@ -228,6 +229,9 @@ function checkSync(config: Config, issues: ConfigIssue[]): void {
       issues.push({ path: ['sync', 'fromHost', kind, 'enabled'], message: NOT_SUPPORTED });
     }
   }
+  if (config.sync.fromHost.nodes.syncBackChanges) {
+    issues.push({ path: ['sync', 'fromHost', 'nodes', 'syncBackChanges'], message: NOT_SUPPORTED_YET });
+  }
   config.sync.toHost.pods.enforceTolerations.forEach((t, i) => {
     if (!/^[^=:\s]+(=[^=:\s]*)?(:(NoSchedule|PreferNoSchedule|NoExecute))?$/.test(t)) {
       issues.push({
@@ -239,6 +243,14 @@ function checkSync(config: Config, issues: ConfigIssue[]): void {
 }
 
 function checkControlPlane(config: Config, issues: ConfigIssue[]): void {
+  // the local driver serves the virtual API on 127.0.0.1 at a port chosen by `vcluster create`
+  const proxy = config.controlPlane.proxy;
+  if (proxy.bindAddress !== DEFAULT_PROXY.bindAddress) {
+    issues.push({ path: ['controlPlane', 'proxy', 'bindAddress'], message: NOT_SUPPORTED_YET });
+  }
+  if (proxy.port !== DEFAULT_PROXY.port) {
+    issues.push({ path: ['controlPlane', 'proxy', 'port'], message: NOT_SUPPORTED_YET });
+  }
   for (const component of ['apiServer', 'controllerManager'] as const) {
     config.controlPlane.distro.k8s[component].extraArgs.forEach((arg, i) => {
       if (!/^--[A-Za-z0-9][-A-Za-z0-9]*(=.*)?$/.test(arg)) {
@@ -258,6 +270,9 @@ function checkNetworking(config: Config, issues: ConfigIssue[]): void {
       path: ['networking', 'podCIDR'],
       message: `${CIDR_HINT}, got ${describeValue(net.podCIDR)}`,
     });
+  } else if (net.podCIDR !== DEFAULT_POD_CIDR) {
+    // synced pods take the host's pod IPs; nothing in the virtual cluster allocates from it
+    issues.push({ path: ['networking', 'podCIDR'], message: NOT_SUPPORTED_YET });
   }
   if (net.serviceCIDR !== '' && !isCidrList(net.serviceCIDR)) {
     issues.push({
@@ -286,16 +301,50 @@ function checkNetworking(config: Config, issues: ConfigIssue[]): void {
   }
 }
 
-function checkOther(config: Config, issues: ConfigIssue[]): void {
-  if (config.policies.networkPolicy.enabled) {
-    issues.push({ path: ['policies', 'networkPolicy', 'enabled'], message: NOT_SUPPORTED });
+/** A Kubernetes resource quantity, non-negative: `10`, `0.5`, `100m`, `20Gi`, `1e3`. */
+export function isQuantity(value: string | number): boolean {
+  const text = typeof value === 'number' ? String(value) : value;
+  return /^(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/.test(text);
+}
+
+function checkPolicies(config: Config, issues: ConfigIssue[]): void {
+  const p = config.policies;
+  const maps: [readonly string[], Readonly<Record<string, string | number>>][] = [
+    [['resourceQuota', 'quota'], p.resourceQuota.quota],
+    [['limitRange', 'default'], p.limitRange.default],
+    [['limitRange', 'defaultRequest'], p.limitRange.defaultRequest],
+    [['limitRange', 'min'], p.limitRange.min],
+    [['limitRange', 'max'], p.limitRange.max],
+  ];
+  for (const [path, values] of maps) {
+    for (const [resource, value] of Object.entries(values)) {
+      if (!isQuantity(value)) {
+        issues.push({
+          path: ['policies', ...path, resource],
+          message: `expected a quantity like 100m, 1 or 20Gi, got ${describeValue(value)}`,
+        });
+      }
+    }
   }
-  const server = config.exportKubeConfig.server;
+}
+
+function checkOther(config: Config, issues: ConfigIssue[]): void {
+  // `vcluster connect` writes the kubeconfig; exporting one under other names is not built yet
+  const exported = config.exportKubeConfig;
+  const server = exported.server;
   if (server !== '' && !/^https:\/\/[^/\s]+/.test(server)) {
     issues.push({
       path: ['exportKubeConfig', 'server'],
       message: `expected an https:// URL, got ${describeValue(server)}`,
     });
+  } else if (server !== '') {
+    issues.push({ path: ['exportKubeConfig', 'server'], message: NOT_SUPPORTED_YET });
+  }
+  if (exported.context !== '') issues.push({ path: ['exportKubeConfig', 'context'], message: NOT_SUPPORTED_YET });
+  if (exported.insecure) issues.push({ path: ['exportKubeConfig', 'insecure'], message: NOT_SUPPORTED_YET });
+  if (config.experimental.syncSettings.setOwner) {
+    // host objects are found and removed by their labels; owner references to the Service are not set
+    issues.push({ path: ['experimental', 'syncSettings', 'setOwner'], message: NOT_SUPPORTED_YET });
   }
 }
 
@@ -306,6 +355,7 @@ export function checkConfig(config: Config): ConfigIssue[] {
   checkControlPlane(config, issues);
   checkBackingStore(config, issues);
   checkNetworking(config, issues);
+  checkPolicies(config, issues);
   checkOther(config, issues);
   return issues;
 }

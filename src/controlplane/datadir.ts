@@ -1,6 +1,7 @@
 /**
  * A virtual cluster's data dir, laid out as vCluster's /data: state.db (+ -wal, -shm), kine.sock, pki/,
- * pids/, logs/, plus our own state.json (ports, phase) and config.yaml (the effective vcluster.yaml).
+ * pids/, logs/, plus our own state.json (ports, phase), config.yaml (the effective vcluster.yaml) and
+ * admission-config.yaml (the virtual apiserver's PodSecurity defaults, rewritten at every start).
  * Pure.
  */
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ export interface DataDir {
   readonly adminKubeconfig: string;
   readonly controllerManagerKubeconfig: string;
   readonly configFile: string;
+  readonly admissionConfigFile: string;
   readonly hostKubeconfig: string;
   readonly stateFile: string;
   readonly supervisorPidFile: string;
@@ -34,6 +36,7 @@ export function dataDir(root: string): DataDir {
     adminKubeconfig: join(root, 'pki', 'admin.conf'),
     controllerManagerKubeconfig: join(root, 'pki', 'controller-manager.conf'),
     configFile: join(root, 'config.yaml'),
+    admissionConfigFile: join(root, 'admission-config.yaml'),
     hostKubeconfig: join(root, 'host.kubeconfig'),
     stateFile: join(root, 'state.json'),
     supervisorPidFile: join(root, 'pids', 'supervisor.pid'),

@@ -13,7 +13,7 @@ describe('renderKwokStages', () => {
     assert.ok(docs.every((d) => d.kind === 'Stage'));
     assert.deepEqual(
       docs.map((d) => d.metadata.name),
-      ['node-ready', 'pod-running', 'pod-job-succeeded', 'pod-deleted'],
+      ['node-ready', 'pod-running', 'pod-job-succeeded', 'pod-vcluster-job-succeeded', 'pod-deleted'],
     );
   });
 });

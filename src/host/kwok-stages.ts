@@ -1,6 +1,7 @@
 /**
  * The kwok Stage objects the embedded host runs with (kwok v0.8.0 has no built-in stages): nodes become
- * Ready, bound pods get IPs and become Running and Ready, Job pods complete, and deleted pods go away.
+ * Ready, bound pods get IPs and become Running and Ready, Job pods (also those a vcluster synced) complete,
+ * and deleted pods go away.
  * Templates are Go text/template evaluated by kwok against the object. Pure.
  */
 import { stringify } from 'yaml';
@@ -113,6 +114,10 @@ containerStatuses:
 phase: Succeeded
 `;
 
+/** The kinds in a synced pod's `vcluster.loft.sh/owner-references` annotation (JSON; none when absent or invalid). */
+const VCLUSTER_OWNER_KINDS =
+  '.metadata.annotations["vcluster.loft.sh/owner-references"] // "[]" | try fromjson catch [] | .[]?.kind?';
+
 export const HOST_STAGES: readonly StageSpec[] = [
   {
     name: 'node-ready',
@@ -137,6 +142,17 @@ export const HOST_STAGES: readonly StageSpec[] = [
       { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' },
       { key: '.status.phase', operator: 'In', values: ['Running'] },
       { key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] },
+    ],
+    next: { statusTemplate: POD_SUCCEEDED_STATUS },
+  },
+  {
+    // A Job pod of a vcluster: the syncer keeps the virtual owner in an annotation, not in ownerReferences.
+    name: 'pod-vcluster-job-succeeded',
+    kind: 'Pod',
+    match: [
+      { key: '.metadata.deletionTimestamp', operator: 'DoesNotExist' },
+      { key: '.status.phase', operator: 'In', values: ['Running'] },
+      { key: VCLUSTER_OWNER_KINDS, operator: 'In', values: ['Job'] },
     ],
     next: { statusTemplate: POD_SUCCEEDED_STATUS },
   },

@@ -26,6 +26,7 @@ import type {
   V1StatefulSet,
   V1ResourceQuota,
   V1LimitRange,
+  V1RuntimeClass,
 } from '@kubernetes/client-node';
 
 /** A client-node model with its `Date` fields as the strings the API server sends. */
@@ -76,6 +77,7 @@ export type Deployment = Wire<V1Deployment>;
 export type StatefulSet = Wire<V1StatefulSet>;
 export type ResourceQuota = Wire<V1ResourceQuota>;
 export type LimitRange = Wire<V1LimitRange>;
+export type RuntimeClass = Wire<V1RuntimeClass>;
 
 /** Which kind of object: `{ apiVersion: 'v1', kind: 'Pod' }`. */
 export interface ResourceType {
@@ -109,6 +111,7 @@ export const Kinds = {
   StatefulSet: { apiVersion: 'apps/v1', kind: 'StatefulSet' },
   ResourceQuota: { apiVersion: 'v1', kind: 'ResourceQuota' },
   LimitRange: { apiVersion: 'v1', kind: 'LimitRange' },
+  RuntimeClass: { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass' },
 } as const satisfies Record<string, ResourceType>;
 
 /** A `metav1.Status`, the body of every API error. */

@@ -1,7 +1,8 @@
 /**
  * The host objects of a vcluster (vcluster-behavior.md §3.1, §3.11), as plain objects for kubectl apply:
  * Service <name>, Secret vc-config-<name> (config.yaml), ConfigMap <name>-config (the effective
- * vcluster.yaml, readable with kubectl), and Secret vc-<name> (the kubeconfig). Pure.
+ * vcluster.yaml, readable with kubectl), and Secret vc-<name> (the kubeconfig); the isolation objects
+ * (ResourceQuota, LimitRange, NetworkPolicy) are in policy-objects.ts. Pure.
  */
 import { releaseLabels } from './naming.js';
 
@@ -31,8 +32,9 @@ export function workloadServiceAccount(name: string, namespace: string): HostObj
   };
 }
 
-/** The kinds of a vcluster's own host objects, for cleanup by app=vcluster,release=NAME. */
-export const RELEASE_HOST_KINDS = 'services,secrets,configmaps,serviceaccounts';
+/** The kinds of a vcluster's own host objects (policy-objects.ts too), for cleanup by app=vcluster,release=NAME. */
+export const RELEASE_HOST_KINDS =
+  'services,secrets,configmaps,serviceaccounts,resourcequotas,limitranges,networkpolicies.networking.k8s.io';
 
 export function configSecret(name: string, namespace: string, configYaml: string, store: string): HostObject {
   return {

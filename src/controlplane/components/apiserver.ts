@@ -23,6 +23,8 @@ export interface ApiServerConfig {
   readonly certDir: string;
   /** --authorization-mode. @default 'RBAC' (the host) — a vcluster uses 'Node,RBAC' */
   readonly authorizationMode?: string;
+  /** An AdmissionConfiguration file (a vcluster's PodSecurity defaults); none for the embedded host. */
+  readonly admissionConfigFile?: string;
   readonly extraArgs?: readonly string[];
 }
 
@@ -54,6 +56,7 @@ export function buildApiServer(c: ApiServerConfig): ComponentSpec {
     `--service-account-signing-key-file=${c.pki.saKey}`,
     `--cert-dir=${c.certDir}`,
     '--profiling=false',
+    ...(c.admissionConfigFile ? [`--admission-control-config-file=${c.admissionConfigFile}`] : []),
   ];
   return {
     name: 'kube-apiserver',

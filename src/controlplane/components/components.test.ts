@@ -38,7 +38,7 @@ describe('buildApiServer', () => {
     certDir: '/d/certs',
     pki,
   };
-  const cases: { name: string; extra?: string[]; mode?: string; domain?: string; has: string[]; lacks?: string[] }[] = [
+  const cases: { name: string; extra?: string[]; mode?: string; domain?: string; admission?: string; has: string[]; lacks?: string[] }[] = [
     {
       name: 'vCluster defaults on loopback',
       has: [
@@ -56,6 +56,12 @@ describe('buildApiServer', () => {
         '--cert-dir=/d/certs',
         '--profiling=false',
       ],
+      lacks: ['--admission-control-config-file'],
+    },
+    {
+      name: 'admission config file (a vcluster\'s Pod Security Standard)',
+      admission: '/d/admission-config.yaml',
+      has: ['--admission-control-config-file=/d/admission-config.yaml'],
     },
     { name: 'authorization mode', mode: 'Node,RBAC', has: ['--authorization-mode=Node,RBAC'], lacks: ['--authorization-mode=RBAC'] },
     { name: 'cluster domain', domain: 'corp.local', has: ['--service-account-issuer=https://kubernetes.default.svc.corp.local'] },
@@ -73,9 +79,10 @@ describe('buildApiServer', () => {
         ...(c.extra ? { extraArgs: c.extra } : {}),
         ...(c.mode ? { authorizationMode: c.mode } : {}),
         ...(c.domain ? { clusterDomain: c.domain } : {}),
+        ...(c.admission ? { admissionConfigFile: c.admission } : {}),
       });
       for (const a of c.has) assert.ok(spec.args.includes(a), `missing ${a}`);
-      for (const a of c.lacks ?? []) assert.ok(!spec.args.includes(a), `unexpected ${a}`);
+      for (const a of c.lacks ?? []) assert.ok(!spec.args.some((x) => x === a || x.startsWith(`${a}=`)), `unexpected ${a}`);
       assert.equal(spec.command, '/bin/kube-apiserver');
       assert.deepEqual(spec.readiness, { kind: 'http', url: 'https://127.0.0.1:6443/readyz', caFile: pki.clientCa });
     });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeKubeClient, statusError, type FakeAction } from '../../k8s/fake.js';
-import { Kinds, type Pod, type TypedObject } from '../../k8s/types.js';
+import { Kinds, type Event, type Pod, type TypedObject } from '../../k8s/types.js';
 import { silentLogger } from '../../lib/logger.js';
 import type { SyncContext } from '../../syncer/types.js';
 import { REQUEUE_SOON_MS } from '../../syncer/decide.js';
@@ -93,5 +93,111 @@ describe('pod syncer: binding and status', () => {
       inject: failBinding(statusError(403, 'Forbidden', 'bindings is forbidden')),
     });
     await assert.rejects(syncOnce(ctx, stored()), /bindings is forbidden/);
+  });
+});
+
+describe('pod syncer: pod security standard before the host create', () => {
+  const escaping: Pod & TypedObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'escape', namespace: 'default', uid: 'uid-escape' },
+    spec: {
+      hostNetwork: true,
+      containers: [{ name: 'sh', image: 'busybox', securityContext: { privileged: true } }],
+      volumes: [{ name: 'root', hostPath: { path: '/' } }],
+    },
+  };
+  const cases: {
+    name: string;
+    level?: 'privileged' | 'baseline' | 'restricted';
+    pod: Pod & TypedObject;
+    synced: boolean;
+    event?: string;
+  }[] = [
+    {
+      name: 'baseline (the default) refuses hostNetwork, privileged and hostPath',
+      pod: escaping,
+      synced: false,
+      event:
+        'cannot sync pod: hostNetwork is not allowed; privileged is not allowed for container "sh"; hostPath volume "root" is not allowed (policies.podSecurityStandard=baseline)',
+    },
+    { name: 'privileged lets it through', level: 'privileged', pod: escaping, synced: true },
+    { name: 'baseline lets a plain pod through', level: 'baseline', pod: virtualPod(), synced: true },
+    {
+      name: 'restricted refuses a plain pod',
+      level: 'restricted',
+      pod: virtualPod(),
+      synced: false,
+      event:
+        'cannot sync pod: capabilities.drop must include "ALL" for container "c"; seccompProfile must be RuntimeDefault or Localhost (on the pod or the container) for container "c"; allowPrivilegeEscalation must be false for container "c"; runAsNonRoot must be true (on the pod or the container) for container "c" (policies.podSecurityStandard=restricted)',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const podSyncer = createPodSyncer({
+        kubeIP: undefined,
+        clusterDomain: 'cluster.local',
+        kubeletVersion: 'v1.36.3',
+        ...(c.level ? { podSecurityStandard: c.level } : {}),
+      });
+      const virtual = new FakeKubeClient({ objects: [c.pod] });
+      const host = new FakeKubeClient();
+      const ctx: SyncContext = { names, virtual, host, log: silentLogger(), signal: new AbortController().signal };
+      assert.deepEqual(await podSyncer.syncToHost(ctx, { virtual: c.pod, hostOld: undefined }), {}, 'no requeue');
+      const hostPods = (await host.list<Pod>(Kinds.Pod)).items;
+      assert.equal(hostPods.length, c.synced ? 1 : 0);
+      const events = (await virtual.list<Event>(Kinds.Event, { namespace: 'default' })).items;
+      if (c.event === undefined) {
+        assert.deepEqual(events, []);
+      } else {
+        assert.equal(events.length, 1);
+        assert.equal(events[0]?.type, 'Warning');
+        assert.equal(events[0]?.reason, 'SyncError');
+        assert.equal(events[0]?.involvedObject.name, c.pod.metadata.name);
+        assert.equal(events[0]?.message, c.event);
+      }
+    });
+  }
+});
+
+describe('pod syncer: sync.toHost.pods.enforceTolerations', () => {
+  it('adds the enforced tolerations to the host pod', async () => {
+    const enforced = { key: 'dedicated', operator: 'Equal', value: 'tenants', effect: 'NoSchedule' };
+    const podSyncer = createPodSyncer({
+      kubeIP: undefined,
+      clusterDomain: 'cluster.local',
+      kubeletVersion: 'v1.36.3',
+      enforceTolerations: [enforced],
+    });
+    const pod = virtualPod();
+    const virtual = new FakeKubeClient({ objects: [pod] });
+    const host = new FakeKubeClient();
+    const ctx: SyncContext = { names, virtual, host, log: silentLogger(), signal: new AbortController().signal };
+    await podSyncer.syncToHost(ctx, { virtual: pod, hostOld: undefined });
+    const [created] = (await host.list<Pod>(Kinds.Pod)).items;
+    assert.ok(created?.spec?.tolerations?.some((t) => t.key === 'dedicated' && t.value === 'tenants' && t.effect === 'NoSchedule'));
+  });
+});
+
+describe('pod syncer: a full host ResourceQuota', () => {
+  it('tells the tenant once with a Warning event and keeps retrying', async () => {
+    const podSyncer = createPodSyncer({ kubeIP: undefined, clusterDomain: 'cluster.local', kubeletVersion: 'v1.36.3' });
+    const pod = { ...virtualPod(), metadata: { ...virtualPod().metadata, uid: 'uid-web' } };
+    const virtual = new FakeKubeClient({ objects: [pod] });
+    const refusal = statusError(
+      403,
+      'Forbidden',
+      'pods "web-x-default-x-vc1" is forbidden: exceeded quota: vc-vc1, requested: count/pods=1, used: count/pods=20, limited: count/pods=20',
+    );
+    const host = new FakeKubeClient({ inject: (a) => (a.verb === 'create' ? refusal : undefined) });
+    const ctx: SyncContext = { names, virtual, host, log: silentLogger(), signal: new AbortController().signal };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await assert.rejects(podSyncer.syncToHost(ctx, { virtual: pod, hostOld: undefined }), /exceeded quota/);
+    }
+    const events = (await virtual.list<Event>(Kinds.Event, { namespace: 'default' })).items;
+    assert.deepEqual(
+      events.map((e) => `${e.type} ${e.reason}: ${e.message}`),
+      ['Warning SyncError: cannot sync pod: exceeded quota: vc-vc1, requested: count/pods=1, used: count/pods=20, limited: count/pods=20'],
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
   type Secret,
   type TypedObject,
 } from '../../k8s/types.js';
-import { ignoreNotFound, isAlreadyExists, isConflict, isNotFound } from '../../k8s/errors.js';
+import { ignoreNotFound, isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../k8s/errors.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { mergeAnnotations, mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
@@ -36,6 +36,9 @@ import type { MappingsStore } from '../../syncer/mappings/store.js';
 import type { NameMapping } from '../../syncer/mappings/mapping.js';
 import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../shared/events.js';
+import { podSecurityMessage, podSecurityViolations } from './translate/security.js';
+import type { PodSecurityStandard } from '../../config/index.js';
+import type { Toleration } from '../../syncer/translate/kube-types.js';
 
 export interface PodSyncerDeps {
   /** ClusterIP of the vcluster's host Service: the in-cluster `kubernetes` address. */
@@ -55,6 +58,26 @@ export interface PodSyncerDeps {
   readonly tokenMode?: 'secret' | 'annotation';
   /** The mappings store: pod → ConfigMap/Secret references, for their sync and garbage collection. */
   readonly mappings?: MappingsStore;
+  /**
+   * policies.podSecurityStandard: a pod breaking it never reaches the host (a Warning event on the
+   * virtual pod says why). @default 'baseline'
+   */
+  readonly podSecurityStandard?: PodSecurityStandard;
+  /** sync.toHost.pods.enforceTolerations, parsed: added to every host pod. */
+  readonly enforceTolerations?: readonly Toleration[];
+  /** The host RuntimeClass for a virtual class name, undefined = none (runtimeclasses/syncer.ts). */
+  readonly hostRuntimeClass?: (virtualName: string) => Promise<string | undefined>;
+}
+
+/** The host class for the pod's RuntimeClass: null = none on the host (the tenant is told); undefined = no class. */
+async function hostRuntimeClassOf(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod): Promise<string | null | undefined> {
+  const name = virtual.spec?.runtimeClassName;
+  if (!name || !deps.hostRuntimeClass) return undefined;
+  const host = await deps.hostRuntimeClass(name);
+  if (host !== undefined) return host;
+  const message = `runtime class ${name} has no host RuntimeClass of that name or handler: the pod runs with the host's default runtime`;
+  await warnOnVirtual(ctx, virtual, 'SyncWarning', message);
+  return null;
 }
 
 function podMapping(ctx: SyncContext, ref: { namespace: string; name: string }): NameMapping {
@@ -179,6 +202,8 @@ async function deleteQuietly(client: KubeClient, pod: Pod, gracePeriodSeconds?: 
 
 export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
   const mapper = namespacedMapper(GVK.Pod);
+  /** Virtual pods (by uid) told that the host quota is full, so the retries do not repeat the event. */
+  const quotaWarned = new Set<string>();
   return {
     name: 'pods',
     kind: POD,
@@ -201,7 +226,17 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         await releasePod(ctx, deps, vref);
         return {};
       }
+      const level = deps.podSecurityStandard ?? 'baseline';
+      const violations = podSecurityViolations(virtual, level);
+      if (violations.length > 0) {
+        // Terminal until the pod changes: it slipped past the virtual apiserver's admission (a namespace
+        // label or an apiserver flag lifted it), but the host never runs it.
+        await warnOnVirtual(ctx, virtual, 'SyncError', `cannot sync pod: ${podSecurityMessage(violations, level)}`);
+        log.warn({ violations, level }, 'pod refused by the pod security standard');
+        return {};
+      }
       const tokens = await requestTokens(ctx, deps, virtual);
+      const hostRuntimeClassName = await hostRuntimeClassOf(ctx, deps, virtual);
       const translated = toHostPod(virtual, {
         names: ctx.names,
         clusterDomain: deps.clusterDomain,
@@ -209,14 +244,24 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         tokenMode: deps.tokenMode ?? 'secret',
         tokens,
         serviceAccountsToHost: deps.serviceAccountsToHost ?? false,
+        ...(deps.enforceTolerations ? { enforceTolerations: deps.enforceTolerations } : {}),
+        ...(hostRuntimeClassName === undefined ? {} : { hostRuntimeClassName }),
       });
       await deps.mappings?.record(podMapping(ctx, vref), referenceMappings(ctx, translated.references));
       await syncReferences(ctx, deps, translated.references);
       if (translated.tokenSecret) await createOrKeep(ctx.host, translated.tokenSecret);
       try {
         await ctx.host.create(typed(translated.pod));
+        quotaWarned.delete(virtual.metadata?.uid ?? '');
         log.info({ host: translated.pod.metadata?.name }, 'created host pod');
       } catch (err) {
+        const quota = isForbidden(err) ? /exceeded quota: .*/.exec(err instanceof Error ? err.message : '')?.[0] : undefined;
+        if (quota !== undefined && !quotaWarned.has(virtual.metadata?.uid ?? '')) {
+          // The host namespace's ResourceQuota (policies.resourceQuota) is full: tell the tenant once;
+          // the create is retried with backoff until the quota has room.
+          quotaWarned.add(virtual.metadata?.uid ?? '');
+          await warnOnVirtual(ctx, virtual, 'SyncError', `cannot sync pod: ${quota}`);
+        }
         if (!isAlreadyExists(err)) throw err;
         // Someone else's object holds the name: never overwrite it; tell the tenant.
         const hostPodName = hostName(
@@ -311,7 +356,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         );
       }
       // Spec (the mutable fields) and metadata virtual → host.
-      const desired = hostPodSpecUpdate(current, host);
+      const desired = hostPodSpecUpdate(current, host, deps.enforceTolerations);
       const desiredMeta = {
         ...host.metadata,
         labels: labels.host,

@@ -157,6 +157,47 @@ describe('toHostPod details', () => {
       want: 'gvisor',
     },
     {
+      name: 'runtime class override wins over the resolved host class',
+      virtual: pod({ runtimeClassName: 'tenant-rc' }),
+      opts: { runtimeClassName: 'gvisor', hostRuntimeClassName: null },
+      check: (p) => p.spec?.runtimeClassName,
+      want: 'gvisor',
+    },
+    {
+      name: 'runtime class kept when not resolved',
+      virtual: pod({ runtimeClassName: 'kata' }),
+      check: (p) => p.spec?.runtimeClassName,
+      want: 'kata',
+    },
+    {
+      name: 'runtime class replaced by the resolved host class',
+      virtual: pod({ runtimeClassName: 'tenant-kata' }),
+      opts: { hostRuntimeClassName: 'kata' },
+      check: (p) => p.spec?.runtimeClassName,
+      want: 'kata',
+    },
+    {
+      name: 'runtime class dropped when the host has none for it',
+      virtual: pod({ runtimeClassName: 'tenant-rc' }),
+      opts: { hostRuntimeClassName: null },
+      check: (p) => [p.spec?.runtimeClassName, 'runtimeClassName' in (p.spec ?? {})],
+      want: [undefined, false],
+    },
+    {
+      name: 'no runtime class stays none',
+      virtual: pod(),
+      opts: { hostRuntimeClassName: null },
+      check: (p) => 'runtimeClassName' in (p.spec ?? {}),
+      want: false,
+    },
+    {
+      name: 'overhead left to the host admission (from the host class)',
+      virtual: pod({ runtimeClassName: 'kata', overhead: { cpu: '10m', memory: '1Mi' } }),
+      opts: { hostRuntimeClassName: 'kata' },
+      check: (p) => 'overhead' in (p.spec ?? {}),
+      want: false,
+    },
+    {
       name: 'enforced tolerations appended once',
       virtual: pod({ tolerations: [{ key: 'a', operator: 'Exists' }] }),
       opts: {

@@ -55,6 +55,11 @@ function hostPriorityClass(options: PodTranslateOptions, name: string | undefine
   return options.priorityClassesToHost ? hostNameCluster(options.names, wanted) : undefined;
 }
 
+function hostRuntimeClass(options: PodTranslateOptions, name: string | undefined): string | undefined {
+  if (!name || options.hostRuntimeClassName === undefined) return name || undefined;
+  return options.hostRuntimeClassName ?? undefined;
+}
+
 function generatedEnv(options: PodTranslateOptions, spec: PodSpec): EnvVar[] {
   const out: EnvVar[] = [];
   // Only when explicitly enabled (the API server defaults it to true), as vCluster does.
@@ -207,7 +212,11 @@ export function toHostPod(virtual: Pod, options: PodTranslateOptions): PodTransl
   if (priorityClassName === undefined) delete spec.priorityClassName;
   else spec.priorityClassName = priorityClassName;
   delete spec.priority; // the host's admission recomputes it from the (translated) class
-  if (options.runtimeClassName) spec.runtimeClassName = options.runtimeClassName;
+  // the host's RuntimeClass admission sets the overhead (and scheduling) from the host's class
+  delete spec.overhead;
+  const runtimeClassName = options.runtimeClassName || hostRuntimeClass(options, vSpec.runtimeClassName);
+  if (runtimeClassName) spec.runtimeClassName = runtimeClassName;
+  else delete spec.runtimeClassName;
   if (usesVirtualScheduler(vSpec, options)) {
     delete spec.affinity;
     delete spec.topologySpreadConstraints;

@@ -3,17 +3,20 @@
  * managed-by label), one generic sync controller per enabled kind; caches sync before any controller
  * starts. Returns a stop function that ends everything in order.
  */
-import type { Config } from '../../config/index.js';
+import { policiesOf, type Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
 import { InformerFactory, stripManagedFields, type Informer } from '../../k8s/informer.js';
-import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Node, type PersistentVolumeClaim, type Pod, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
+import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Node, type PersistentVolumeClaim, type Pod, type RuntimeClass, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
 import { createServiceAccountSyncer } from '../../resources/serviceaccounts/syncer.js';
 import { createPersistentVolumeClaimSyncer } from '../../resources/persistentvolumeclaims/syncer.js';
 import { createEndpointSliceSyncer } from '../../resources/endpointslices/syncer.js';
 import { eventsController, type EventSource } from '../../resources/events/syncer.js';
 import { nodesController } from '../../resources/nodes/syncer.js';
+import { resolveHostRuntimeClass, runtimeClassesController, type RuntimeClassSources } from '../../resources/runtimeclasses/syncer.js';
 import type { Logger } from '../../lib/logger.js';
 import { createPodSyncer } from '../../resources/pods/syncer.js';
+import { parseToleration } from '../../resources/pods/translate.js';
+import type { Toleration } from '../translate/kube-types.js';
 import type { Controller } from '../../runtime/controller.js';
 import { MARKER_LABEL } from '../translate/constants.js';
 import type { NameContext } from '../translate/names.js';
@@ -61,6 +64,16 @@ export async function startSyncerManager(
   const controllers: Controller[] = [];
 
   const toHost = o.config.sync.toHost;
+  // sync.fromHost.runtimeClasses: host classes imported into the virtual cluster; the pod syncer then
+  // reads classes from the same caches (else from the API, for pods naming a class).
+  const runtimeClasses: RuntimeClassSources = o.config.sync.fromHost.runtimeClasses.enabled
+    ? {
+        virtual: virtualClient,
+        host: hostClient,
+        virtualClasses: virtualInformers.informerFor<RuntimeClass>(Kinds.RuntimeClass),
+        hostClasses: hostInformers.informerFor<RuntimeClass>(Kinds.RuntimeClass),
+      }
+    : { virtual: virtualClient, host: hostClient };
   const eventSources: Record<string, EventSource> = {};
   const add = <T extends KubeObject>(syncer: Syncer<T>): void => {
     const metrics = o.metrics;
@@ -89,6 +102,11 @@ export async function startSyncerManager(
         kubeletVersion: o.kubeletVersion,
         serviceAccountsToHost: toHost.serviceAccounts.enabled,
         tokenMode: toHost.pods.useSecretsForSATokens ? 'secret' : 'annotation',
+        podSecurityStandard: policiesOf(o.config).podSecurityStandard,
+        enforceTolerations: toHost.pods.enforceTolerations
+          .map(parseToleration)
+          .filter((t): t is Toleration => t !== undefined),
+        hostRuntimeClass: (name) => resolveHostRuntimeClass(runtimeClasses, name),
         hostCopyExists: (kind, name) =>
           hostInformers.informerFor(kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret, hostScope).get(`${o.names.hostNamespace}/${name}`) !== undefined,
         ...(o.mappings ? { mappings: o.mappings } : {}),
@@ -116,6 +134,15 @@ export async function startSyncerManager(
         all: nodes.selector.all || selector !== '',
         clearImageStatus: nodes.clearImageStatus,
       },
+    );
+    o.metrics?.watch(controller);
+    controllers.push(controller);
+  }
+
+  if (runtimeClasses.virtualClasses && runtimeClasses.hostClasses) {
+    const controller = runtimeClassesController(
+      { ...ctx, log: log.child({ controller: 'runtimeclasses' }) },
+      { virtualClasses: runtimeClasses.virtualClasses, hostClasses: runtimeClasses.hostClasses },
     );
     o.metrics?.watch(controller);
     controllers.push(controller);

@@ -49,6 +49,7 @@ export type {
   PersistentVolume,
   PersistentVolumeClaim,
   Pod,
+  RuntimeClass,
   Secret,
   Service,
   ServiceAccount,

@@ -21,6 +21,12 @@ export interface PodTranslateOptions extends TranslateOptions {
   readonly defaultPriorityClassName?: string;
   /** sync.toHost.pods.runtimeClassName: override. */
   readonly runtimeClassName?: string;
+  /**
+   * The host RuntimeClass standing for the pod's class, as the syncer found it on the host
+   * (runtimeclasses/translate.ts, hostRuntimeClassFor): null = none there, so the host pod names no
+   * class and runs with the host's default runtime. @default the virtual pod's class name, unchanged
+   */
+  readonly hostRuntimeClassName?: string | null;
   /** sync.toHost.pods.enforceTolerations, already parsed. */
   readonly enforceTolerations?: readonly Toleration[];
   /** fromHost.nodes.selector.labels, merged into nodeSelector. */
