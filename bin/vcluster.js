@@ -2,7 +2,7 @@
 // The `vcluster` command. Runs the compiled JavaScript in .build/ (scripts/build.sh) when it is newer
 // than every file in src/, else src/ itself through tsx, so a stale build is never used.
 // VCLUSTER_FROM_SOURCE=1 always runs src/.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,8 @@ function newestMtime(dir) {
 
 function builtIsFresh() {
   if (process.env.VCLUSTER_FROM_SOURCE === '1') return false;
+  // an installed copy (the control-plane image) ships only the build
+  if (!existsSync(join(root, 'src'))) return existsSync(built);
   try {
     return statSync(built).mtimeMs >= newestMtime(join(root, 'src'));
   } catch {

@@ -37,5 +37,6 @@ export async function lifecycleContext(ctx: CliContext, binaries: readonly Binar
     userKubeconfig: ctx.env.kubeconfig,
     contextFlag: ctx.hostContext(),
     progress: (line) => println(ctx.stderr, line),
+    images: { repoRoot: ctx.env.repoRoot, cacheRoot: ctx.env.cacheRoot },
   };
 }

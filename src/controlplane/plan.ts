@@ -3,8 +3,9 @@
  * kube-apiserver → kube-controller-manager; and the spec of its PKI. Pure.
  */
 import type { BinarySet } from '../binaries/locate.js';
-import { backingStoreOf, type Config } from '../config/index.js';
+import { backingStoreOf, policiesOf, type Config } from '../config/index.js';
 import { UsageError } from '../lib/errors.js';
+import { renderAdmissionConfig } from './components/admission-config.js';
 import { buildApiServer } from './components/apiserver.js';
 import { buildControllerManager } from './components/controller-manager.js';
 import { buildKine } from './components/kine.js';
@@ -24,6 +25,8 @@ export interface PlanInput {
   readonly config: Config;
   readonly ports: ControlPlanePorts;
   readonly serviceCidr: string;
+  /** --bind-address of the virtual kube-apiserver. @default 127.0.0.1 */
+  readonly bindAddress?: string;
 }
 
 export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
@@ -57,8 +60,10 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       clusterDomain: p.config.networking.advanced.clusterDomain,
       certDir: p.dir.certDir,
       authorizationMode: 'Node,RBAC',
+      // written by start.ts from policies.podSecurityStandard (admissionConfigOf)
+      admissionConfigFile: p.dir.admissionConfigFile,
       pki: apiServerPkiPaths(p.dir.pkiDir),
-      extraArgs: [...etcdTls, ...k8s.apiServer.extraArgs],
+      extraArgs: [...(p.bindAddress ? [`--bind-address=${p.bindAddress}`] : []), ...etcdTls, ...k8s.apiServer.extraArgs],
     }),
     buildControllerManager({
       binary: p.binaries.path('kube-controller-manager'),
@@ -72,6 +77,11 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
     }),
   );
   return specs;
+}
+
+/** The file the virtual kube-apiserver reads its admission config from, and its text. */
+export function admissionConfigOf(dir: DataDir, config: Config): { readonly path: string; readonly text: string } {
+  return { path: dir.admissionConfigFile, text: renderAdmissionConfig(policiesOf(config).podSecurityStandard) };
 }
 
 /**

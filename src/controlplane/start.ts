@@ -1,9 +1,9 @@
 /**
  * `vcluster start`: the control-plane supervisor of one virtual cluster (the seed's "syncer" process).
- * Generates the PKI once, writes the component kubeconfigs, starts kine → kube-apiserver →
- * kube-controller-manager each after the previous is ready, waits for the default service account,
- * runs the `afterReady` work (host objects, the syncer), and stops everything in reverse order on
- * SIGTERM or when a component dies.
+ * Generates the PKI once, writes the component kubeconfigs and the admission config, starts kine →
+ * kube-apiserver → kube-controller-manager each after the previous is ready, waits for the default
+ * service account, runs the `afterReady` work (host objects, the syncer), and stops everything in
+ * reverse order on SIGTERM or when a component dies.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { BinarySet } from '../binaries/locate.js';
@@ -15,7 +15,7 @@ import { Kinds } from '../k8s/types.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { dataDir, type DataDir } from './datadir.js';
 import { ensurePki, type Pki } from './pki/store.js';
-import { controlPlaneComponents, virtualClusterPkiSpec } from './plan.js';
+import { admissionConfigOf, controlPlaneComponents, virtualClusterPkiSpec } from './plan.js';
 import { readVClusterState, updateVClusterState, type VClusterState } from './state.js';
 import { Supervisor } from './supervisor/supervisor.js';
 
@@ -88,7 +88,9 @@ export async function startControlPlane(opts: StartOptions): Promise<void> {
   try {
     const pki = await ensurePki(dir.pkiDir, virtualClusterPkiSpec(state.name, state.serviceCidr, config));
     await writeComponentKubeconfigs(dir, pki, state.ports.apiServer, state.name);
-    const specs = controlPlaneComponents({ binaries: opts.binaries, cliArgv: opts.cliArgv, dir, config, ports: state.ports, serviceCidr: state.serviceCidr });
+    const admission = admissionConfigOf(dir, config);
+    await writeFile(admission.path, admission.text, { mode: 0o600 });
+    const specs = controlPlaneComponents({ binaries: opts.binaries, cliArgv: opts.cliArgv, dir, config, ports: state.ports, serviceCidr: state.serviceCidr, ...(state.bindAddress ? { bindAddress: state.bindAddress } : {}) });
     await supervisor.startAll(specs, opts.signal);
     await waitDefaultServiceAccount(dir.adminKubeconfig, opts.signal);
     if (opts.afterReady) {

@@ -16,6 +16,10 @@ export const VClusterStateSchema = z.object({
   /** True when `create` made the namespace (then `delete` removes it). */
   createdNamespace: z.boolean(),
   ports: z.object({ apiServer: port, controllerManager: port, metrics: port.optional() }),
+  /** Where the virtual kube-apiserver listens: loopback (local driver), or all of the pod's addresses (kubernetes driver). */
+  bindAddress: z.enum(['127.0.0.1', '0.0.0.0']).optional(),
+  /** How the control plane runs: detached processes on this machine, or pod <name>-0 in the host. */
+  driver: z.enum(['local', 'kubernetes']).default('local'),
   serviceCidr: z.string(),
   phase: z.enum(['starting', 'ready', 'stopping', 'stopped', 'failed']),
   /** Set by `vcluster pause`, cleared by `resume`: the control plane and its host workloads are stopped on purpose. */

@@ -33,7 +33,7 @@ export interface BuildContext {
   /** @default '/bin/busybox' (Debian's busybox-static) */
   readonly busybox?: string;
   /** Paths of the upstream binaries the kubernetes image holds. */
-  readonly kubernetesBinaries?: Readonly<Record<'kube-apiserver' | 'kube-controller-manager', string>>;
+  readonly kubernetesBinaries?: Readonly<Record<'kube-apiserver' | 'kube-controller-manager' | 'kubectl', string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -91,7 +91,7 @@ export const IMAGES: readonly ImageRecipe[] = [
           writeTar([...(await appEntries(ctx.repoRoot)), { type: 'dir', name: 'data' }]),
         ],
         config: {
-          entrypoint: ['/usr/bin/node', '/app/.build/src/cli/main.js'],
+          entrypoint: ['/usr/bin/node', '/vcluster/bin/vcluster.js'],
           cmd: ['start', '--data-dir', '/data'],
           env: [`PATH=${DEFAULT_PATH}`],
           workingDir: '/data',
@@ -103,7 +103,7 @@ export const IMAGES: readonly ImageRecipe[] = [
   {
     name: 'kubernetes',
     ref: IMAGE_REFS.kubernetes,
-    description: 'kube-apiserver and kube-controller-manager in /kubernetes (an init container copies them), with busybox cp',
+    description: 'kube-apiserver, kube-controller-manager and kubectl in /kubernetes (an init container copies them), with busybox cp',
     async build(ctx) {
       if (!ctx.kubernetesBinaries) {
         throw new VClusterError('the kubernetes image needs the paths of the pinned binaries', { code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });

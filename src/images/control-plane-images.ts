@@ -93,7 +93,7 @@ export async function runtimeEntries(programs: readonly string[] = ['/usr/bin/no
   return mergeEntries(parentDirs(files.map((f) => f.name)), files);
 }
 
-/** The project under /app: package.json, the compiled .build/, the pinned go.mod files, production node_modules. */
+/** The project under /vcluster: package.json, the compiled .build/, the pinned go.mod files, production node_modules. */
 export async function appEntries(repoRoot: string): Promise<TarEntry[]> {
   const { stdout } = await run('npm', ['ls', '--omit=dev', '--parseable', '--all'], { env: { npm_config_loglevel: 'silent' } }).catch(
     (err: unknown) => {
@@ -101,17 +101,18 @@ export async function appEntries(repoRoot: string): Promise<TarEntry[]> {
     },
   );
   const packages = productionPackageDirs(stdout, repoRoot);
-  const entries: TarEntry[] = [{ type: 'dir', name: 'app' }];
-  entries.push({ type: 'file', name: 'app/package.json', data: await readFile(join(repoRoot, 'package.json')) });
+  const entries: TarEntry[] = [{ type: 'dir', name: 'vcluster' }];
+  entries.push({ type: 'file', name: 'vcluster/package.json', data: await readFile(join(repoRoot, 'package.json')) });
+  entries.push({ type: 'file', name: 'vcluster/bin/vcluster.js', mode: 0o755, data: await readFile(join(repoRoot, 'bin', 'vcluster.js')) });
   for (const mod of ['kubernetes', 'containerd']) {
-    entries.push({ type: 'file', name: `app/deps/${mod}/go.mod`, data: await readFile(join(repoRoot, 'deps', mod, 'go.mod')) });
+    entries.push({ type: 'file', name: `vcluster/deps/${mod}/go.mod`, data: await readFile(join(repoRoot, 'deps', mod, 'go.mod')) });
   }
   try {
-    entries.push(...(await tarEntriesFromDir(join(repoRoot, '.build'), 'app/.build')));
+    entries.push(...(await tarEntriesFromDir(join(repoRoot, '.build'), 'vcluster/.build')));
   } catch (err) {
     throw new VClusterError(`read ${join(repoRoot, '.build')}`, { cause: err, code: ErrorCode.PRECONDITION, hint: 'run `bash scripts/build.sh` first' });
   }
-  for (const pkg of packages) entries.push(...(await tarEntriesFromDir(join(repoRoot, pkg), `app/${pkg}`)));
+  for (const pkg of packages) entries.push(...(await tarEntriesFromDir(join(repoRoot, pkg), `vcluster/${pkg}`)));
   return mergeEntries(parentDirs(entries.map((e) => e.name)), entries);
 }
 

@@ -13,12 +13,14 @@ import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
 import { addContext, certificateContext, removeContext as removeKubeconfigContext, setCurrentContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
 import { readFile } from 'node:fs/promises';
 import type { LifecycleContext } from './context.js';
-import { currentContext, hostAccess } from './host-access.js';
+import { currentContext, hostAccess, type HostAccess } from './host-access.js';
+import { podDriverStatus } from '../drivers/kubernetes/control.js';
+import { forwardBackground, forwardForeground } from '../drivers/kubernetes/port-forward.js';
 import { statusOf } from './local-driver.js';
 import { contextName, parseContextName, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal, type LocalVCluster } from './registry.js';
 
-export async function runningVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined): Promise<LocalVCluster & { hostContext: string }> {
+export async function runningVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined): Promise<LocalVCluster & { hostContext: string; host: HostAccess }> {
   validateVClusterName(name);
   const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
   const namespace = resolveNamespace(name, namespaceFlag, host.contextNamespace);
@@ -29,20 +31,20 @@ export async function runningVCluster(ctx: LifecycleContext, name: string, names
       hint: 'list them with `vcluster list`',
     });
   }
-  const status = await statusOf(found.dir, found.state);
+  const status = found.state.driver === 'kubernetes' ? await podDriverStatus(host, name, namespace) : await statusOf(found.dir, found.state);
   if (status !== 'Running') {
     throw new VClusterError(`vcluster ${name} in namespace ${namespace} is ${status}`, {
       code: ErrorCode.PRECONDITION,
       hint: `start it with \`vcluster resume ${name} -n ${namespace}\``,
     });
   }
-  return { ...found, hostContext: host.context };
+  return { ...found, hostContext: host.context, host };
 }
 
-async function kubeconfigFor(vc: LocalVCluster, context: string): Promise<string> {
+async function kubeconfigFor(vc: LocalVCluster, context: string, server: string): Promise<string> {
   const pki = (f: string): Promise<string> => readFile(join(vc.dir.pkiDir, f), 'utf8');
   return renderKubeconfig({
-    server: `https://127.0.0.1:${vc.state.ports.apiServer}`,
+    server,
     caPem: await pki(PKI_FILES.caCert),
     clientCertPem: await pki(PKI_FILES.cert('admin')),
     clientKeyPem: await pki(PKI_FILES.key('admin')),
@@ -58,19 +60,27 @@ export type ConnectMode = { readonly kind: 'context' } | { readonly kind: 'print
 export async function connectVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined, mode: ConnectMode): Promise<string | number> {
   const vc = await runningVCluster(ctx, name, namespaceFlag);
   const context = contextName(vc.state.name, vc.state.namespace, vc.hostContext);
-  if (mode.kind === 'print') return kubeconfigFor(vc, context);
+  const pod = vc.state.driver === 'kubernetes';
+  const target = { kubectl: vc.host.kubectlBinary, kubeconfig: vc.host.kubeconfig, context: vc.host.context, namespace: vc.state.namespace, name: vc.state.name };
+  // the kubernetes driver's API is reached through a port-forward to pod <name>-0
+  const localServer = (port: number): string => `https://127.0.0.1:${port}`;
   if (mode.kind === 'command') {
+    const forward = pod ? await forwardForeground(target) : undefined;
     const tmp = await mkdtemp(join(tmpdir(), 'vcluster-connect-'));
     try {
       const file = join(tmp, 'kubeconfig');
-      await writeFile(file, await kubeconfigFor(vc, context), { mode: 0o600 });
+      await writeFile(file, await kubeconfigFor(vc, context, localServer(forward?.port ?? vc.state.ports.apiServer)), { mode: 0o600 });
       return await runWithKubeconfig(mode.argv, file);
     } finally {
+      await forward?.stop();
       await rm(tmp, { recursive: true, force: true });
     }
   }
+  const port = pod ? await forwardBackground(target, vc.dir.root) : vc.state.ports.apiServer;
+  if (pod) ctx.progress(`port-forwarding 127.0.0.1:${port} to pod ${vc.state.namespace}/${vc.state.name}-0 in the background`);
+  if (mode.kind === 'print') return kubeconfigFor(vc, context, localServer(port));
   const entry = certificateContext(context, {
-    server: `https://127.0.0.1:${vc.state.ports.apiServer}`,
+    server: localServer(port),
     caPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.caCert), 'utf8'),
     certPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.cert('admin')), 'utf8'),
     keyPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.key('admin')), 'utf8'),

@@ -12,4 +12,6 @@ export interface LifecycleContext {
   /** --context, if given. */
   readonly contextFlag: string | undefined;
   readonly progress: (line: string) => void;
+  /** Where control-plane images are built from and kept (the kubernetes driver on the embedded host). */
+  readonly images?: { readonly repoRoot: string; readonly cacheRoot: string };
 }

@@ -1,6 +1,7 @@
 /**
  * `vcluster create NAME`: validates everything first, then creates the namespace (if needed), the host
- * objects and the data dir, starts the control plane with the local driver and waits until it serves.
+ * objects (with the isolation objects of policies.*) and the data dir, starts the control plane with
+ * the local driver and waits until it serves.
  * Any failure after the first write undoes what this call created, so nothing is left half-made.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +16,9 @@ import type { LifecycleContext } from './context.js';
 import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
 import { RELEASE_HOST_KINDS, configMap, configSecret, vclusterService, workloadServiceAccount } from './host-objects.js';
 import { startLocal, stopLocal } from './local-driver.js';
+import { deployKubernetes, hasRealNode, undeployKubernetes } from '../drivers/kubernetes/deploy.js';
+import { ensureControlPlaneImages } from '../drivers/kubernetes/images.js';
+import { policyObjects } from './policy-objects.js';
 import { CREATED_NAMESPACE_ANNOTATION, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal, vclusterDataDir } from './registry.js';
 import { detectServiceCidr } from './service-cidr.js';
@@ -24,6 +28,8 @@ export interface CreateOptions {
   readonly namespace: string | undefined;
   readonly values: readonly string[];
   readonly set: readonly string[];
+  /** local: detached processes on this machine; kubernetes: StatefulSet <name> in the host. @default local */
+  readonly driver?: 'local' | 'kubernetes';
 }
 
 export interface CreateResult {
@@ -111,13 +117,40 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       ctx.progress(`created namespace ${namespace}`);
     }
     const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
-    const objects = [vclusterService(name, namespace), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
+    const driver = opts.driver ?? 'local';
+    const objects = [...(driver === 'local' ? [vclusterService(name, namespace)] : []), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
     undo.push(() => host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
     await host.kubectl(['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    // Isolation (policies.*): created, or brought up to date if an earlier run left them behind.
+    const policies = policyObjects(name, namespace, config);
+    if (policies.length > 0) {
+      await host.kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: policies }));
+      ctx.progress(`applied ${policies.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${namespace}`);
+    }
 
     await mkdir(dir.root, { recursive: true, mode: 0o700 });
     undo.push(() => rm(dir.root, { recursive: true, force: true }));
     await writeFile(dir.configFile, yamlText);
+    if (driver === 'kubernetes') {
+      const embeddedHost = await hasRealNode(host);
+      if (embeddedHost && ctx.images) await ensureControlPlaneImages(ctx, ctx.images);
+      undo.push(() => undeployKubernetes(host, name, namespace));
+      const state = await deployKubernetes(host, {
+        name,
+        namespace,
+        config,
+        configYaml: yamlText,
+        serviceCidr,
+        hostContext: host.context,
+        createdNamespace,
+        embeddedHost,
+        localPkiDir: dir.pkiDir,
+        progress: ctx.progress,
+      });
+      // a local record: connect reads the admin certificate here, list and delete find the driver
+      await writeVClusterState(dir.stateFile, state);
+      return { name, namespace, hostContext: host.context, apiServer: `pod ${namespace}/${name}-0:${state.ports.apiServer}`, seconds: (Date.now() - started) / 1000 };
+    }
     await writeFile(dir.hostKubeconfig, await flattenedKubeconfig(host), { mode: 0o600 });
     const [apiServer, controllerManager, metrics] = await freePorts(3);
     await writeVClusterState(dir.stateFile, {
@@ -127,6 +160,7 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       createdNamespace,
       ports: { apiServer: apiServer!, controllerManager: controllerManager!, metrics: metrics! },
       serviceCidr,
+      driver: 'local',
       phase: 'starting',
       paused: false,
       createdAt: new Date().toISOString(),

@@ -10,6 +10,8 @@ import type { LifecycleContext } from './context.js';
 import { hostAccess } from './host-access.js';
 import { RELEASE_HOST_KINDS, SYNCED_HOST_KINDS } from './host-objects.js';
 import { stopLocal } from './local-driver.js';
+import { undeployKubernetes } from '../drivers/kubernetes/deploy.js';
+import { stopBackgroundForward } from '../drivers/kubernetes/port-forward.js';
 import { CREATED_NAMESPACE_ANNOTATION, MANAGED_BY_LABEL, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal } from './registry.js';
 
@@ -30,7 +32,12 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
     if (opts.ignoreNotFound) return { deleted: false, namespaceDeleted: false };
     throw new VClusterError(`vcluster ${name} not found in namespace ${namespace} of context ${host.context}`, { code: ErrorCode.NOT_FOUND, hint: 'list them with `vcluster list`' });
   }
-  if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);
+  const { stdout: sts } = await host.kubectl(['get', 'statefulset', name, '-n', namespace, '--ignore-not-found', '-o', 'jsonpath={.metadata.labels.release}']);
+  if (local?.state.driver === 'kubernetes' || sts.trim() === name) {
+    if (local) await stopBackgroundForward(local.dir.root, name);
+    await undeployKubernetes(host, name, namespace);
+    ctx.progress(`deleted statefulset ${name} and its pod, volume and RBAC`);
+  } else if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);
   await host.kubectl(['delete', SYNCED_HOST_KINDS.join(','), '-n', namespace, '-l', `${MANAGED_BY_LABEL}=${name}`, '--ignore-not-found', '--wait=false']);
   await host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
   ctx.progress(`deleted the host objects of vcluster ${name} in namespace ${namespace}`);

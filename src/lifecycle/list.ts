@@ -2,6 +2,7 @@
 import type { LifecycleContext } from './context.js';
 import { currentContext, hostAccess } from './host-access.js';
 import { statusOf, type VClusterStatus } from './local-driver.js';
+import { podDriverStatus } from '../drivers/kubernetes/control.js';
 import { contextName } from './naming.js';
 import { findLocal, listLocal } from './registry.js';
 
@@ -34,7 +35,7 @@ export async function listVClusters(ctx: LifecycleContext): Promise<ListedVClust
     out.push({
       name,
       namespace: ns,
-      status: await statusOf(local?.dir, local?.state),
+      status: local?.state.driver === 'kubernetes' ? await podDriverStatus(host, name, ns) : await statusOf(local?.dir, local?.state),
       connected: current === contextName(name, ns, host.context),
       created: svc.metadata.creationTimestamp,
       hostContext: host.context,

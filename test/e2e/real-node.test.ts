@@ -221,7 +221,7 @@ describe('a real node in the embedded host', () => {
               name: 'syncer',
               image: 'vcluster-ts.local/vcluster-ts:0.1.0',
               imagePullPolicy: 'Never',
-              command: ['sh', '-c', "node /app/.build/src/cli/main.js --version && sqlite3 /data/t.db 'create table t(a); select sqlite_version();' && /binaries/kube-apiserver --version && ps aux"],
+              command: ['sh', '-c', "node /vcluster/.build/src/cli/main.js --version && sqlite3 /data/t.db 'create table t(a); select sqlite_version();' && /binaries/kube-apiserver --version && ps aux"],
               volumeMounts: [{ name: 'binaries', mountPath: '/binaries' }],
             },
           ],

@@ -25,9 +25,9 @@ function formatOption(value: string): OutputFormat {
 }
 
 export function imageCommand(ctx: CliContext): Command {
-  const kubernetesBinaryPaths = async (): Promise<Record<'kube-apiserver' | 'kube-controller-manager', string>> => {
-    const set = await requireBinaries(binarySource(ctx), ['kube-apiserver', 'kube-controller-manager']);
-    return { 'kube-apiserver': set.path('kube-apiserver'), 'kube-controller-manager': set.path('kube-controller-manager') };
+  const kubernetesBinaryPaths = async (): Promise<Record<'kube-apiserver' | 'kube-controller-manager' | 'kubectl', string>> => {
+    const set = await requireBinaries(binarySource(ctx), ['kube-apiserver', 'kube-controller-manager', 'kubectl']);
+    return { 'kube-apiserver': set.path('kube-apiserver'), 'kube-controller-manager': set.path('kube-controller-manager'), kubectl: set.path('kubectl') };
   };
   const cmd = new Command('image').description(
     'Container images built without Docker or a registry, as OCI archives for `ctr images import`',

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { connectVCluster, disconnectVCluster } from '../../lifecycle/connect.js';
 import { createVCluster } from '../../lifecycle/create.js';
+import { UsageError } from '../../lib/errors.js';
 import { deleteVCluster } from '../../lifecycle/delete.js';
 import { age, listVClusters } from '../../lifecycle/list.js';
 import { pauseVCluster, resumeVCluster } from '../../lifecycle/pause.js';
@@ -16,17 +17,30 @@ import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 const NAMESPACE_HELP = 'host namespace (default: the context namespace, or vcluster-NAME when that is empty or "default")';
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+function driverOption(value: string): 'local' | 'kubernetes' {
+  if (value === 'local' || value === 'kubernetes') return value;
+  throw new UsageError(`invalid --driver "${value}": must be local or kubernetes`);
+}
+
 export function lifecycleCommands(ctx: CliContext): Command[] {
   const create = new Command('create')
-    .description('Create a virtual cluster in a host namespace and start its control plane (local driver), then connect to it')
+    .description(
+      'Create a virtual cluster in a host namespace and start its control plane — as processes on this machine (--driver local, the default) or as pod NAME-0 of StatefulSet NAME in the host (--driver kubernetes) — then connect to it',
+    )
     .argument('<name>', 'vcluster name (a DNS label of at most 52 characters)')
     .option('-n, --namespace <namespace>', NAMESPACE_HELP)
     .option('-f, --values <file>', 'vcluster.yaml to apply (repeatable, later files win)', collect, [])
     .option('--set <key=value>', 'set one vcluster.yaml value, Helm style (repeatable)', collect, [])
     .option('--connect [bool]', 'connect after create (--connect=false to skip)', (v) => v !== 'false', true)
-    .action(async (name: string, opts: { namespace?: string; values: string[]; set: string[]; connect: boolean }) => {
-      const lc = await lifecycleContext(ctx, CONTROL_PLANE_BINARIES);
-      const r = await createVCluster(lc, { name, namespace: opts.namespace, values: opts.values, set: opts.set });
+    .option(
+      '--driver <driver>',
+      'local: the control plane runs as processes on this machine; kubernetes: as pod NAME-0 in the host (on the embedded host its images are built and loaded into the real node)',
+      driverOption,
+      'local',
+    )
+    .action(async (name: string, opts: { namespace?: string; values: string[]; set: string[]; connect: boolean; driver: 'local' | 'kubernetes' }) => {
+      const lc = await lifecycleContext(ctx, opts.driver === 'kubernetes' ? [...CONTROL_PLANE_BINARIES, 'ctr'] : CONTROL_PLANE_BINARIES);
+      const r = await createVCluster(lc, { name, namespace: opts.namespace, values: opts.values, set: opts.set, driver: opts.driver });
       println(ctx.stdout, `vcluster ${r.name} is running in namespace ${r.namespace} (created in ${r.seconds.toFixed(1)} s, API ${r.apiServer})`);
       if (opts.connect) {
         const context = await connectVCluster(lc, r.name, r.namespace, { kind: 'context' });

@@ -6,6 +6,8 @@ import { startControlPlane, type AfterReady } from '../../controlplane/start.js'
 import { binarySource, type CliContext } from '../context.js';
 import { publishKubeconfig } from '../../lifecycle/publish-kubeconfig.js';
 import { startSyncer } from '../../syncer/engine/start-syncer.js';
+import { applySeed, writeInClusterKubeconfig } from '../../drivers/kubernetes/seed.js';
+import { dataDir } from '../../controlplane/datadir.js';
 
 
 
@@ -24,7 +26,14 @@ export function startCommand(ctx: CliContext): Command {
       'Run the control plane of one virtual cluster in the foreground: kine → kube-apiserver → kube-controller-manager, then the syncer. `vcluster create` runs it for you; stop it with SIGTERM',
     )
     .requiredOption('--data-dir <dir>', 'the virtual cluster data dir (state.json, config.yaml, state.db, pki/ ...)')
-    .action(async (opts: { dataDir: string }) => {
+    .option('--seed-dir <dir>', 'copy the files of this folder (Secret vc-seed-NAME in pod NAME-0) into the data dir first; only config.yaml replaces what is there')
+    .option('--in-cluster-host', "reach the host through this pod's service account (writes the data dir's host.kubeconfig)", false)
+    .action(async (opts: { dataDir: string; seedDir?: string; inClusterHost: boolean }) => {
+      if (opts.seedDir) {
+        const written = await applySeed(opts.seedDir, opts.dataDir);
+        if (written.length > 0) ctx.log.info({ files: written }, 'data dir seeded');
+      }
+      if (opts.inClusterHost) await writeInClusterKubeconfig(dataDir(opts.dataDir).hostKubeconfig);
       const binaries = await requireBinaries(binarySource(ctx), CONTROL_PLANE_BINARIES);
       const abort = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());

@@ -1,0 +1,149 @@
+/**
+ * The kubernetes driver's side of `vcluster create` and `delete`: puts the control plane into the host
+ * as StatefulSet <name> (pod <name>-0), with its Service, RBAC, seed Secret and data volume, and waits
+ * for the pod to serve; removes all of it again. On the embedded host the images are built here and
+ * loaded into the real nodes (no registry), and the data claim binds to a hostPath volume on the real
+ * node (the embedded host has no provisioner); on another cluster the default storage class provides
+ * it and the images must be in a registry its nodes reach.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Config } from '../../config/index.js';
+import { ensurePki } from '../../controlplane/pki/store.js';
+import { virtualClusterPkiSpec } from '../../controlplane/plan.js';
+import type { VClusterState } from '../../controlplane/state.js';
+import { createHash } from 'node:crypto';
+import { IMAGE_REFS } from '../../images/catalog.js';
+import { ErrorCode, VClusterError } from '../../lib/errors.js';
+import type { HostAccess } from '../../lifecycle/host-access.js';
+import type { HostObject } from '../../lifecycle/host-objects.js';
+import { NODE_TYPE_LABEL } from '../../host/node/layout.js';
+import {
+  controlPlaneRbac,
+  controlPlaneService,
+  controlPlaneStatefulSet,
+  dataClaimName,
+  hostPathDataVolume,
+  POD_API_PORT,
+  seedSecret,
+  seedSecretName,
+} from './render.js';
+import { seedKey } from './seed.js';
+
+export const POD_READY_TIMEOUT_S = 240;
+
+export interface DeployInput {
+  readonly name: string;
+  readonly namespace: string;
+  readonly config: Config;
+  readonly configYaml: string;
+  readonly serviceCidr: string;
+  readonly hostContext: string;
+  readonly createdNamespace: boolean;
+  /** True on the embedded host: images are loaded into its real nodes and the data lives on the real node. */
+  readonly embeddedHost: boolean;
+  /** Where the PKI is kept on this machine too (connect reads the admin certificate from it). */
+  readonly localPkiDir: string;
+  readonly progress: (line: string) => void;
+}
+
+/** Whether the host has a node that runs our images: the embedded host's real node. */
+export async function hasRealNode(host: HostAccess): Promise<boolean> {
+  const { stdout } = await host.kubectl(['get', 'nodes', '-l', `${NODE_TYPE_LABEL}=real`, '-o', 'name']);
+  return stdout.trim().length > 0;
+}
+
+async function applyObjects(host: HostAccess, objects: readonly HostObject[]): Promise<void> {
+  await host.kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+}
+
+/** The seed's files: config.yaml, state.json and every file of the PKI dir. */
+async function seedFiles(pkiDir: string, configYaml: string, state: VClusterState): Promise<Record<string, Buffer | string>> {
+  const files: Record<string, Buffer | string> = { 'config.yaml': configYaml, 'state.json': `${JSON.stringify(state, null, 2)}\n` };
+  for (const f of await readdir(pkiDir, { withFileTypes: true })) {
+    if (f.isFile()) files[seedKey(`pki/${f.name}`)] = await readFile(join(pkiDir, f.name));
+  }
+  return files;
+}
+
+export async function deployKubernetes(host: HostAccess, d: DeployInput): Promise<VClusterState> {
+  const service = controlPlaneService(d.name, d.namespace);
+  await applyObjects(host, [service, ...controlPlaneRbac(d.name, d.namespace)]);
+  const clusterIp = (await host.kubectl(['get', 'service', d.name, '-n', d.namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+  // The serving certificate must name every way in: port-forward (127.0.0.1), the Service, its ClusterIP.
+  const sans = [d.name, `${d.name}.${d.namespace}`, `${d.name}.${d.namespace}.svc`, ...(clusterIp ? [clusterIp] : [])];
+  const spec = virtualClusterPkiSpec(d.name, d.serviceCidr, d.config);
+  await ensurePki(d.localPkiDir, { ...spec, extraSans: [...(spec.extraSans ?? []), ...sans] });
+  const state: VClusterState = {
+    name: d.name,
+    namespace: d.namespace,
+    hostContext: d.hostContext,
+    createdNamespace: d.createdNamespace,
+    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091 },
+    bindAddress: '0.0.0.0',
+    driver: 'kubernetes',
+    serviceCidr: d.serviceCidr,
+    phase: 'starting',
+    paused: false,
+    createdAt: new Date().toISOString(),
+  };
+  const objects: HostObject[] = [seedSecret(d.name, d.namespace, await seedFiles(d.localPkiDir, d.configYaml, state))];
+  if (d.embeddedHost) objects.push(hostPathDataVolume(d.name, d.namespace, `/var/lib/vcluster-ts/volumes/${d.namespace}/${d.name}`));
+  objects.push(
+    controlPlaneStatefulSet({
+      name: d.name,
+      namespace: d.namespace,
+      images: { controlPlane: IMAGE_REFS['vcluster-ts'], kubernetes: IMAGE_REFS.kubernetes, pullPolicy: d.embeddedHost ? 'Never' : 'IfNotPresent' },
+      storage: d.embeddedHost ? { storageClassName: '' } : {},
+      ...(d.embeddedHost ? { nodeSelector: { [NODE_TYPE_LABEL]: 'real' } } : {}),
+      configHash: createHash('sha256').update(d.configYaml).digest('hex').slice(0, 16),
+    }),
+  );
+  await applyObjects(host, objects);
+  d.progress(`statefulset ${d.name} created; waiting for pod ${d.name}-0`);
+  await waitPodReady(host, d.name, d.namespace);
+  return { ...state, phase: 'ready' };
+}
+
+/** Waits for pod <name>-0 to be Ready; on failure names what the pod reports. */
+export async function waitPodReady(host: HostAccess, name: string, namespace: string, timeoutS = POD_READY_TIMEOUT_S): Promise<void> {
+  const pod = `${name}-0`;
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const { stdout } = await host.kubectl(['get', 'pod', pod, '-n', namespace, '--ignore-not-found', '-o', 'json']);
+    if (stdout.trim()) {
+      const p = JSON.parse(stdout) as {
+        status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[]; initContainerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[] };
+      };
+      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
+      const waiting = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
+        .map((c) => ({ name: c.name, w: c.state?.waiting }))
+        .find((c) => c.w?.reason && !['ContainerCreating', 'PodInitializing'].includes(c.w.reason));
+      if (waiting && ['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError'].includes(waiting.w!.reason!)) {
+        throw new VClusterError(`pod ${namespace}/${pod}: container ${waiting.name}: ${waiting.w!.reason}: ${waiting.w!.message ?? ''}`.trim(), {
+          code: ErrorCode.PRECONDITION,
+          hint: 'the control-plane images must be loadable on the host nodes: `vcluster image build vcluster-ts kubernetes` and load them (see README)',
+        });
+      }
+    }
+    if (Date.now() > deadline) {
+      const logs = await host.kubectl(['logs', pod, '-n', namespace, '-c', 'syncer', '--tail=15']).then((r) => r.stdout, () => '');
+      throw new VClusterError(`pod ${namespace}/${pod} is not Ready after ${timeoutS} s${logs ? `; last syncer log lines:\n${logs}` : ''}`, { code: ErrorCode.TIMEOUT });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Everything deployKubernetes made (the synced objects and the common host objects are removed by the caller). */
+export async function undeployKubernetes(host: HostAccess, name: string, namespace: string): Promise<void> {
+  const cluster = `vc-${name}-v-${namespace}`;
+  await host.kubectl(['delete', 'statefulset', name, '-n', namespace, '--ignore-not-found', '--wait=true']);
+  await host.kubectl(['delete', 'pod', `${name}-0`, '-n', namespace, '--ignore-not-found', '--grace-period=5', '--wait=true']);
+  await host.kubectl(['delete', 'roles,rolebindings,secrets', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
+  await host.kubectl(['delete', 'secret', seedSecretName(name), '-n', namespace, '--ignore-not-found']);
+  await host.kubectl(['delete', 'pvc', dataClaimName(name), '-n', namespace, '--ignore-not-found', '--wait=false']);
+  await host.kubectl(['delete', 'clusterrolebinding,clusterrole', cluster, '--ignore-not-found']);
+  await host.kubectl(['delete', 'persistentvolume', `vcluster-ts-${namespace}-${name}-data`, '--ignore-not-found', '--wait=false']);
+}
+
