@@ -18,7 +18,8 @@ command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
 [ -x /usr/sbin/iptables ] || need_apt+=(iptables)
 [ -x /usr/sbin/ip ] || need_apt+=(iproute2)
 command -v nsenter >/dev/null || need_apt+=(util-linux)
-command -v tcpdump >/dev/null || need_apt+=(tcpdump)   # the e2e tier watches that no traffic leaves the machine
+command -v tcpdump >/dev/null || need_apt+=(tcpdump)
+command -v jq >/dev/null || need_apt+=(jq)             # the seed tutorial's blocks use jq (kubernetes-driver e2e)   # the e2e tier watches that no traffic leaves the machine
 # the busybox image of the real node needs the static build (Debian's `busybox` package is dynamic)
 dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_apt+=(busybox-static)
 if [ ${#need_apt[@]} -gt 0 ]; then
