@@ -22,12 +22,15 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   delete: lifecycle,
   pause: lifecycle,
   resume: lifecycle,
+  'connect-proxy': lifecycle,
   binaries: async (ctx) => [(await import('./commands/binaries.js')).binariesCommand(ctx)],
   host: async (ctx) => [(await import('./commands/host.js')).hostCommand(ctx)],
   image: async (ctx) => [(await import('./commands/image.js')).imageCommand(ctx)],
   start: async (ctx) => [(await import('./commands/start.js')).startCommand(ctx)],
   kine: async (ctx) => [(await import('./commands/kine.js')).kineCommand({ log: ctx.log })],
 };
+/** Commands other commands start; not for users, so not in --help. */
+const HIDDEN_COMMANDS = new Set(['connect-proxy']);
 /** Global options that take a value (skipped when looking for the command name). */
 const GLOBAL_VALUE_OPTIONS = new Set(['--context', '--binaries-dir']);
 
@@ -59,7 +62,7 @@ export async function buildProgram(ctx: CliContext, globals: Globals, argv: read
     });
   const named = commandNameOf(argv);
   const loaders = named ? [COMMANDS[named]!] : [...new Set(Object.values(COMMANDS))];
-  for (const load of loaders) for (const sub of await load(ctx)) program.addCommand(sub);
+  for (const load of loaders) for (const sub of await load(ctx)) program.addCommand(sub, { hidden: HIDDEN_COMMANDS.has(sub.name()) });
   const inherit = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.copyInheritedSettings(cmd);

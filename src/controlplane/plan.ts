@@ -9,7 +9,7 @@ import { renderAdmissionConfig } from './components/admission-config.js';
 import { buildApiServer } from './components/apiserver.js';
 import { buildControllerManager } from './components/controller-manager.js';
 import { buildKine } from './components/kine.js';
-import type { ComponentSpec } from './components/spec.js';
+import { RESTART_ON_FAILURE, type ComponentSpec } from './components/spec.js';
 import { firstServiceIp, type DataDir } from './datadir.js';
 import { apiServerPkiPaths, controllerManagerPkiPaths, type PkiSpec } from './pki/layout.js';
 
@@ -76,7 +76,9 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       extraArgs: k8s.controllerManager.extraArgs,
     }),
   );
-  return specs;
+  // a dead kine, kube-apiserver or kube-controller-manager is started again (kube-apiserver and the
+  // syncer reconnect by themselves), so the vcluster heals instead of failing
+  return specs.map((spec) => ({ ...spec, restart: RESTART_ON_FAILURE }));
 }
 
 /** The file the virtual kube-apiserver reads its admission config from, and its text. */

@@ -76,7 +76,7 @@ export async function connectVCluster(ctx: LifecycleContext, name: string, names
       await rm(tmp, { recursive: true, force: true });
     }
   }
-  const port = pod ? await forwardBackground(target, vc.dir.root) : vc.state.ports.apiServer;
+  const port = pod ? await forwardBackground(target, vc.dir.root, ctx.cliArgv) : vc.state.ports.apiServer;
   if (pod) ctx.progress(`port-forwarding 127.0.0.1:${port} to pod ${vc.state.namespace}/${vc.state.name}-0 in the background`);
   if (mode.kind === 'print') return kubeconfigFor(vc, context, localServer(port));
   const entry = certificateContext(context, {

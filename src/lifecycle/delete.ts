@@ -34,7 +34,7 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
   }
   const { stdout: sts } = await host.kubectl(['get', 'statefulset', name, '-n', namespace, '--ignore-not-found', '-o', 'jsonpath={.metadata.labels.release}']);
   if (local?.state.driver === 'kubernetes' || sts.trim() === name) {
-    if (local) await stopBackgroundForward(local.dir.root, name);
+    if (local) await stopBackgroundForward(local.dir.root);
     await undeployKubernetes(host, name, namespace);
     ctx.progress(`deleted statefulset ${name} and its pod, volume and RBAC`);
   } else if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);

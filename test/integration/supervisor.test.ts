@@ -12,6 +12,7 @@ import type { ComponentSpec } from '../../src/controlplane/components/spec.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { freePort } from '../../src/lib/net.js';
 import { isGone, killAll } from '../support/processes.js';
+import { connect } from 'node:net';
 
 const dirs: string[] = [];
 const started = new Set<number>();
@@ -81,4 +82,44 @@ describe('supervisor', () => {
     assert.match(err.message, /^kine exited unexpectedly \(code 1\); last log lines .*\nfatal: disk full/);
     await sup.stopAll();
   });
+
+  it('restarts a component with a restart policy that is SIGKILLed, and gives up when it dies too often', async () => {
+    const { sup, dir } = await supervisor();
+    const port = await freePort();
+    const spec: ComponentSpec = { ...server('kine', port, dir), restart: { maxRestarts: 2, windowMs: 60_000 } };
+    await sup.startAll([spec]);
+    const first = sup.pids().kine!;
+    started.add(first);
+    process.kill(first, 'SIGKILL');
+    const second = await eventuallyPid(sup, first);
+    started.add(second);
+    assert.equal(sup.restarts.get('kine'), 1);
+    assert.ok(await isGone(first));
+    // answering again on its port
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => (s.destroy(), resolve()));
+      s.on('error', reject);
+    });
+    process.kill(second, 'SIGKILL');
+    const third = await eventuallyPid(sup, second);
+    started.add(third);
+    process.kill(third, 'SIGKILL'); // the third death within the window: more than maxRestarts
+    const err = await sup.failed;
+    assert.match(err.message, /^kine exited unexpectedly \(SIGKILL; 3 deaths within 60 s, more than its restart policy allows\)/);
+    await sup.stopAll();
+  });
 });
+
+/** Waits until the supervisor runs the component under a pid other than `old`, and it is ready. */
+async function eventuallyPid(sup: Supervisor, old: number): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pid = sup.pids().kine;
+    if (pid !== undefined && pid !== old) {
+      await new Promise((r) => setTimeout(r, 300)); // let it become ready
+      return pid;
+    }
+    if (Date.now() > deadline) throw new Error('kine was not restarted within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -5,12 +5,13 @@
 import { Command } from 'commander';
 import { connectVCluster, disconnectVCluster } from '../../lifecycle/connect.js';
 import { createVCluster } from '../../lifecycle/create.js';
+import { keepForwarding } from '../../drivers/kubernetes/port-forward.js';
 import { UsageError } from '../../lib/errors.js';
 import { deleteVCluster } from '../../lifecycle/delete.js';
 import { age, listVClusters } from '../../lifecycle/list.js';
 import { pauseVCluster, resumeVCluster } from '../../lifecycle/pause.js';
 import { lifecycleContext, println, type CliContext } from '../context.js';
-import { outputOption, type OutputFormat } from '../options.js';
+import { intOption, outputOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../table.js';
 import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 
@@ -112,5 +113,20 @@ export function lifecycleCommands(ctx: CliContext): Command[] {
       println(ctx.stdout, `vcluster ${name} is running (API https://127.0.0.1:${s.ports.apiServer})`);
     });
 
-  return [create, list, connect, disconnect, del, pause, resume];
+  const connectProxy = new Command('connect-proxy')
+    .description('Keep a port-forward to pod NAME-0:8443 on a loopback port, starting it again when it ends (started by connect for the kubernetes driver)')
+    .argument('<name>', 'vcluster name')
+    .requiredOption('-n, --namespace <namespace>', 'the vcluster namespace')
+    .requiredOption('--port <port>', 'the loopback port', intOption('--port', 1, 65535))
+    .requiredOption('--kubeconfig <file>', 'the host kubeconfig')
+    .requiredOption('--host-context <context>', 'the host context')
+    .requiredOption('--record-dir <dir>', "the vcluster's local record (identifies this proxy)")
+    .action(async (name: string, opts: { namespace: string; port: number; kubeconfig: string; hostContext: string }) => {
+      const lc = await lifecycleContext(ctx, ['kubectl']);
+      const abort = new AbortController();
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());
+      await keepForwarding({ kubectl: lc.binaries.path('kubectl'), kubeconfig: opts.kubeconfig, context: opts.hostContext, namespace: opts.namespace, name }, opts.port, abort.signal, (l) => println(ctx.stderr, l));
+    });
+
+  return [create, list, connect, disconnect, del, pause, resume, connectProxy];
 }

@@ -24,7 +24,15 @@ export interface ComponentSpec {
   readonly readyTimeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL on stop. @default 10_000 */
   readonly stopGraceMs?: number;
+  /**
+   * Restart the component when it dies after it was ready, with backoff, instead of failing the whole
+   * supervisor — until it dies more than `maxRestarts` times within `windowMs`.
+   */
+  readonly restart?: { readonly maxRestarts: number; readonly windowMs: number };
 }
+
+/** The control plane's components heal themselves: 5 restarts a minute before the supervisor gives up. */
+export const RESTART_ON_FAILURE = { maxRestarts: 5, windowMs: 60_000 } as const;
 
 /**
  * Merges extra `--flag=value` arguments into defaults: an extra flag replaces every default with the

@@ -1,7 +1,9 @@
 /**
  * Runs ComponentSpecs as child processes: ordered start (each after the previous is ready), pid files,
  * output appended to <logs>/<name>.log, ordered stop (reverse), and a clear ProcessError naming the
- * component and its last log lines when one fails to start or dies.
+ * component and its last log lines when one fails to start or dies. A component with a restart policy
+ * that dies after it was ready is started again with backoff (100 ms doubling to 5 s); only when it
+ * dies too often does the supervisor fail.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
@@ -28,14 +30,23 @@ export interface SupervisorOptions {
 
 interface Running {
   readonly spec: ComponentSpec;
-  readonly child: ChildProcess;
+  child: ChildProcess;
   exited: boolean;
   stopping: boolean;
+  /** Set once its readiness probe answered; a death before that fails the start instead. */
+  ready: boolean;
+  /** When it died unexpectedly (for the restart policy's window). */
+  readonly deaths: number[];
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Supervisor {
   private readonly running: Running[] = [];
   private failure: ((err: ProcessError) => void) | undefined;
+  private stopped = false;
+  /** How many times each component was restarted (for status and tests). */
+  readonly restarts = new Map<string, number>();
   /** Resolves with the error of the first component that dies unexpectedly. */
   readonly failed: Promise<ProcessError>;
 
@@ -69,14 +80,10 @@ export class Supervisor {
     return Object.fromEntries(this.running.filter((r) => r.child.pid).map((r) => [r.spec.name, r.child.pid ?? 0]));
   }
 
-  private async start(spec: ComponentSpec, signal?: AbortSignal): Promise<void> {
-    const log = this.opts.log.child({ component: spec.name });
-    const stale = await reapStale(this.pidFile(spec.name), this.opts.marker ?? spec.command);
-    if (stale !== undefined) log.warn({ pid: stale }, 'stopped a leftover process from an earlier run');
+  private spawnChild(spec: ComponentSpec): ChildProcess {
     const out = openSync(this.logFile(spec.name), 'a');
-    let child: ChildProcess;
     try {
-      child = spawn(spec.command, [...spec.args], {
+      return spawn(spec.command, [...spec.args], {
         cwd: spec.cwd,
         env: { ...process.env, ...this.opts.env, ...spec.env },
         stdio: ['ignore', out, out],
@@ -85,19 +92,70 @@ export class Supervisor {
     } finally {
       closeSync(out);
     }
-    const entry: Running = { spec, child, exited: false, stopping: false };
-    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  }
+
+  /** Follows a child's exit: a stop, a death during start (start reports it), a restart, or the supervisor's failure. */
+  private watchExit(entry: Running, log: Logger): void {
+    const child = entry.child;
     child.once('exit', (code, sig) => {
+      if (entry.child !== child) return;
       entry.exited = true;
-      void removePidFile(this.pidFile(spec.name));
-      if (entry.stopping) return;
-      log.error({ code, signal: sig }, 'component exited');
-      void this.describeExit(spec, code, sig).then((err) => this.failure?.(err));
+      void removePidFile(this.pidFile(entry.spec.name));
+      if (entry.stopping || this.stopped || !entry.ready) return;
+      this.onDeath(entry, code, sig, log);
     });
+  }
+
+  private onDeath(entry: Running, code: number | null, sig: NodeJS.Signals | null, log: Logger): void {
+    log.error({ code, signal: sig }, 'component exited');
+    const policy = entry.spec.restart;
+    const now = Date.now();
+    entry.deaths.push(now);
+    const recent = policy ? entry.deaths.filter((t) => now - t <= policy.windowMs).length : 0;
+    if (policy && recent <= policy.maxRestarts) {
+      void this.restart(entry, recent, log);
+      return;
+    }
+    void this.describeExit(entry.spec, code, sig, policy ? recent : undefined).then((err) => this.failure?.(err));
+  }
+
+  private async restart(entry: Running, attempt: number, log: Logger): Promise<void> {
+    const delay = Math.min(100 * 2 ** (attempt - 1), 5_000);
+    log.warn({ attempt, delayMs: delay }, 'restarting component');
+    await sleep(delay);
+    if (entry.stopping || this.stopped) return;
+    const child = this.spawnChild(entry.spec);
+    if (child.pid === undefined) {
+      this.failure?.(new ProcessError(`restart ${entry.spec.name}: ${entry.spec.command} could not be started`));
+      return;
+    }
+    entry.child = child;
+    entry.exited = false;
+    entry.ready = true;
+    this.watchExit(entry, log);
+    await writePidFile(this.pidFile(entry.spec.name), child.pid);
+    this.restarts.set(entry.spec.name, (this.restarts.get(entry.spec.name) ?? 0) + 1);
+    const outcome = await waitReady(entry.spec.readiness, { timeoutMs: entry.spec.readyTimeoutMs ?? 120_000, alive: () => !entry.exited });
+    if (outcome === 'ready') log.info({ pid: child.pid, attempt }, 'component restarted and ready');
+    // 'died' is handled by its exit watcher; a restart that never gets ready is a failure
+    else if (outcome === 'timeout' && !entry.stopping && !this.stopped) {
+      const tail = await tailFile(this.logFile(entry.spec.name));
+      this.failure?.(new ProcessError(`${entry.spec.name} restarted but was not ready; last log lines (${this.logFile(entry.spec.name)}):\n${tail.join('\n')}`));
+    }
+  }
+
+  private async start(spec: ComponentSpec, signal?: AbortSignal): Promise<void> {
+    const log = this.opts.log.child({ component: spec.name });
+    const stale = await reapStale(this.pidFile(spec.name), this.opts.marker ?? spec.command);
+    if (stale !== undefined) log.warn({ pid: stale }, 'stopped a leftover process from an earlier run');
+    const child = this.spawnChild(spec);
+    const entry: Running = { spec, child, exited: false, stopping: false, ready: false, deaths: [] };
+    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     if (child.pid === undefined) {
       const err = await spawnError;
       throw new ProcessError(`start ${spec.name}: ${spec.command}`, { cause: err });
     }
+    this.watchExit(entry, log);
     this.running.push(entry);
     await writePidFile(this.pidFile(spec.name), child.pid);
     log.info({ pid: child.pid, log: this.logFile(spec.name) }, 'component started');
@@ -108,7 +166,10 @@ export class Supervisor {
       ...(signal ? { signal } : {}),
     });
     if (outcome === 'ready') {
+      entry.ready = true;
       log.info({ ms: Date.now() - started }, 'component ready');
+      // it may have died in the moment after its probe answered: that is a death after ready
+      if (entry.exited && !this.stopped) this.onDeath(entry, child.exitCode, child.signalCode, log);
       return;
     }
     if (outcome === 'aborted') throw new ProcessError(`start ${spec.name}: aborted`);
@@ -117,15 +178,17 @@ export class Supervisor {
     throw new ProcessError(`${spec.name} ${why}; last log lines (${this.logFile(spec.name)}):\n${tail.join('\n')}`);
   }
 
-  private async describeExit(spec: ComponentSpec, code: number | null, sig: NodeJS.Signals | null): Promise<ProcessError> {
+  private async describeExit(spec: ComponentSpec, code: number | null, sig: NodeJS.Signals | null, deaths?: number): Promise<ProcessError> {
     const tail = await tailFile(this.logFile(spec.name));
+    const often = deaths !== undefined ? `; ${deaths} deaths within ${(spec.restart?.windowMs ?? 0) / 1000} s, more than its restart policy allows` : '';
     return new ProcessError(
-      `${spec.name} exited unexpectedly (${sig ?? `code ${code}`}); last log lines (${this.logFile(spec.name)}):\n${tail.join('\n')}`,
+      `${spec.name} exited unexpectedly (${sig ?? `code ${code}`}${often}); last log lines (${this.logFile(spec.name)}):\n${tail.join('\n')}`,
     );
   }
 
   /** Stops every running component, last started first. */
   async stopAll(): Promise<void> {
+    this.stopped = true;
     for (const entry of [...this.running].reverse()) {
       entry.stopping = true;
       const pid = entry.child.pid;
