@@ -157,6 +157,28 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     assert.deepEqual(failed.map(([code, r]) => `${code}\n→ exit ${r.code}: ${r.out.slice(0, 300)}`), []);
   });
 
+  it('survives the deletion of pod my-vcluster-0: the StatefulSet recreates it on the same volume, objects and mappings intact', async () => {
+    const host = (...args: string[]) => run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args], { timeoutMs: 200_000 });
+    const uid = (await host('get', 'pod', `${VC}-0`, '-n', NS, '-o', 'jsonpath={.metadata.uid}')).stdout;
+    await host('delete', 'pod', `${VC}-0`, '-n', NS, '--wait=true');
+    await eventually(
+      'a new Ready pod my-vcluster-0',
+      async () => {
+        const { stdout } = await host('get', 'pod', `${VC}-0`, '-n', NS, '--ignore-not-found', '-o', 'jsonpath={.metadata.uid} {.status.conditions[?(@.type=="Ready")].status}');
+        const [newUid, ready] = stdout.split(' ');
+        return newUid && newUid !== uid && ready === 'True' ? true : undefined;
+      },
+      180_000,
+    );
+    const deploy = await cli('connect', VC, '-n', NS, '--', 'kubectl', 'get', 'deployment', 'nginx', '-o', 'jsonpath={.spec.replicas}');
+    assert.equal(deploy.code, 0, deploy.stderr);
+    assert.equal(deploy.stdout.trim(), '2');
+    const mappings = await host('exec', '-n', NS, `${VC}-0`, '-c', 'syncer', '--', 'sqlite3', '/data/state.db', "SELECT count(*) FROM kine WHERE name LIKE '/vcluster/mappings/%'");
+    assert.ok(Number(mappings.stdout.trim()) > 0, `mappings kept (${mappings.stdout.trim()})`);
+    const hostPods = (await host('get', 'pods', '-n', NS, '-l', `vcluster.loft.sh/managed-by=${VC}`, '-o', 'name')).stdout.trim().split('\n').filter(Boolean);
+    assert.equal(hostPods.length, 2, 'the host twins were neither lost nor duplicated');
+  });
+
   it('lists the vcluster Running and deletes every object it made', async () => {
     const listed = JSON.parse((await cli('list', '-o', 'json')).stdout) as { name: string; status: string }[];
     assert.deepEqual(listed.map((v) => [v.name, v.status]), [[VC, 'Running']]);
