@@ -39,12 +39,13 @@ async function createToReady(i: number): Promise<number> {
 
 /** VmRSS (MiB) of each process of the syncer container, by its command line. */
 async function containerRss(ns: string): Promise<Record<string, number>> {
-  const script = 'for p in /proc/[0-9]*; do n=$(tr "\\0" " " < $p/cmdline | cut -c1-60); r=$(grep VmRSS $p/status | tr -s " " | cut -d" " -f2); [ -n "$r" ] && echo "$r|$n"; done';
+  const script = 'for p in /proc/[0-9]*; do n=$(tr "\\0" " " < $p/cmdline | cut -c1-120); r=$(grep VmRSS $p/status | tr -s " " | cut -d" " -f2); [ -n "$r" ] && echo "$r|$n"; done';
   const { stdout } = await run(kubectl, ['--kubeconfig', env.KUBECONFIG, '--context', 'vcluster-host', 'exec', '-n', ns, 'vc-0', '-c', 'syncer', '--', 'sh', '-c', script]);
   const out: Record<string, number> = {};
   for (const line of stdout.split('\n').filter(Boolean)) {
     const [kb, cmd] = line.split('|');
-    const name = /kine/.test(cmd!) ? 'kine' : /kube-apiserver/.test(cmd!) ? 'kube-apiserver' : /kube-controller-manager/.test(cmd!) ? 'kube-controller-manager' : /start/.test(cmd!) ? 'supervisor+syncer' : undefined;
+    const c = cmd ?? '';
+    const name = /\/kube-apiserver /.test(c) ? 'kube-apiserver' : /\/kube-controller-manager /.test(c) ? 'kube-controller-manager' : /vcluster\.js kine /.test(c) ? 'kine' : /vcluster\.js .*start /.test(c) ? 'supervisor+syncer' : undefined;
     if (name) out[name] = Math.round(Number(kb) / 102.4) / 10;
   }
   return out;

@@ -6,6 +6,9 @@ import type { DataDir } from '../controlplane/datadir.js';
 import { readVClusterState, type VClusterState } from '../controlplane/state.js';
 import { followUntilReady, launchDetached, liveSupervisor, stopDetached } from '../controlplane/supervisor/detached.js';
 import type { LifecycleContext } from './context.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isOurProcess, readPidFile } from '../controlplane/supervisor/pidfile.js';
 
 export const START_TIMEOUT_MS = 300_000;
 
@@ -46,13 +49,31 @@ export async function stopLocal(ctx: LifecycleContext, dir: DataDir): Promise<bo
   return stopped;
 }
 
-export type VClusterStatus = 'Running' | 'Starting' | 'Paused' | 'Stopped' | 'Failed' | 'Unknown';
+/** Orphaned: the supervisor is gone but components it started still run (nothing syncs); `resume` cleans up. */
+export type VClusterStatus = 'Running' | 'Starting' | 'Paused' | 'Stopped' | 'Orphaned' | 'Failed' | 'Unknown';
+
+/** Components of a dead supervisor that still run (by their pid files, only if they still carry the data dir). */
+async function orphanedComponents(dir: DataDir): Promise<number> {
+  let files: string[] = [];
+  try {
+    files = (await readdir(dir.pidsDir)).filter((f) => f.endsWith('.pid') && f !== 'supervisor.pid');
+  } catch {
+    return 0;
+  }
+  let alive = 0;
+  for (const f of files) {
+    const pid = await readPidFile(join(dir.pidsDir, f));
+    if (pid !== undefined && (await isOurProcess(pid, dir.root))) alive++;
+  }
+  return alive;
+}
 
 /** What `list` shows, from the state file and whether the supervisor lives. */
 export async function statusOf(dir: DataDir | undefined, state: VClusterState | undefined): Promise<VClusterStatus> {
   if (!dir || !state) return 'Unknown';
   if (state.paused) return 'Paused';
   const alive = (await supervisorPid(dir)) !== undefined;
+  if (!alive && (await orphanedComponents(dir)) > 0) return 'Orphaned';
   if (!alive) return state.phase === 'failed' ? 'Failed' : 'Stopped';
   if (state.phase === 'ready') return 'Running';
   return state.phase === 'failed' ? 'Failed' : 'Starting';

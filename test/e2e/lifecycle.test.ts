@@ -107,11 +107,12 @@ describe('vcluster lifecycle on the embedded host', () => {
     assert.equal(out.code, 0, out.stderr);
   });
 
-  it('reports a SIGKILLed supervisor as not running; resume brings it back with every object intact', async () => {
+  it('reports the components a SIGKILLed supervisor left as Orphaned; resume brings it back with every object intact', async () => {
     const before = await remember(dataDir(NS, VC));
     process.kill(before.supervisor!, 'SIGKILL');
     await eventually('supervisor gone', async () => ((await isGone(before.supervisor!)) ? true : undefined), 5_000);
-    assert.equal((await list())[0]?.status, 'Stopped');
+    // kine, kube-apiserver and kube-controller-manager still run, and nothing syncs: not "Stopped"
+    assert.equal((await list())[0]?.status, 'Orphaned');
     const resumed = await cli('resume', VC, '-n', NS);
     assert.equal(resumed.code, 0, resumed.stderr);
     await remember(dataDir(NS, VC));
