@@ -67,6 +67,7 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     const bin = join(home, 'bin');
     await mkdir(bin);
     await symlink(kubectlBin, join(bin, 'kubectl'));
+    await symlink(join(REPO_ROOT, 'bin', 'vcluster.js'), join(bin, 'vcluster'));
     env = { VCLUSTER_HOME: home, KUBECONFIG: join(home, 'kubeconfig'), PATH: `${bin}:${process.env.PATH ?? ''}` };
     const up = await cli('host', 'up', '--nodes', '2');
     assert.equal(up.code, 0, up.stderr);
@@ -152,14 +153,19 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     assert.match(mappings.out, /\/vcluster\/mappings\/.*\/default\/nginx-/);
   });
 
-  it('runs every pod block of the seeds with exit 0 (kubectl top needs metrics-server, which the embedded host lacks)', () => {
-    const failed = [...results.entries()].filter(([code, r]) => POD_BLOCK.test(code) && !/kubectl top/.test(code) && !/\s-f\b/.test(code) && r.code !== 0);
+  it('runs every block of both seed documents verbatim with exit 0 (but kubectl top: the embedded host has no metrics-server)', () => {
+    assert.equal(results.size, 21, 'the seeds hold 21 command blocks');
+    assert.ok([...results.keys()].filter((code) => POD_BLOCK.test(code)).length >= 10);
+    const failed = [...results.entries()].filter(([code, r]) => !/kubectl top/.test(code) && !/\s-f\b/.test(code) && r.code !== 0);
     assert.deepEqual(failed.map(([code, r]) => `${code}\n→ exit ${r.code}: ${r.out.slice(0, 300)}`), []);
   });
 
   it('survives the deletion of pod my-vcluster-0: the StatefulSet recreates it on the same volume, objects and mappings intact', async () => {
     const host = (...args: string[]) => run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args], { timeoutMs: 200_000 });
     const uid = (await host('get', 'pod', `${VC}-0`, '-n', NS, '-o', 'jsonpath={.metadata.uid}')).stdout;
+    const twins = async (): Promise<string[]> =>
+      (await host('get', 'pods', '-n', NS, '-l', `vcluster.loft.sh/managed-by=${VC}`, '-o', 'name')).stdout.trim().split('\n').filter(Boolean).sort();
+    const twinsBefore = await twins();
     await host('delete', 'pod', `${VC}-0`, '-n', NS, '--wait=true');
     await eventually(
       'a new Ready pod my-vcluster-0',
@@ -175,8 +181,7 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     assert.equal(deploy.stdout.trim(), '2');
     const mappings = await host('exec', '-n', NS, `${VC}-0`, '-c', 'syncer', '--', 'sqlite3', '/data/state.db', "SELECT count(*) FROM kine WHERE name LIKE '/vcluster/mappings/%'");
     assert.ok(Number(mappings.stdout.trim()) > 0, `mappings kept (${mappings.stdout.trim()})`);
-    const hostPods = (await host('get', 'pods', '-n', NS, '-l', `vcluster.loft.sh/managed-by=${VC}`, '-o', 'name')).stdout.trim().split('\n').filter(Boolean);
-    assert.equal(hostPods.length, 2, 'the host twins were neither lost nor duplicated');
+    assert.deepEqual(await twins(), twinsBefore, 'the host twins were neither lost nor duplicated');
   });
 
   it('lists the vcluster Running and deletes every object it made', async () => {
