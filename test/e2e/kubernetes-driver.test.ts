@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -158,6 +158,34 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     assert.ok([...results.keys()].filter((code) => POD_BLOCK.test(code)).length >= 10);
     const failed = [...results.entries()].filter(([code, r]) => !/kubectl top/.test(code) && !/\s-f\b/.test(code) && r.code !== 0);
     assert.deepEqual(failed.map(([code, r]) => `${code}\n→ exit ${r.code}: ${r.out.slice(0, 300)}`), []);
+  });
+
+  it('tenant pods reach the virtual API in-cluster, through Service my-vcluster (kubectl auth whoami)', async () => {
+    const pod = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'whoami' },
+      spec: {
+        nodeSelector: { 'vcluster-ts.io/node-type': 'real' },
+        restartPolicy: 'Never',
+        containers: [{ name: 'main', image: 'vcluster-ts.local/kubernetes:v1.36.3', imagePullPolicy: 'Never', command: ['/kubernetes/kubectl', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'] }],
+      },
+    });
+    const tmp = join(home, 'whoami.json');
+    await writeFile(tmp, pod);
+    const created = await cli('connect', VC, '-n', NS, '--', 'kubectl', 'apply', '-f', tmp);
+    assert.equal(created.code, 0, created.stderr);
+    const host = (...args: string[]) => run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args]);
+    const twin = 'whoami-x-default-x-my-vcluster';
+    await eventually(
+      'the tenant pod to finish on the host',
+      async () => ((await host('get', 'pod', twin, '-n', NS, '--ignore-not-found', '-o', 'jsonpath={.status.phase}')).stdout.trim() === 'Succeeded' ? true : undefined),
+      90_000,
+    );
+    const svcIp = (await host('get', 'service', VC, '-n', NS, '-o', 'jsonpath={.spec.clusterIP}')).stdout.trim();
+    const envHost = (await host('get', 'pod', twin, '-n', NS, '-o', 'jsonpath={.spec.containers[0].env[?(@.name=="KUBERNETES_SERVICE_HOST")].value}')).stdout.trim();
+    assert.equal(envHost, svcIp, 'KUBERNETES_SERVICE_HOST is the ClusterIP of Service my-vcluster');
+    assert.equal((await host('logs', twin, '-n', NS)).stdout.trim(), 'system:serviceaccount:default:default', 'authenticated by the virtual API as its virtual service account');
   });
 
   it('survives the deletion of pod my-vcluster-0: the StatefulSet recreates it on the same volume, objects and mappings intact', async () => {

@@ -98,9 +98,11 @@ export function controlPlaneStatefulSet(s: StatefulSetSpec): HostObject {
               imagePullPolicy: s.images.pullPolicy,
               args: ['--binaries-dir', BINARIES_MOUNT, 'start', '--data-dir', DATA_MOUNT, '--seed-dir', SEED_MOUNT, '--in-cluster-host'],
               ports: [{ name: 'https', containerPort: POD_API_PORT, protocol: 'TCP' }],
+              // Ready once `vcluster start` reports ready: the API serves, the default ServiceAccount
+              // exists and the syncer runs (the API's own /readyz answers before the first two)
               readinessProbe: {
-                httpGet: { path: '/readyz', port: POD_API_PORT, scheme: 'HTTPS' },
-                periodSeconds: 2,
+                exec: { command: ['sh', '-c', `grep -q '"phase": "ready"' ${DATA_MOUNT}/state.json`] },
+                periodSeconds: 1,
                 timeoutSeconds: 3,
                 failureThreshold: 3,
               },
