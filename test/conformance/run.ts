@@ -4,7 +4,7 @@
  * KUBECONFIG), creates a vcluster on it, runs the same ginkgo focus with the same flags against the
  * host and against the vcluster, and prints the counts of both and the specs that pass on the host
  * but fail in the vcluster. Exits 1 when there is any such spec. Every process it starts is stopped
- * by its pid and the temporary home is removed (unless --keep).
+ * by its pid and the temporary home is removed (--keep: kept, with the vcluster paused and the host down).
  *
  *   node --import tsx test/conformance/run.ts [--focus RE] [--skip RE] [--procs N] [--timeout 60m]
  *                                             [--nodes N] [--targets host,vcluster] [--set k=v]... [--keep]
@@ -164,8 +164,12 @@ async function main(): Promise<number> {
   } finally {
     stopChild();
     log('cleaning up');
-    await cli(env, 'delete', VC, '-n', NS, '--ignore-not-found').catch((e: unknown) => log(`delete: ${String(e)}`));
-    await cli(env, 'host', 'down', '--purge').catch((e: unknown) => log(`host down: ${String(e)}`));
+    // --keep: processes stopped, data (logs, state.db, etcd) left for a look
+    const [vcArgs, hostArgs] = opts.keep
+      ? [['pause', VC, '-n', NS], ['host', 'down']]
+      : [['delete', VC, '-n', NS, '--ignore-not-found'], ['host', 'down', '--purge']];
+    await cli(env, ...vcArgs).catch((e: unknown) => log(`${vcArgs[0]}: ${String(e)}`));
+    await cli(env, ...hostArgs).catch((e: unknown) => log(`host down: ${String(e)}`));
     killAll(pids);
     for (const pid of pids) if (!(await isGone(pid))) log(`process ${pid} is still running`);
     if (opts.keep) log(`kept ${home}`);
