@@ -33,3 +33,14 @@ export async function waitRealNodesReady(kubectl: Kubectl, names: readonly strin
   const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
   await kubectl(['wait', '--for=condition=Ready', ...names.map((n) => `node/${n}`), `--timeout=${left}s`]);
 }
+
+/** Waits until the kube-controller-manager made the default ServiceAccount of namespace default. */
+export async function waitDefaultServiceAccount(kubectl: Kubectl, timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const { stdout } = await kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '--ignore-not-found', '-o', 'name']);
+    if (stdout.trim()) return;
+    if (Date.now() > deadline) throw new Error(`the default ServiceAccount did not appear within ${timeoutSeconds} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -25,7 +25,7 @@ import { parseCgroupV1Mounts, removeCgroupTree } from './node/cgroups.js';
 import { nodeAgentSpec } from './node/components.js';
 import { ensureKubeletClientCert, prepareNode } from './node/prepare.js';
 import { findNodeSystem } from './node/preflight.js';
-import { waitRealNodesReady } from './node-sync.js';
+import { waitDefaultServiceAccount, waitRealNodesReady } from './node-sync.js';
 
 export interface ServeOptions {
   readonly dataDir: string;
@@ -103,6 +103,8 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
     const kubectl = kubectlFor(opts.binaries.path('kubectl'), paths.adminKubeconfig);
     await reconcileNodes(kubectl, state.nodes, opts.binaries.versions.kubernetes, state.ports.kwok);
     await waitNodesReady(kubectl, 120);
+    // ready means usable: a pod created right after `host up` needs the default ServiceAccount
+    await waitDefaultServiceAccount(kubectl, 60);
     if (apiAddress) {
       const system = await findNodeSystem();
       relay = startApiRelay({ address: apiAddress, port: state.ports.apiServer, targetPort: state.ports.apiServer, log });
