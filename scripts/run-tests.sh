@@ -31,8 +31,13 @@ out_if=$(ip -o route show default | awk '{print $5; exit}')
 tcpdump -i any -n -l -U 'port 53' > "$watch_dir/dns.txt" 2> "$watch_dir/dns.err" &
 dns_pid=$!
 syn_pid=
-if [ -n "$out_if" ]; then
-  tcpdump -i "$out_if" -n -l -U 'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' > "$watch_dir/syn.txt" 2> "$watch_dir/syn.err" &
+# Only connections this machine opens count: a SYN whose source is one of the interface's own
+# addresses (connections other machines open to us, e.g. a management agent, are not ours).
+out_addrs=
+[ -n "$out_if" ] && out_addrs=$(ip -o -4 addr show dev "$out_if" | awk '{split($4, a, "/"); print a[1]}')
+if [ -n "$out_addrs" ]; then
+  src_filter=$(printf 'src host %s or ' $out_addrs); src_filter=${src_filter% or }
+  tcpdump -i "$out_if" -n -l -U "tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0 and ($src_filter)" > "$watch_dir/syn.txt" 2> "$watch_dir/syn.err" &
   syn_pid=$!
 fi
 sleep 1
