@@ -21,6 +21,15 @@ export interface KineOptions {
   readonly emulatedEtcdVersion: string;
   /** @default 1.5 MiB (etcd's --max-request-bytes) */
   readonly maxRequestBytes: number;
+  /** TLS on the listener (files in PEM); required on a TCP address that is not loopback. */
+  readonly tls?: KineTlsFiles;
+}
+
+export interface KineTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Clients must present a certificate signed by this CA (etcd's --trusted-ca-file). */
+  readonly trustedCaFile?: string;
 }
 
 export type ListenAddress =
@@ -87,4 +96,39 @@ export function parseNonNegativeInt(v: string, flag: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag}: expected a non-negative integer, got '${v}'`);
   return n;
+}
+
+/** Loopback hosts: the only TCP addresses served without TLS. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * The TLS files from `--cert-file/--key-file/--trusted-ca-file`, checked against the listener: a
+ * TCP address other than loopback is refused without TLS (anyone who can reach it could read and
+ * write the whole store).
+ */
+export function parseTls(
+  listen: ListenAddress,
+  f: { readonly certFile?: string | undefined; readonly keyFile?: string | undefined; readonly trustedCaFile?: string | undefined },
+): KineTlsFiles | undefined {
+  const { certFile, keyFile, trustedCaFile } = f;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError('--cert-file and --key-file: give both or neither');
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    if (trustedCaFile !== undefined) throw new UsageError('--trusted-ca-file: needs --cert-file and --key-file (client certificates are checked only over TLS)');
+    if (listen.kind === 'tcp' && !isLoopbackHost(listen.host)) {
+      throw new UsageError(
+        `--listen-address ${listen.host}:${String(listen.port)}: refusing to serve the store without TLS on a non-loopback address; give --cert-file and --key-file (and --trusted-ca-file to require client certificates), or listen on 127.0.0.1 or a unix socket`,
+      );
+    }
+    return undefined;
+  }
+  return {
+    certFile: resolve(certFile),
+    keyFile: resolve(keyFile),
+    ...(trustedCaFile === undefined ? {} : { trustedCaFile: resolve(trustedCaFile) }),
+  };
 }

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import {
-  DEFAULTS, parseDuration, parseDurability, parseEndpoint, parseListenAddress, parseNonNegativeInt, type KineOptions,
+  DEFAULTS, parseDuration, parseDurability, parseEndpoint, parseListenAddress, parseNonNegativeInt, parseTls, type KineOptions,
 } from '../../kine/config.js';
 import { startKine } from '../../kine/server/server.js';
 
@@ -17,6 +17,9 @@ export interface KineFlags {
   readonly watchProgressNotifyInterval: string;
   readonly emulatedEtcdVersion: string;
   readonly metrics: boolean;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly trustedCaFile?: string;
 }
 
 /** Flags -> options; throws UsageError naming the flag. Pure. */
@@ -26,9 +29,12 @@ export function kineOptionsFromFlags(f: KineFlags): KineOptions {
   if (!/^\d+\.\d+\.\d+/.test(f.emulatedEtcdVersion)) {
     throw new UsageError(`--emulated-etcd-version: expected a version such as 3.6.16, got '${f.emulatedEtcdVersion}'`);
   }
+  const listen = parseListenAddress(f.listenAddress);
+  const tls = parseTls(listen, f);
   return {
     dbPath: parseEndpoint(f.endpoint),
-    listen: parseListenAddress(f.listenAddress),
+    listen,
+    ...(tls === undefined ? {} : { tls }),
     durability: parseDurability(f.durability),
     compactIntervalMs: parseDuration(f.compactInterval, '--compact-interval'),
     compactMinRetain: parseNonNegativeInt(f.compactMinRetain, '--compact-min-retain'),
@@ -53,6 +59,9 @@ export function kineCommand(deps: { log: Logger }): Command {
     .option('--compact-batch-size <n>', 'revisions removed per compaction transaction', String(DEFAULTS.compactBatchSize))
     .option('--watch-progress-notify-interval <duration>', 'progress notifications for progress_notify watches', '5s')
     .option('--emulated-etcd-version <version>', 'version reported by Status (>= 3.5.13 enables watch progress requests)', DEFAULTS.emulatedEtcdVersion)
+    .option('--cert-file <path>', 'TLS certificate (PEM) for the listener; required with a non-loopback TCP address')
+    .option('--key-file <path>', 'TLS private key (PEM) for --cert-file')
+    .option('--trusted-ca-file <path>', 'CA bundle (PEM): clients must present a certificate it signed')
     .option('--no-metrics', 'accepted for compatibility; kine serves no metrics endpoint')
     .action(async (flags: KineFlags) => {
       const options = kineOptionsFromFlags(flags);

@@ -1,14 +1,16 @@
 /**
  * A minimal gRPC server on our own HTTP/2 connection handling (./http2/: cleartext HTTP/2 with prior
- * knowledge, as etcd clients speak it on unix sockets and loopback): unary and bidirectional-
- * streaming methods registered by path, messages coded by ./protobuf.ts. No compression, no TLS,
- * no reflection: only what kine needs.
+ * knowledge, as etcd clients speak it on unix sockets and loopback, or HTTP/2 over TLS with ALPN
+ * "h2" and optional client certificates): unary and bidirectional-streaming methods registered by
+ * path, messages coded by ./protobuf.ts. No compression, no reflection: only what kine needs.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../lib/logger.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameError, sealFrame } from './framing.js';
 import { H2Connection, type H2Stream, type StreamHandler } from './http2/connection.js';
 import { encodeHeaders, type HeaderList } from './http2/hpack.js';
+import type { H2Limits } from './http2/limits.js';
 import { decode, encode, ProtobufError, type MessageSpec, type Wire } from './protobuf.js';
 import { encodeGrpcMessage, GrpcCode, type GrpcStatus } from './status.js';
 
@@ -48,6 +50,17 @@ export interface GrpcServerOptions {
   readonly maxReceiveBytes: number;
   /** Turns anything a handler throws into a status. */
   readonly toStatus: (err: unknown) => GrpcStatus;
+  /** Serve HTTP/2 inside TLS (PEM contents); with `ca`, clients must present a certificate it signed. */
+  readonly tls?: GrpcTlsOptions;
+  /** Bounds on what one connection's peer may make us hold (http2/limits.ts defaults). */
+  readonly limits?: Partial<H2Limits>;
+}
+
+export interface GrpcTlsOptions {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** Trusted CA bundle for client certificates; set = client certificates required, as etcd's --trusted-ca-file. */
+  readonly ca?: Buffer;
 }
 
 const GRPC_CONTENT_TYPE = 'application/grpc';
@@ -80,6 +93,13 @@ function trailersOnly(stream: H2Stream, status: GrpcStatus): void {
   else stream.headers(statusTrailers(status, true), true);
 }
 
+/** The answer to a request that is not gRPC: a status and a short text body. */
+function notGrpc(stream: H2Stream, status: string, text: string): void {
+  stream.headers(encodeHeaders([[':status', status], ['content-type', 'text/plain; charset=utf-8']]));
+  stream.data(Buffer.from(`${text}\n`, 'utf8'));
+  stream.end();
+}
+
 function headerValue(headers: HeaderList, name: string): string | undefined {
   for (const [n, v] of headers) if (n === name) return v;
   return undefined;
@@ -87,21 +107,46 @@ function headerValue(headers: HeaderList, name: string): string | undefined {
 
 const IGNORE_BODY: StreamHandler = { data: () => undefined, end: () => undefined, reset: () => undefined };
 
+/** Discards a request's body and answers once the client has sent all of it, as an HTTP server does. */
+function answerAfterBody(answer: () => void): StreamHandler {
+  return { data: () => undefined, end: answer, reset: () => undefined };
+}
+
 export class GrpcServer {
   private readonly routes = new Map<string, Route>();
   private readonly server: Server;
   private readonly connections = new Set<H2Connection>();
   private readonly openCalls = new Set<(status: GrpcStatus) => void>();
+  /** Answer bytes queued across all connections (bounded by limits.maxServerQueuedBytes). */
+  private readonly queue = { queuedBytes: 0 };
 
   constructor(private readonly o: GrpcServerOptions) {
-    this.server = createServer((socket: Socket) => {
+    const serve = (socket: Socket): void => {
       const conn = new H2Connection(socket, {
         log: o.log,
         onStream: (stream, headers) => this.onStream(stream, headers),
         onClose: () => this.connections.delete(conn),
+        serverQueue: this.queue,
+        ...(o.limits === undefined ? {} : { limits: o.limits }),
       });
       this.connections.add(conn);
-    });
+    };
+    if (o.tls === undefined) {
+      this.server = createServer(serve);
+    } else {
+      const { cert, key, ca } = o.tls;
+      this.server = createTlsServer(
+        {
+          cert,
+          key,
+          ALPNProtocols: ['h2'],
+          handshakeTimeout: 10_000,
+          ...(ca === undefined ? {} : { ca, requestCert: true, rejectUnauthorized: true }),
+        },
+        serve,
+      );
+      this.server.on('tlsClientError', (err) => o.log.debug({ err }, 'tls handshake failed'));
+    }
   }
 
   unary(path: string, request: MessageSpec, response: MessageSpec, fn: UnaryMethod): void {
@@ -143,10 +188,10 @@ export class GrpcServer {
   private onStream(stream: H2Stream, headers: HeaderList): StreamHandler {
     const path = headerValue(headers, ':path') ?? '';
     const contentType = headerValue(headers, 'content-type') ?? '';
-    if (headerValue(headers, ':method') !== 'POST' || !contentType.startsWith(GRPC_CONTENT_TYPE)) {
-      stream.headers(encodeHeaders([[':status', contentType.startsWith(GRPC_CONTENT_TYPE) ? '405' : '415']]), true);
-      return IGNORE_BODY;
+    if (!contentType.startsWith(GRPC_CONTENT_TYPE)) {
+      return answerAfterBody(() => notGrpc(stream, '415', 'kine serves gRPC only (content-type application/grpc)'));
     }
+    if (headerValue(headers, ':method') !== 'POST') return answerAfterBody(() => notGrpc(stream, '405', 'gRPC calls use POST'));
     const route = this.routes.get(path);
     if (route === undefined) {
       const service = path.split('/')[1] ?? '';

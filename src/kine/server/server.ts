@@ -13,6 +13,7 @@ import { WalCheckpointer } from '../sqlite/checkpointer.js';
 import { toGrpcStatus } from '../errors.js';
 import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
 import { GrpcServer } from '../grpc/server.js';
+import { readTls } from './tls-files.js';
 import type { UnaryMethods } from './handlers.js';
 import { kvService } from './kv.js';
 import { leaseKeepAlive, leaseService } from './lease.js';
@@ -29,6 +30,7 @@ export interface RunningKine {
 
 export async function startKine(options: KineOptions, log: Logger, signal: AbortSignal): Promise<RunningKine> {
   if (signal.aborted) throw new VClusterError('kine: aborted before start');
+  const tls = options.tls === undefined ? undefined : readTls(options.tls);
   mkdirSync(dirname(options.dbPath), { recursive: true });
   const sql = SqlLog.open(options.dbPath, { durability: options.durability });
   const backend = new Backend(sql, { log: log.child({ layer: 'backend' }), compactBatchSize: options.compactBatchSize });
@@ -42,7 +44,12 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
   }
 
   const grpcLog = log.child({ layer: 'grpc' });
-  const server = new GrpcServer({ log: grpcLog, maxReceiveBytes: options.maxRequestBytes + 512 * 1024, toStatus: toGrpcStatus });
+  const server = new GrpcServer({
+    log: grpcLog,
+    maxReceiveBytes: options.maxRequestBytes + 512 * 1024,
+    toStatus: toGrpcStatus,
+    ...(tls === undefined ? {} : { tls }),
+  });
   const sessions = new Set<WatchSession>();
   const bind = options.listen.kind === 'unix' ? `unix:${options.listen.path}` : `${options.listen.host}:${options.listen.port}`;
   let url = '';
@@ -83,7 +90,8 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
     server.bidi(ETCD_RPCS.Watch.path, ETCD_RPCS.Watch.request, ETCD_RPCS.Watch.response, watch);
     server.bidi(ETCD_RPCS.LeaseKeepAlive.path, ETCD_RPCS.LeaseKeepAlive.request, ETCD_RPCS.LeaseKeepAlive.response, leaseKeepAlive(backend));
     const port = await server.listen(options.listen.kind === 'unix' ? { path: options.listen.path } : { host: options.listen.host, port: options.listen.port });
-    url = options.listen.kind === 'unix' ? `unix://${options.listen.path}` : `http://${options.listen.host}:${port}`;
+    const scheme = options.tls === undefined ? 'http' : 'https';
+    url = options.listen.kind === 'unix' ? `unix://${options.listen.path}` : `${scheme}://${options.listen.host}:${port}`;
   } catch (err) {
     await closeAll().catch(() => undefined);
     throw new VClusterError(`kine: listen on ${bind}`, { cause: err, code: ErrorCode.PRECONDITION });

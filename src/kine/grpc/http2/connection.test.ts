@@ -4,8 +4,9 @@ import { once } from 'node:events';
 import { afterEach, describe, it } from 'node:test';
 import { silentLogger } from '../../../lib/logger.js';
 import { H2Connection, type H2Stream, type StreamHandler } from './connection.js';
-import { Flag, FrameType, frame, H2Error, PREFACE, Setting, settingsFrame, windowUpdateFrame } from './frames.js';
+import { Flag, FrameType, frame, H2Error, PREFACE, rstStreamFrame, Setting, settingsFrame, windowUpdateFrame } from './frames.js';
 import { encodeHeaders, HpackDecoder, type HeaderList } from './hpack.js';
+import type { H2Limits } from './limits.js';
 
 interface Frame {
   readonly type: number;
@@ -70,6 +71,7 @@ afterEach(() => {
 async function start(
   onStream: (s: H2Stream, h: HeaderList) => StreamHandler,
   clientSettings: [number, number][] = [],
+  limits: Partial<H2Limits> = {},
 ): Promise<{ client: RawClient; conns: H2Connection[]; writes: () => number }> {
   const conns: H2Connection[] = [];
   let writes = 0;
@@ -82,7 +84,7 @@ async function start(
       writes++;
       return write(b);
     };
-    conns.push(new H2Connection(socket, { log: silentLogger(), onStream }));
+    conns.push(new H2Connection(socket, { log: silentLogger(), onStream, limits }));
   });
   servers.push(server);
   server.listen(0, '127.0.0.1');
@@ -211,7 +213,7 @@ describe('H2Connection', () => {
       seen = h;
       return echo(s);
     });
-    const block = encodeHeaders([[':method', 'POST'], [':path', '/a/B'], ['content-type', 'application/grpc'], ['x-long', 'y'.repeat(200)]]);
+    const block = encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', '/a/B'], ['content-type', 'application/grpc'], ['x-long', 'y'.repeat(200)]]);
     client.socket.write(frame(FrameType.HEADERS, 0, 1, block.subarray(0, 50)));
     client.socket.write(frame(FrameType.CONTINUATION, 0, 1, block.subarray(50, 120)));
     client.socket.write(frame(FrameType.CONTINUATION, Flag.END_HEADERS, 1, block.subarray(120)));
@@ -305,5 +307,140 @@ describe('H2Connection', () => {
     held?.headers(RESPONSE);
     held?.trailers(OK);
     await client.until(() => client.closed, 'socket closed');
+  });
+});
+
+/** The error code of the GOAWAY the server sent, if any. */
+function goawayCode(client: RawClient): number | undefined {
+  const g = client.frames.find((x) => x.type === FrameType.GOAWAY);
+  return g?.payload.readUInt32BE(4);
+}
+const rstCodes = (client: RawClient, stream: number): number[] =>
+  client.frames.filter((x) => x.type === FrameType.RST_STREAM && x.stream === stream).map((x) => x.payload.readUInt32BE(0));
+const hang = (): StreamHandler => ({ data: () => undefined, end: () => undefined, reset: () => undefined });
+const ping = (n: number): Buffer => frame(FrameType.PING, 0, 0, Buffer.alloc(8, n));
+
+describe('H2Connection bounds', () => {
+  it('advertises MAX_CONCURRENT_STREAMS and refuses a stream beyond it with REFUSED_STREAM', async () => {
+    const { client } = await start(() => hang(), [], { maxConcurrentStreams: 2 });
+    const settings = client.frames[0]?.payload ?? Buffer.alloc(0);
+    assert.equal(settings.readUInt16BE(0), Setting.MAX_CONCURRENT_STREAMS);
+    assert.equal(settings.readUInt32BE(2), 2);
+    for (const id of [1, 3, 5]) client.request(id, '/a/B');
+    await client.until((f) => f.some((x) => x.type === FrameType.RST_STREAM), 'RST_STREAM');
+    assert.deepEqual(rstCodes(client, 5), [H2Error.REFUSED_STREAM]);
+    assert.deepEqual(rstCodes(client, 1), []);
+  });
+
+  it('answers a burst of stream resets (rapid reset) with GOAWAY ENHANCE_YOUR_CALM', async () => {
+    const { client } = await start(() => hang(), [], { resetBurst: 20, resetsPerSecond: 1 });
+    const frames: Buffer[] = [];
+    for (let id = 1; id < 100; id += 2) {
+      frames.push(frame(FrameType.HEADERS, Flag.END_HEADERS, id, encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', '/a/B']])));
+      frames.push(rstStreamFrame(id, H2Error.CANCEL));
+    }
+    client.socket.write(Buffer.concat(frames));
+    await client.until(() => client.closed, 'close');
+    assert.equal(goawayCode(client), H2Error.ENHANCE_YOUR_CALM);
+  });
+
+  it('answers a PING flood with GOAWAY ENHANCE_YOUR_CALM', async () => {
+    const { client } = await start(() => hang(), [], { maxPendingControlFrames: 50 });
+    client.socket.write(Buffer.concat(Array.from({ length: 200 }, (_, i) => ping(i))));
+    await client.until(() => client.closed, 'close');
+    assert.equal(goawayCode(client), H2Error.ENHANCE_YOUR_CALM);
+  });
+
+  it('resets a stream whose DATA overruns the window we granted with FLOW_CONTROL_ERROR', async () => {
+    const { client } = await start(() => hang(), [], { streamWindowBytes: 100 });
+    const settings = client.frames[0]?.payload ?? Buffer.alloc(0);
+    assert.equal(settings.readUInt16BE(6), Setting.INITIAL_WINDOW_SIZE);
+    assert.equal(settings.readUInt32BE(8), 100);
+    client.socket.write(frame(FrameType.HEADERS, Flag.END_HEADERS, 1, encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', '/a/B']])));
+    client.socket.write(frame(FrameType.DATA, 0, 1, Buffer.alloc(101)));
+    await client.until(() => rstCodes(client, 1).length > 0, 'RST_STREAM');
+    assert.deepEqual(rstCodes(client, 1), [H2Error.FLOW_CONTROL_ERROR]);
+  });
+
+  it('resets a stream whose window a WINDOW_UPDATE takes above 2^31-1, and ends the connection for the connection window', async () => {
+    const { client } = await start(() => hang());
+    client.request(1, '/a/B', undefined, 0);
+    client.socket.write(Buffer.concat([windowUpdateFrame(1, 0x7fffffff), windowUpdateFrame(1, 0x7fffffff)]));
+    await client.until(() => rstCodes(client, 1).length > 0, 'RST_STREAM');
+    assert.deepEqual(rstCodes(client, 1), [H2Error.FLOW_CONTROL_ERROR]);
+    client.socket.write(Buffer.concat([windowUpdateFrame(0, 0x7fffffff), windowUpdateFrame(0, 0x7fffffff)]));
+    await client.until(() => client.closed, 'close');
+    assert.equal(goawayCode(client), H2Error.FLOW_CONTROL_ERROR);
+  });
+
+  it('ends the connection with STREAM_CLOSED on HEADERS for a closed stream, and serves stream 0x7fffffff', async () => {
+    const { client } = await start(echo);
+    client.request(0x7fffffff, '/a/B', Buffer.from('x'));
+    await client.until((f) => f.some((x) => x.stream === 0x7fffffff && (x.flags & Flag.END_STREAM) !== 0), 'answer');
+    client.request(0x7fffffff, '/a/B', Buffer.from('x'));
+    await client.until(() => client.closed, 'close');
+    assert.equal(goawayCode(client), H2Error.STREAM_CLOSED);
+  });
+
+  it('resets malformed requests with PROTOCOL_ERROR without handing them to the application', async () => {
+    let served = 0;
+    const { client } = await start((s) => {
+      served++;
+      return echo(s);
+    });
+    const bad: [string, string][][] = [
+      [[':method', 'POST'], [':scheme', 'http'], [':path', '/a'], [':path', '/b']],
+      [[':method', 'POST'], [':scheme', 'http'], [':path', '/a'], ['Content-Type', 'x']],
+      [[':method', 'POST'], [':scheme', 'http'], ['x', 'y'], [':path', '/a']],
+      [[':method', 'POST'], [':scheme', 'http'], [':path', '/a'], ['connection', 'close']],
+      [[':method', 'POST'], [':scheme', 'http'], [':path', '/a'], [':status', '200']],
+    ];
+    bad.forEach((h, i) => client.socket.write(frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, 1 + 2 * i, encodeHeaders(h))));
+    await client.until((f) => f.filter((x) => x.type === FrameType.RST_STREAM).length === bad.length, 'resets');
+    for (let i = 0; i < bad.length; i++) assert.deepEqual(rstCodes(client, 1 + 2 * i), [H2Error.PROTOCOL_ERROR]);
+    assert.equal(served, 0);
+    // content-length that the body does not match
+    const h = encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', '/a'], ['content-length', '1']]);
+    client.socket.write(Buffer.concat([frame(FrameType.HEADERS, Flag.END_HEADERS, 11, h), frame(FrameType.DATA, Flag.END_STREAM, 11, Buffer.from('abc'))]));
+    await client.until(() => rstCodes(client, 11).length > 0, 'content-length reset');
+    assert.deepEqual(rstCodes(client, 11), [H2Error.PROTOCOL_ERROR]);
+  });
+
+  it('stops sending to a client that does not read, then drops it past the byte bound', async () => {
+    let stream: H2Stream | undefined;
+    const { client, conns } = await start(
+      (s) => {
+        stream = s;
+        return hang();
+      },
+      [[Setting.INITIAL_WINDOW_SIZE, 0x7fffffff]],
+      { writeHighWaterBytes: 64 << 10, maxQueuedBytes: 4 << 20 },
+    );
+    client.socket.write(windowUpdateFrame(0, 0x7fffffff - 65535));
+    client.request(1, '/a/B');
+    client.socket.pause(); // never read again
+    await client.until(() => stream !== undefined, 'stream');
+    let closed = false;
+    client.socket.on('close', () => (closed = true));
+    for (let i = 0; i < 200 && !closed && conns[0]?.activeStreams !== 0; i++) {
+      stream?.data(Buffer.alloc(256 << 10));
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(conns[0]?.activeStreams, 0, 'the connection was dropped and its stream reset');
+  });
+
+  it('closes a connection that sends no preface in time', async () => {
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      new H2Connection(socket, { log: silentLogger(), onStream: () => hang(), limits: { prefaceTimeoutMs: 50 } });
+    });
+    servers.push(server);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const addr = server.address();
+    const socket = connect(typeof addr === 'object' && addr !== null ? addr.port : 0, '127.0.0.1');
+    const client = new RawClient(socket);
+    socket.write(PREFACE.subarray(0, 10));
+    await client.until(() => client.closed, 'close');
   });
 });

@@ -5,6 +5,8 @@ export const FRAME_HEADER = 9;
 export const DEFAULT_WINDOW = 65535;
 export const DEFAULT_MAX_FRAME = 16384;
 export const MAX_WINDOW = 2 ** 31 - 1;
+/** The largest stream identifier (31 bits): a client that has opened it can open no other. */
+export const MAX_STREAM_ID = 0x7fffffff;
 
 export const FrameType = {
   DATA: 0,
@@ -46,6 +48,7 @@ export const H2Error = {
   REFUSED_STREAM: 7,
   CANCEL: 8,
   COMPRESSION_ERROR: 9,
+  ENHANCE_YOUR_CALM: 0xb,
 } as const;
 
 /** A whole frame: header + payload in one buffer. */

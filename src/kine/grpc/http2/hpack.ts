@@ -4,6 +4,7 @@
  * state, so it never has to follow the peer's table-size settings. Header names are lower-case
  * ASCII in HTTP/2; values are kept as latin1 strings (octets as sent).
  */
+import { VClusterError } from '../../../lib/errors.js';
 import { huffmanDecode, HuffmanError } from './huffman.js';
 
 /** RFC 7541 Appendix A; index 1 is the first entry. */
@@ -26,7 +27,8 @@ const STATIC_TABLE: readonly (readonly [string, string])[] = [
 /** Entry overhead counted against the table size (RFC 7541 §4.1). */
 const ENTRY_OVERHEAD = 32;
 
-export class HpackError extends Error {}
+/** A header block that cannot be decoded: a connection error of type COMPRESSION_ERROR. */
+export class HpackError extends VClusterError {}
 
 export type HeaderList = [string, string][];
 

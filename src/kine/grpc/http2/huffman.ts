@@ -4,6 +4,8 @@
  * the bit length of each of the 257 symbols (256 octets + EOS) defines it completely; lengths are
  * written below one letter per symbol, 'a' = 5 bits ... 'z' = 30 bits.
  */
+import { VClusterError } from '../../../lib/errors.js';
+
 const LENGTHS =
   'isxxxxxxxtzxxzxxxxxxxxzxxxxxxxxxbffhibdgffdgdbbbaaabbbbbbbcdkbhf' +
   'ibccccccccccccccccccccccdcdioijbkabababbbaccbbbabcbaabccccckgjix' +
@@ -14,7 +16,7 @@ const LENGTHS =
 const EOS = 256;
 const MAX_BITS = 30;
 
-export class HuffmanError extends Error {}
+export class HuffmanError extends VClusterError {}
 
 /** Canonical decoding tables: for each bit length, the first code, its index into `symbols`, and how many codes there are. */
 interface Tables {
