@@ -19,6 +19,8 @@ echo "== virtual cluster my-vcluster in namespace test-namespace"
 vc list -o json | grep -q '"name": "my-vcluster"' || vc create my-vcluster -n test-namespace --connect=false
 vc resume my-vcluster -n test-namespace >/dev/null 2>&1 || true
 vc list
+echo "-- its control plane (the kubernetes driver, the default with a real node): pod my-vcluster-0"
+kubectl --context vcluster-host get pods -n test-namespace -l app=vcluster -o wide
 
 echo "== a Deployment inside the virtual cluster"
 vc connect my-vcluster -n test-namespace -- "$KUBECTL" create deployment hello --image=nginx --replicas=2 --dry-run=client -o yaml > /tmp/vcluster-hello.yaml

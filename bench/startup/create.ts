@@ -46,7 +46,7 @@ try {
   const splits: Record<string, number>[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = await runCli(['create', 'vc', '-n', `bench-${i}`, '--connect=false'], env);
+    const r = await runCli(['create', 'vc', '-n', `bench-${i}`, '--driver', 'local', '--connect=false'], env);
     if (r.code !== 0) throw new Error(`create failed: ${r.stderr}`);
     // ready = the default ServiceAccount answers on the virtual API
     await run(kubectl, [`--kubeconfig=${join(dir(i), 'pki', 'admin.conf')}`, 'get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name']);

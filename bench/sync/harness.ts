@@ -126,7 +126,7 @@ export async function startHost(prefix: string): Promise<BenchEnv> {
       made.push(entry);
       // the benchmarks create hundreds of pods: more than the default host ResourceQuota (count/pods 20) allows
       const unlimited = ['policies.resourceQuota.enabled=false', ...sets];
-      await cli(['create', name, '-n', namespace, '--connect=false', ...unlimited.flatMap((s) => ['--set', s])], env);
+      await cli(['create', name, '-n', namespace, '--driver', 'local', '--connect=false', ...unlimited.flatMap((s) => ['--set', s])], env);
       const dir = join(home, 'vclusters', 'vcluster-host', namespace, name);
       await remember(dir);
       const client = await openKubeClient({ kubeconfigPath: join(dir, 'pki', 'admin.conf'), userAgent: 'bench-sync' });

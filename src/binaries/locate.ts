@@ -11,6 +11,7 @@ import {
   groupCacheKey,
   groupOf,
   parseContainerdVersion,
+  parseCorednsVersion,
   parsePinnedVersions,
   type BinaryGroup,
   type BinaryName,
@@ -49,9 +50,11 @@ async function readGoMod(file: string): Promise<string> {
 export async function readPinnedVersions(depsRoot: string): Promise<PinnedVersions> {
   const k8sFile = join(depsRoot, 'kubernetes', 'go.mod');
   const ctrdFile = join(depsRoot, 'containerd', 'go.mod');
+  const corednsFile = join(depsRoot, 'coredns', 'go.mod');
   return {
     ...parsePinnedVersions(await readGoMod(k8sFile), k8sFile),
     containerd: parseContainerdVersion(await readGoMod(ctrdFile), ctrdFile),
+    coredns: parseCorednsVersion(await readGoMod(corednsFile), corednsFile),
   };
 }
 

@@ -6,7 +6,9 @@ import {
   groupCacheKey,
   groupOf,
   parseContainerdVersion,
+  parseCorednsVersion,
   parsePinnedVersions,
+  versionArgs,
   parseVersionOutput,
 } from './versions.js';
 
@@ -58,7 +60,7 @@ describe('parseVersionOutput', () => {
 });
 
 describe('binary groups', () => {
-  const v = { kubernetes: 'v1.36.3', kwok: 'v0.8.0', etcd: 'v3.6.16', containerd: 'v2.4.2' };
+  const v = { kubernetes: 'v1.36.3', kwok: 'v0.8.0', etcd: 'v3.6.16', containerd: 'v2.4.2', coredns: 'v1.14.2' };
   const cases = [
     { name: 'kubelet', group: 'kubernetes', version: 'v1.36.3' },
     { name: 'kube-proxy', group: 'kubernetes', version: 'v1.36.3' },
@@ -66,6 +68,7 @@ describe('binary groups', () => {
     { name: 'containerd-shim-runc-v2', group: 'containerd', version: 'v2.4.2' },
     { name: 'ctr', group: 'containerd', version: 'v2.4.2' },
     { name: 'etcdctl', group: 'kubernetes', version: 'v3.6.16' },
+    { name: 'coredns', group: 'coredns', version: 'v1.14.2' },
   ] as const;
   for (const c of cases) {
     it(`${c.name} is built by deps/${c.group} and reports ${c.version}`, () => {
@@ -75,6 +78,7 @@ describe('binary groups', () => {
   }
   it('keys the containerd cache by its own version', () => {
     assert.equal(groupCacheKey('containerd', v), 'containerd-v2.4.2');
+    assert.equal(groupCacheKey('coredns', v), 'coredns-v1.14.2');
     assert.equal(groupCacheKey('kubernetes', v), 'k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16');
   });
   it('reads the containerd pin', () => {
@@ -82,6 +86,11 @@ describe('binary groups', () => {
     assert.throws(() => parseContainerdVersion('module x\n', 'deps/containerd/go.mod'), {
       message: 'deps/containerd/go.mod: no requirement for github.com/containerd/containerd/v2',
     });
+  });
+  it('reads the coredns pin and its version line', () => {
+    assert.equal(parseCorednsVersion('require github.com/coredns/coredns v1.14.2\n'), 'v1.14.2');
+    assert.equal(parseVersionOutput('CoreDNS-1.14.2\nlinux/amd64, go1.26.8, v1.14.2\n'), 'v1.14.2');
+    assert.deepEqual(versionArgs('coredns'), ['-version']);
   });
   it('parses containerd version lines', () => {
     assert.equal(parseVersionOutput('containerd github.com/containerd/containerd/v2 v2.4.2 \n'), 'v2.4.2');

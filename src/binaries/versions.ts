@@ -1,6 +1,7 @@
 /**
  * The pinned upstream versions, read from the wrapper modules (the single source of truth):
- * deps/kubernetes/go.mod (Kubernetes, kwok, etcd) and deps/containerd/go.mod (containerd), and the
+ * deps/kubernetes/go.mod (Kubernetes, kwok, etcd), deps/containerd/go.mod (containerd) and
+ * deps/coredns/go.mod (CoreDNS, for the virtual clusters' DNS image), and the
  * cache keys derived from them. Pure.
  */
 import { VClusterError, ErrorCode } from '../lib/errors.js';
@@ -19,16 +20,26 @@ export const BINARY_GROUPS = {
     'kube-proxy',
   ],
   containerd: ['containerd', 'containerd-shim-runc-v2', 'ctr'],
+  coredns: ['coredns'],
 } as const;
 export type BinaryGroup = keyof typeof BINARY_GROUPS;
 export type BinaryName = (typeof BINARY_GROUPS)[BinaryGroup][number];
-export const BINARY_NAMES: readonly BinaryName[] = [...BINARY_GROUPS.kubernetes, ...BINARY_GROUPS.containerd];
+export const BINARY_NAMES: readonly BinaryName[] = [
+  ...BINARY_GROUPS.kubernetes,
+  ...BINARY_GROUPS.containerd,
+  ...BINARY_GROUPS.coredns,
+];
 
 /** The binaries a real node of the embedded host runs (runc and the CNI plugins come from Debian). */
 export const NODE_BINARIES: readonly BinaryName[] = ['kubelet', 'kube-proxy', 'containerd', 'containerd-shim-runc-v2', 'ctr'];
 
+/** The binaries `host up` makes the real nodes' images of (the CoreDNS image of the virtual clusters). */
+export const NODE_IMAGE_BINARIES: readonly BinaryName[] = ['coredns'];
+
 export function groupOf(name: BinaryName): BinaryGroup {
-  return (BINARY_GROUPS.containerd as readonly string[]).includes(name) ? 'containerd' : 'kubernetes';
+  if ((BINARY_GROUPS.containerd as readonly string[]).includes(name)) return 'containerd';
+  if ((BINARY_GROUPS.coredns as readonly string[]).includes(name)) return 'coredns';
+  return 'kubernetes';
 }
 
 export interface PinnedVersions {
@@ -36,6 +47,7 @@ export interface PinnedVersions {
   readonly kwok: string;
   readonly etcd: string;
   readonly containerd: string;
+  readonly coredns: string;
 }
 
 const MODULES = {
@@ -43,6 +55,7 @@ const MODULES = {
   kwok: 'sigs.k8s.io/kwok',
   etcd: 'go.etcd.io/etcd/server/v3',
   containerd: 'github.com/containerd/containerd/v2',
+  coredns: 'github.com/coredns/coredns',
 } as const;
 
 function requiredVersion(goMod: string, module: string, file: string): string {
@@ -55,7 +68,7 @@ function requiredVersion(goMod: string, module: string, file: string): string {
 }
 
 /** Reads the required versions of Kubernetes, kwok and etcd from deps/kubernetes/go.mod text. */
-export function parsePinnedVersions(goMod: string, file = 'go.mod'): Omit<PinnedVersions, 'containerd'> {
+export function parsePinnedVersions(goMod: string, file = 'go.mod'): Omit<PinnedVersions, 'containerd' | 'coredns'> {
   return {
     kubernetes: requiredVersion(goMod, MODULES.kubernetes, file),
     kwok: requiredVersion(goMod, MODULES.kwok, file),
@@ -68,14 +81,21 @@ export function parseContainerdVersion(goMod: string, file = 'go.mod'): string {
   return requiredVersion(goMod, MODULES.containerd, file);
 }
 
+/** Reads the required CoreDNS version from deps/coredns/go.mod text. */
+export function parseCorednsVersion(goMod: string, file = 'go.mod'): string {
+  return requiredVersion(goMod, MODULES.coredns, file);
+}
+
 /** The version-keyed cache folder name of the Kubernetes group, e.g. "k8s-v1.36.3-kwok-v0.8.0-etcd-v3.6.16". */
-export function cacheKey(v: Omit<PinnedVersions, 'containerd'>): string {
+export function cacheKey(v: Omit<PinnedVersions, 'containerd' | 'coredns'>): string {
   return `k8s-${v.kubernetes}-kwok-${v.kwok}-etcd-${v.etcd}`;
 }
 
 /** The cache folder name of a group. */
 export function groupCacheKey(group: BinaryGroup, v: PinnedVersions): string {
-  return group === 'containerd' ? `containerd-${v.containerd}` : cacheKey(v);
+  if (group === 'containerd') return `containerd-${v.containerd}`;
+  if (group === 'coredns') return `coredns-${v.coredns}`;
+  return cacheKey(v);
 }
 
 /** The version each binary should report. */
@@ -90,6 +110,8 @@ export function expectedVersion(name: BinaryName, v: PinnedVersions): string {
     case 'containerd-shim-runc-v2':
     case 'ctr':
       return v.containerd;
+    case 'coredns':
+      return v.coredns;
     default:
       return v.kubernetes;
   }
@@ -104,6 +126,8 @@ export function versionArgs(name: BinaryName): readonly string[] {
       return ['version'];
     case 'containerd-shim-runc-v2':
       return ['-v'];
+    case 'coredns':
+      return ['-version'];
     default:
       return ['--version'];
   }

@@ -21,6 +21,8 @@ export interface Environment {
   readonly repoRoot: string;
   /** argv prefix that runs this CLI again: [node, bin/vcluster.js]. */
   readonly cliArgv: readonly string[];
+  /** VCLUSTER_NAME: the vcluster a `vcluster start` in a pod without a seed bootstraps (the Helm chart sets it). */
+  readonly vclusterName: string | undefined;
 }
 
 /** The nearest folder above `from` holding package.json (src/ and its compiled copy in .build/ alike). */
@@ -46,5 +48,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     logLevel: env.VCLUSTER_LOG_LEVEL ?? 'info',
     repoRoot,
     cliArgv: [process.execPath, join(repoRoot, 'bin', 'vcluster.js')],
+    vclusterName: env.VCLUSTER_NAME || undefined,
   };
 }

@@ -14,6 +14,7 @@ import { readEnvironment } from './environment.js';
  */
 type CommandLoader = (ctx: CliContext) => Promise<Command[]>;
 const lifecycle: CommandLoader = async (ctx) => (await import('./commands/lifecycle.js')).lifecycleCommands(ctx);
+const operations: CommandLoader = async (ctx) => (await import('./commands/operations.js')).operationsCommands(ctx, () => allCommands(ctx));
 const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   create: lifecycle,
   list: lifecycle,
@@ -28,9 +29,23 @@ const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   image: async (ctx) => [(await import('./commands/image.js')).imageCommand(ctx)],
   start: async (ctx) => [(await import('./commands/start.js')).startCommand(ctx)],
   kine: async (ctx) => [(await import('./commands/kine.js')).kineCommand({ log: ctx.log })],
+  snapshot: operations,
+  restore: operations,
+  logs: operations,
+  debug: operations,
+  describe: operations,
+  history: operations,
+  completion: operations,
+  operations: operations,
 };
+/** Every command (for `completion`, which needs the whole tree whichever command was named). */
+async function allCommands(ctx: CliContext): Promise<Command[]> {
+  const out: Command[] = [];
+  for (const load of new Set(Object.values(COMMANDS))) out.push(...(await load(ctx)));
+  return out;
+}
 /** Commands other commands start; not for users, so not in --help. */
-const HIDDEN_COMMANDS = new Set(['connect-proxy']);
+const HIDDEN_COMMANDS = new Set(['connect-proxy', 'operations']);
 /** Global options that take a value (skipped when looking for the command name). */
 const GLOBAL_VALUE_OPTIONS = new Set(['--context', '--binaries-dir']);
 

@@ -29,6 +29,7 @@ export { POD_SECURITY_STANDARDS, type PodSecurityStandard } from './defaults.js'
 export {
   backingStoreOf,
   policiesOf,
+  corednsEnabled,
   fromHostEnabled,
   type BackingStore,
   type ResolvedPolicies,

@@ -35,6 +35,8 @@ const RESOLVE = 'src/config/resolve.ts';
 const POLICY_OBJECTS = 'src/lifecycle/policy-objects.ts';
 const START_SYNCER = 'src/syncer/engine/start-syncer.ts';
 
+const IMAGE_REFS = 'src/drivers/kubernetes/image-refs.ts';
+const image = (key: string, part: string): KeyUse => ({ read: [{ in: IMAGE_REFS, text: key }, { in: IMAGE_REFS, text: part }] });
 const manager = (text: string): KeyUse => ({ read: [{ in: MANAGER, text }] });
 const store = (planText: string, resolveText: string): KeyUse => ({
   read: [{ in: PLAN, text: planText }],
@@ -80,6 +82,12 @@ const KEYS: Readonly<Record<string, KeyUse>> = {
   'sync.fromHost.priorityClasses.enabled': { refused: true },
   'controlPlane.distro.k8s.apiServer.extraArgs': { read: [{ in: PLAN, text: 'k8s.apiServer.extraArgs' }] },
   'controlPlane.distro.k8s.controllerManager.extraArgs': { read: [{ in: PLAN, text: 'k8s.controllerManager.extraArgs' }] },
+  'controlPlane.statefulSet.image.registry': image('statefulSet.image', 'custom.registry'),
+  'controlPlane.statefulSet.image.repository': image('statefulSet.image', 'custom.repository'),
+  'controlPlane.statefulSet.image.tag': image('statefulSet.image', 'custom.tag'),
+  'controlPlane.distro.k8s.image.registry': image('distro.k8s.image', 'custom.registry'),
+  'controlPlane.distro.k8s.image.repository': image('distro.k8s.image', 'custom.repository'),
+  'controlPlane.distro.k8s.image.tag': image('distro.k8s.image', 'custom.tag'),
   'controlPlane.backingStore.database.embedded.enabled': store("case 'embedded-database'", 'store.database.embedded.enabled'),
   'controlPlane.backingStore.database.embedded.durability': store('store.durability', 'store.database.embedded.durability'),
   'controlPlane.backingStore.database.external.enabled': { refused: true },
@@ -94,6 +102,10 @@ const KEYS: Readonly<Record<string, KeyUse>> = {
   'controlPlane.proxy.bindAddress': { refused: '127.0.0.1' },
   'controlPlane.proxy.port': { refused: 9443 },
   'controlPlane.proxy.extraSANs': { read: [{ in: PLAN, text: 'controlPlane.proxy.extraSANs' }] },
+  'controlPlane.coredns.enabled': {
+    read: [{ in: 'src/coredns/start.ts', text: 'corednsEnabled(o.config, realNode)' }],
+    through: { in: RESOLVE, text: 'config.controlPlane.coredns.enabled' },
+  },
   'networking.podCIDR': { refused: '10.100.0.0/16' },
   'networking.serviceCIDR': { read: [{ in: 'src/lifecycle/create.ts', text: 'config.networking.serviceCIDR' }] },
   'networking.advanced.clusterDomain': {

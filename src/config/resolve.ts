@@ -63,3 +63,12 @@ export type FromHostAutoKind = 'storageClasses' | 'csiDrivers' | 'csiNodes' | 'c
 export function fromHostEnabled(config: Config, kind: FromHostAutoKind): boolean {
   return config.sync.fromHost[kind].enabled === true;
 }
+
+/**
+ * controlPlane.coredns.enabled: `auto` (the default) means on when the host has a real node, where the
+ * project's CoreDNS image is loaded and the pod can run.
+ */
+export function corednsEnabled(config: Config, hostHasRealNode: boolean): boolean {
+  const enabled = config.controlPlane.coredns.enabled;
+  return enabled === 'auto' ? hostHasRealNode : enabled;
+}

@@ -98,6 +98,9 @@ export const SyncSchema = z.strictObject({ toHost: ToHostSchema, fromHost: FromH
 
 const componentArgs = () => z.strictObject({ extraArgs: strings() }).prefault({});
 
+/** A container image as vCluster's chart spells it: registry/repository:tag, each "" for the default. */
+const imageRef = () => z.strictObject({ registry: str(), repository: str(), tag: str() }).prefault({});
+
 const tlsFiles = () => z.strictObject({ caFile: str(), certFile: str(), keyFile: str() }).prefault({});
 
 export const BackingStoreSchema = z
@@ -135,10 +138,14 @@ export const ControlPlaneSchema = z
           .strictObject({
             apiServer: componentArgs(),
             controllerManager: componentArgs(),
+            /** The image the kubernetes driver's init container copies kube-apiserver and kube-controller-manager from; "" = the one the project builds. */
+            image: imageRef(),
           })
           .prefault({}),
       })
       .prefault({}),
+    /** The kubernetes driver's StatefulSet (vCluster's names; only the image is implemented). */
+    statefulSet: z.strictObject({ image: imageRef() }).prefault({}),
     backingStore: BackingStoreSchema,
     proxy: z
       .strictObject({
@@ -147,6 +154,12 @@ export const ControlPlaneSchema = z
         extraSANs: strings(),
       })
       .prefault({}),
+    /**
+     * CoreDNS inside the virtual cluster (Deployment + Service kube-system/kube-dns). vCluster defaults to
+     * true; vcluster-ts to `auto`: on when the host has a real node (the image is loaded there), else off
+     * (resolve.ts, corednsEnabled).
+     */
+    coredns: autoToggle('auto'),
   })
   .prefault({});
 

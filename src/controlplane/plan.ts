@@ -11,7 +11,7 @@ import { buildControllerManager } from './components/controller-manager.js';
 import { buildKine } from './components/kine.js';
 import { RESTART_ON_FAILURE, type ComponentSpec } from './components/spec.js';
 import { firstServiceIp, type DataDir } from './datadir.js';
-import { apiServerPkiPaths, controllerManagerPkiPaths, type PkiSpec } from './pki/layout.js';
+import { apiServerPkiPaths, controllerManagerPkiPaths, kubeletClientPkiPaths, type PkiSpec } from './pki/layout.js';
 
 export interface ControlPlanePorts {
   readonly apiServer: number;
@@ -63,7 +63,16 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       // written by start.ts from policies.podSecurityStandard (admissionConfigOf)
       admissionConfigFile: p.dir.admissionConfigFile,
       pki: apiServerPkiPaths(p.dir.pkiDir),
-      extraArgs: [...(p.bindAddress ? [`--bind-address=${p.bindAddress}`] : []), ...etcdTls, ...k8s.apiServer.extraArgs],
+      extraArgs: [
+        ...(p.bindAddress ? [`--bind-address=${p.bindAddress}`] : []),
+        ...etcdTls,
+        // virtual nodes advertise the syncer's kubelet proxy by IP (never a name to look up in DNS),
+        // which accepts only this client certificate; it serves on loopback beside the apiserver
+        '--kubelet-preferred-address-types=InternalIP',
+        `--kubelet-client-certificate=${kubeletClientPkiPaths(p.dir.pkiDir).cert}`,
+        `--kubelet-client-key=${kubeletClientPkiPaths(p.dir.pkiDir).key}`,
+        ...k8s.apiServer.extraArgs,
+      ],
     }),
     buildControllerManager({
       binary: p.binaries.path('kube-controller-manager'),

@@ -15,7 +15,8 @@ export const VClusterStateSchema = z.object({
   hostContext: z.string(),
   /** True when `create` made the namespace (then `delete` removes it). */
   createdNamespace: z.boolean(),
-  ports: z.object({ apiServer: port, controllerManager: port, metrics: port.optional() }),
+  /** kubeletProxy: the syncer's kubelet port every virtual node advertises (chosen at start when absent). */
+  ports: z.object({ apiServer: port, controllerManager: port, metrics: port.optional(), kubeletProxy: port.optional() }),
   /** Where the virtual kube-apiserver listens: loopback (local driver), or all of the pod's addresses (kubernetes driver). */
   bindAddress: z.enum(['127.0.0.1', '0.0.0.0']).optional(),
   /** How the control plane runs: detached processes on this machine, or pod <name>-0 in the host. */

@@ -3,8 +3,9 @@
  * supervisor process and follows its progress until the host is ready; `down` stops it (and any
  * leftover component by its pid file); `status` reports what runs.
  */
+import { pruneEmptyDirs } from '../lib/dirs.js';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BinarySet } from '../binaries/locate.js';
 import {
   followUntilReady,
@@ -71,10 +72,15 @@ async function choosePorts(previous: HostPorts | undefined): Promise<HostPorts> 
   return { apiServer: apiServer!, etcdClient: etcdClient!, etcdPeer: etcdPeer!, controllerManager: controllerManager!, scheduler: scheduler!, kwok: kwok! };
 }
 
-/** Builds the images every real node loads at start (the pause image and the busybox test image). */
+/** Builds the images every real node loads at start (pause, the busybox test image, the virtual clusters' CoreDNS). */
 async function buildNodeImages(ctx: HostCommandContext, paths: HostPaths): Promise<void> {
   for (const name of NODE_IMAGES) {
-    const built = await buildImage(name, { outDir: paths.imagesDir, cacheDir: ctx.images.cacheDir, repoRoot: ctx.images.repoRoot });
+    const built = await buildImage(name, {
+      outDir: paths.imagesDir,
+      cacheDir: ctx.images.cacheDir,
+      repoRoot: ctx.images.repoRoot,
+      ...(name === 'coredns' ? { corednsBinary: ctx.binaries.path('coredns') } : {}),
+    });
     ctx.progress(`image ${built.ref} (${Math.round(built.bytes / 1024)} KiB) ready for the real nodes`);
   }
 }
@@ -179,6 +185,9 @@ export async function hostDown(ctx: HostCommandContext, purge: boolean): Promise
     await rm(join(ctx.vclusterHome, 'vclusters', encodeURIComponent(HOST_CONTEXT)), { recursive: true, force: true });
     await removeHostContext(ctx.userKubeconfig);
     await rm(paths.dataDir, { recursive: true, force: true });
+    // the vclusters folder and the home itself when nothing else is left in them
+    await pruneEmptyDirs(join(ctx.vclusterHome, 'vclusters'), ctx.vclusterHome);
+    await pruneEmptyDirs(dirname(paths.dataDir), ctx.vclusterHome);
   }
   return { stopped, purged: purge };
 }

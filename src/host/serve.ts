@@ -14,6 +14,7 @@ import { Supervisor } from '../controlplane/supervisor/supervisor.js';
 import { formatError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { renderKwokStages } from './kwok-stages.js';
+import { kwokDebuggingContents, kwokDebuggingFiles, renderKwokDebugging } from './kwok-debugging.js';
 import { kubectlFor } from '../k8s/kubectl.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
@@ -95,7 +96,12 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
   try {
     const pki = await ensurePki(paths.pkiDir, HOST_PKI_SPEC);
     await writeKubeconfigs(paths, pki, state.ports.apiServer);
-    await writeFile(paths.stagesFile, renderKwokStages());
+    // what simulated pods answer to logs, attach, exec and port-forward (kwok-debugging.ts)
+    const debugging = kwokDebuggingFiles(paths.dataDir);
+    await mkdir(debugging.execDir, { recursive: true, mode: 0o755 });
+    for (const [file, text] of Object.entries(kwokDebuggingContents(debugging, new Date()))) await writeFile(file, text, { mode: 0o644 });
+    const runExecAsNobody = process.getuid?.() === 0;
+    await writeFile(paths.stagesFile, `${renderKwokStages()}---\n${renderKwokDebugging(debugging, { runExecAsNobody })}`);
     const kubeletClient = await ensureKubeletClientCert(paths.pkiDir);
     const apiAddress = layouts[0]?.apiAddress;
     const access = { clientCert: kubeletClient.cert, clientKey: kubeletClient.key, ...(apiAddress ? { advertiseAddress: apiAddress } : {}) };

@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { parseCorednsVersion } from '../binaries/versions.js';
 import {
+  corednsImageVersion,
+  corednsRootfs,
+  NODE_IMAGES,
   BUSYBOX_INDEX_HTML,
   IMAGES,
   IMAGE_REFS,
@@ -245,5 +250,26 @@ describe('findImage', () => {
       assert.equal(findImage(recipe.ref), recipe);
       assert.equal(recipe.ref, IMAGE_REFS[recipe.name]);
     }
+  });
+});
+
+describe('the coredns image', () => {
+  it('is tagged with the CoreDNS version pinned in deps/coredns/go.mod', async () => {
+    const goMod = await readFile(new URL('../../deps/coredns/go.mod', import.meta.url), 'utf8');
+    assert.equal(`v${corednsImageVersion()}`, parseCorednsVersion(goMod));
+    assert.ok(NODE_IMAGES.includes('coredns'), 'host up loads it into the real nodes');
+  });
+
+  it('holds the binary at /coredns and a mount point for the Corefile', () => {
+    const rootfs = corednsRootfs(Buffer.from('ELF'));
+    assert.deepEqual(
+      rootfs.map((e) => `${e.type} ${e.name}`),
+      ['file coredns', 'dir etc', 'dir etc/coredns'],
+    );
+  });
+
+  it('refuses to build without the binary', async () => {
+    const recipe = findImage('coredns');
+    await assert.rejects(() => recipe!.build({ cacheDir: '/nonexistent', repoRoot: '/nonexistent' }), /coredns binary/);
   });
 });

@@ -19,10 +19,12 @@ export const IMAGE_REFS = {
   'vcluster-ts': 'vcluster-ts.local/vcluster-ts:0.1.0',
   /** kube-apiserver and kube-controller-manager in /kubernetes; tagged with the pinned Kubernetes version. */
   kubernetes: 'vcluster-ts.local/kubernetes:v1.36.3',
+  /** CoreDNS of the virtual clusters (deps/coredns); tagged with the pinned CoreDNS version, as coredns/coredns. */
+  coredns: 'vcluster-ts.local/coredns:1.14.2',
 } as const;
 
 /** The images every real node of the embedded host loads at start. */
-export const NODE_IMAGES: readonly ImageName[] = ['pause', 'busybox'];
+export const NODE_IMAGES: readonly ImageName[] = ['pause', 'busybox', 'coredns'];
 export type ImageName = keyof typeof IMAGE_REFS;
 
 export interface BuildContext {
@@ -34,6 +36,8 @@ export interface BuildContext {
   readonly busybox?: string;
   /** Paths of the upstream binaries the kubernetes image holds. */
   readonly kubernetesBinaries?: Readonly<Record<'kube-apiserver' | 'kube-controller-manager' | 'kubectl', string>>;
+  /** Path of the coredns binary (deps/coredns) the coredns image holds. */
+  readonly corednsBinary?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -117,7 +121,43 @@ export const IMAGES: readonly ImageRecipe[] = [
       });
     },
   },
+  {
+    name: 'coredns',
+    ref: IMAGE_REFS.coredns,
+    description: 'CoreDNS (deps/coredns: the kubernetes plugin, no forward plugin) as /coredns, run as nobody',
+    async build(ctx) {
+      if (!ctx.corednsBinary) {
+        throw new VClusterError('the coredns image needs the path of the coredns binary', { code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });
+      }
+      let binary: Buffer;
+      try {
+        binary = await readFile(ctx.corednsBinary);
+      } catch (err) {
+        throw new VClusterError(`read ${ctx.corednsBinary}`, { cause: err, code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });
+      }
+      return ociImageArchive({
+        ref: IMAGE_REFS.coredns,
+        layers: [writeTar(corednsRootfs(binary))],
+        config: { entrypoint: ['/coredns'], user: '65534:65534' },
+        architecture: 'amd64',
+      });
+    },
+  },
 ];
+
+/** The root filesystem of the coredns image: the static binary and the folder its Corefile is mounted on. */
+export function corednsRootfs(binary: Buffer): TarEntry[] {
+  return [
+    { type: 'file', name: 'coredns', mode: 0o755, data: binary },
+    { type: 'dir', name: 'etc' },
+    { type: 'dir', name: 'etc/coredns' },
+  ];
+}
+
+/** The CoreDNS version the coredns image's tag promises ("1.14.2"). */
+export function corednsImageVersion(): string {
+  return IMAGE_REFS.coredns.slice(IMAGE_REFS.coredns.lastIndexOf(':') + 1);
+}
 
 /** The recipe with this short name ("busybox") or reference, if any. */
 export function findImage(nameOrRef: string): ImageRecipe | undefined {

@@ -6,7 +6,7 @@
  * (`cp -r /kubernetes/. /binaries/`). Dynamic binaries come with the shared libraries `ldd` names.
  * The entry lists are pure; reading files and running ldd/npm are the I/O around them.
  */
-import { readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { run } from '../lib/process.js';
@@ -104,8 +104,10 @@ export async function appEntries(repoRoot: string): Promise<TarEntry[]> {
   const entries: TarEntry[] = [{ type: 'dir', name: 'vcluster' }];
   entries.push({ type: 'file', name: 'vcluster/package.json', data: await readFile(join(repoRoot, 'package.json')) });
   entries.push({ type: 'file', name: 'vcluster/bin/vcluster.js', mode: 0o755, data: await readFile(join(repoRoot, 'bin', 'vcluster.js')) });
-  for (const mod of ['kubernetes', 'containerd']) {
-    entries.push({ type: 'file', name: `vcluster/deps/${mod}/go.mod`, data: await readFile(join(repoRoot, 'deps', mod, 'go.mod')) });
+  // every wrapper module's go.mod: `vcluster binaries` reads the pinned versions from them
+  for (const mod of (await readdir(join(repoRoot, 'deps'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const data = await readFile(join(repoRoot, 'deps', mod, 'go.mod')).catch(() => undefined);
+    if (data) entries.push({ type: 'file', name: `vcluster/deps/${mod}/go.mod`, data });
   }
   try {
     entries.push(...(await tarEntriesFromDir(join(repoRoot, '.build'), 'vcluster/.build')));

@@ -4,27 +4,27 @@
  * one command; and back to the host context.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderKubeconfig } from '../controlplane/kubeconfig.js';
-import { PKI_FILES } from '../controlplane/pki/layout.js';
 import { ErrorCode, ProcessError, VClusterError } from '../lib/errors.js';
 import { addContext, certificateContext, removeContext as removeKubeconfigContext, setCurrentContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
-import { readFile } from 'node:fs/promises';
 import type { LifecycleContext } from './context.js';
 import { currentContext, hostAccess, type HostAccess } from './host-access.js';
 import { podDriverStatus } from '../drivers/kubernetes/control.js';
 import { forwardBackground, forwardForeground } from '../drivers/kubernetes/port-forward.js';
 import { statusOf } from './local-driver.js';
 import { contextName, parseContextName, resolveNamespace, validateVClusterName } from './naming.js';
+import { adminCredentials, findHostOnly } from './helm-installed.js';
 import { findLocal, type LocalVCluster } from './registry.js';
 
 export async function runningVCluster(ctx: LifecycleContext, name: string, namespaceFlag: string | undefined): Promise<LocalVCluster & { hostContext: string; host: HostAccess }> {
   validateVClusterName(name);
   const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
   const namespace = resolveNamespace(name, namespaceFlag, host.contextNamespace);
-  const found = await findLocal(ctx.home, host.context, namespace, name);
+  // no local record: maybe installed with the Helm chart (only the host knows it)
+  const found = (await findLocal(ctx.home, host.context, namespace, name)) ?? (await findHostOnly(ctx.home, host, namespace, name));
   if (!found) {
     throw new VClusterError(`vcluster ${name} not found in namespace ${namespace} of context ${host.context}`, {
       code: ErrorCode.NOT_FOUND,
@@ -41,13 +41,13 @@ export async function runningVCluster(ctx: LifecycleContext, name: string, names
   return { ...found, hostContext: host.context, host };
 }
 
-async function kubeconfigFor(vc: LocalVCluster, context: string, server: string): Promise<string> {
-  const pki = (f: string): Promise<string> => readFile(join(vc.dir.pkiDir, f), 'utf8');
+async function kubeconfigFor(vc: LocalVCluster & { host: HostAccess }, context: string, server: string): Promise<string> {
+  const creds = await adminCredentials(vc, vc.host);
   return renderKubeconfig({
     server,
-    caPem: await pki(PKI_FILES.caCert),
-    clientCertPem: await pki(PKI_FILES.cert('admin')),
-    clientKeyPem: await pki(PKI_FILES.key('admin')),
+    caPem: creds.caPem,
+    clientCertPem: creds.certPem,
+    clientKeyPem: creds.keyPem,
     clusterName: context,
     userName: context,
     contextName: context,
@@ -76,15 +76,11 @@ export async function connectVCluster(ctx: LifecycleContext, name: string, names
       await rm(tmp, { recursive: true, force: true });
     }
   }
+  if (pod) await mkdir(vc.dir.root, { recursive: true, mode: 0o700 }); // a Helm install has no local dir yet
   const port = pod ? await forwardBackground(target, vc.dir.root, ctx.cliArgv) : vc.state.ports.apiServer;
   if (pod) ctx.progress(`port-forwarding 127.0.0.1:${port} to pod ${vc.state.namespace}/${vc.state.name}-0 in the background`);
   if (mode.kind === 'print') return kubeconfigFor(vc, context, localServer(port));
-  const entry = certificateContext(context, {
-    server: localServer(port),
-    caPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.caCert), 'utf8'),
-    certPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.cert('admin')), 'utf8'),
-    keyPem: await readFile(join(vc.dir.pkiDir, PKI_FILES.key('admin')), 'utf8'),
-  });
+  const entry = certificateContext(context, { server: localServer(port), ...(await adminCredentials(vc, vc.host)) });
   await updateKubeconfigFile(ctx.userKubeconfig, (kc) => addContext(kc, entry, { makeCurrent: true }));
   return context;
 }

@@ -16,9 +16,11 @@ import type { LifecycleContext } from './context.js';
 import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
 import { RELEASE_HOST_KINDS, configMap, configSecret, vclusterService, workloadServiceAccount } from './host-objects.js';
 import { startLocal, stopLocal } from './local-driver.js';
-import { deployKubernetes, hasRealNode, undeployKubernetes } from '../drivers/kubernetes/deploy.js';
+import { deployKubernetes, undeployKubernetes } from '../drivers/kubernetes/deploy.js';
 import { ensureControlPlaneImages } from '../drivers/kubernetes/images.js';
 import { policyObjects } from './policy-objects.js';
+import { assertRunnableNode, checkRights, defaultDriver, embeddedRealNodes, readableOrUndefined, readNodes, requiredRights, type Driver } from './preflight.js';
+import { missingBinaries } from '../binaries/locate.js';
 import { CREATED_NAMESPACE_ANNOTATION, resolveNamespace, validateVClusterName } from './naming.js';
 import { findLocal, vclusterDataDir } from './registry.js';
 import { detectServiceCidr } from './service-cidr.js';
@@ -28,8 +30,8 @@ export interface CreateOptions {
   readonly namespace: string | undefined;
   readonly values: readonly string[];
   readonly set: readonly string[];
-  /** local: detached processes on this machine; kubernetes: StatefulSet <name> in the host. @default local */
-  readonly driver?: 'local' | 'kubernetes';
+  /** local: detached processes on this machine; kubernetes: StatefulSet <name> in the host. @default kubernetes when the host has a real node of the embedded host, else local */
+  readonly driver?: Driver;
 }
 
 export interface CreateResult {
@@ -85,6 +87,12 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
   const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
   const namespace = resolveNamespace(name, opts.namespace, host.contextNamespace);
   await assertReachable(host);
+  // The rights first: a user who may not read the namespace or the nodes learns every missing right at once.
+  const nodes = (await readableOrUndefined(() => readNodes(host))) ?? [];
+  const driver = opts.driver ?? defaultDriver(nodes);
+  const embeddedHost = embeddedRealNodes(nodes).length > 0;
+  const namespaceKnown = await readableOrUndefined(() => namespaceExists(host, namespace));
+  await checkRights(host, namespace, requiredRights(driver, { createNamespace: namespaceKnown === false, embeddedHost }));
   await waitNamespaceNotTerminating(ctx, host, namespace);
   const existing = (await namespaceExists(host, namespace)) ? await vclustersIn(host, namespace) : [];
   if (existing.some((v) => v.name === name)) {
@@ -103,8 +111,15 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       hint: `resume it with \`vcluster resume ${name} -n ${namespace}\`, or remove it with \`vcluster delete ${name} -n ${namespace}\``,
     });
   }
+  if (driver === 'kubernetes') {
+    assertRunnableNode(host.context, `${name}-0`, nodes);
+    const missing = embeddedHost ? await missingBinaries(ctx.binaries, ['ctr']) : [];
+    if (missing.length > 0) {
+      throw new VClusterError(`missing binaries to load the control-plane images into the embedded host's real node: ${missing.join(', ')}`, { code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });
+    }
+  }
   const serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(host.kubectl));
-  ctx.progress(`creating vcluster ${name} in namespace ${namespace} of context ${host.context}`);
+  ctx.progress(`creating vcluster ${name} in namespace ${namespace} of context ${host.context} (driver ${driver}${opts.driver ? '' : ', the default for this host'})`);
 
   // 2. Writes, each recorded for the rollback.
   const undo: (() => Promise<unknown>)[] = [];
@@ -117,7 +132,6 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       ctx.progress(`created namespace ${namespace}`);
     }
     const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
-    const driver = opts.driver ?? 'local';
     const objects = [...(driver === 'local' ? [vclusterService(name, namespace)] : []), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
     undo.push(() => host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
     await host.kubectl(['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
@@ -132,7 +146,6 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
     undo.push(() => rm(dir.root, { recursive: true, force: true }));
     await writeFile(dir.configFile, yamlText);
     if (driver === 'kubernetes') {
-      const embeddedHost = await hasRealNode(host);
       if (embeddedHost && ctx.images) await ensureControlPlaneImages(ctx, ctx.images);
       undo.push(() => undeployKubernetes(host, name, namespace));
       const state = await deployKubernetes(host, {
@@ -152,13 +165,13 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       return { name, namespace, hostContext: host.context, apiServer: `pod ${namespace}/${name}-0:${state.ports.apiServer}`, seconds: (Date.now() - started) / 1000 };
     }
     await writeFile(dir.hostKubeconfig, await flattenedKubeconfig(host), { mode: 0o600 });
-    const [apiServer, controllerManager, metrics] = await freePorts(3);
+    const [apiServer, controllerManager, metrics, kubeletProxy] = await freePorts(4);
     await writeVClusterState(dir.stateFile, {
       name,
       namespace,
       hostContext: host.context,
       createdNamespace,
-      ports: { apiServer: apiServer!, controllerManager: controllerManager!, metrics: metrics! },
+      ports: { apiServer: apiServer!, controllerManager: controllerManager!, metrics: metrics!, kubeletProxy: kubeletProxy! },
       serviceCidr,
       driver: 'local',
       phase: 'starting',
@@ -166,7 +179,11 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       createdAt: new Date().toISOString(),
     });
     // Issued here rather than by the long-running `vcluster start`, which then only reads it.
-    await ensurePki(dir.pkiDir, virtualClusterPkiSpec(name, serviceCidr, config));
+    // The ClusterIP of Service NAME is where pods reach the virtual API in-cluster (KUBERNETES_SERVICE_HOST,
+    // through the relay `vcluster start` runs on the embedded host): a SAN of the serving certificate.
+    const pkiSpec = virtualClusterPkiSpec(name, serviceCidr, config);
+    const clusterIp = (await host.kubectl(['get', 'service', name, '-n', namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+    await ensurePki(dir.pkiDir, clusterIp ? { ...pkiSpec, extraSans: [...(pkiSpec.extraSans ?? []), clusterIp] } : pkiSpec);
     undo.push(() => stopLocal(ctx, dir));
     const state = await startLocal(ctx, dir, `vcluster ${name}`);
     return { name, namespace, hostContext: host.context, apiServer: `https://127.0.0.1:${state.ports.apiServer}`, seconds: (Date.now() - started) / 1000 };

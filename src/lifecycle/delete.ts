@@ -3,7 +3,9 @@
  * the managed-by label, its own by app=vcluster,release=NAME), the namespace if create made it, the
  * kubeconfig context, and the data dir unless --keep-data.
  */
+import { pruneEmptyDirs } from '../lib/dirs.js';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { removeContext } from './connect.js';
 import type { LifecycleContext } from './context.js';
@@ -49,6 +51,10 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
     ctx.progress(`deleting namespace ${namespace} (created by vcluster create)`);
   }
   await removeContext(ctx, name, namespace, host.context);
-  if (local && !opts.keepData) await rm(local.dir.root, { recursive: true, force: true });
+  if (local && !opts.keepData) {
+    await rm(local.dir.root, { recursive: true, force: true });
+    // and the <namespace>, <context> and vclusters folders it leaves empty
+    await pruneEmptyDirs(dirname(local.dir.root), ctx.home);
+  }
   return { deleted: true, namespaceDeleted };
 }

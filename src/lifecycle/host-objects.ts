@@ -32,9 +32,12 @@ export function workloadServiceAccount(name: string, namespace: string): HostObj
   };
 }
 
-/** The kinds of a vcluster's own host objects (policy-objects.ts too), for cleanup by app=vcluster,release=NAME. */
+/**
+ * The kinds of a vcluster's own host objects (policy-objects.ts too, and the local driver's Endpoints of
+ * Service NAME, controlplane/in-cluster-api.ts), for cleanup by app=vcluster,release=NAME.
+ */
 export const RELEASE_HOST_KINDS =
-  'services,secrets,configmaps,serviceaccounts,resourcequotas,limitranges,networkpolicies.networking.k8s.io';
+  'services,endpoints,secrets,configmaps,serviceaccounts,resourcequotas,limitranges,networkpolicies.networking.k8s.io';
 
 export function configSecret(name: string, namespace: string, configYaml: string, store: string): HostObject {
   return {

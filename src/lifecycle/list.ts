@@ -35,7 +35,8 @@ export async function listVClusters(ctx: LifecycleContext): Promise<ListedVClust
     out.push({
       name,
       namespace: ns,
-      status: local?.state.driver === 'kubernetes' ? await podDriverStatus(host, name, ns) : await statusOf(local?.dir, local?.state),
+      // no local record: a Helm install (chart/) is a StatefulSet like the kubernetes driver's
+      status: !local || local.state.driver === 'kubernetes' ? await podDriverStatus(host, name, ns) : await statusOf(local.dir, local.state),
       connected: current === contextName(name, ns, host.context),
       created: svc.metadata.creationTimestamp,
       hostContext: host.context,

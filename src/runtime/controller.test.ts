@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { silentLogger } from '../lib/logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../lib/logger.js';
 import { FakeClock } from './clock.js';
 import { Controller, type ReconcileReport } from './controller.js';
 import { ExponentialFailureRateLimiter } from './rate-limiter.js';
@@ -216,4 +217,39 @@ describe('Controller', () => {
     await h.running;
     assert.deepEqual(seen, []);
   });
+});
+
+describe('Controller logging', () => {
+  const capture = (): { log: ReturnType<typeof createLogger>; lines: () => string[] } => {
+    const chunks: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk.toString());
+        cb();
+      },
+    });
+    return { log: createLogger({ level: 'debug', destination }), lines: () => chunks.join('').split('\n').filter(Boolean) };
+  };
+  for (const named of [false, true]) {
+    it(`names the controller exactly once per line (${named ? 'caller names it too' : 'caller does not'})`, async () => {
+      const { log, lines } = capture();
+      const controller = new Controller({
+        name: 'pods',
+        reconciler: { reconcile: () => Promise.reject(new Error('boom')) },
+        log: named ? log.child({ controller: 'pods' }) : log,
+        workers: 1,
+        clock: new FakeClock(),
+        rateLimiter: new ExponentialFailureRateLimiter(1_000_000, 1_000_000),
+      });
+      const abort = new AbortController();
+      const running = controller.start(abort.signal);
+      controller.enqueue({ namespace: 'default', name: 'p' });
+      await settle();
+      abort.abort();
+      await running;
+      const out = lines();
+      assert.ok(out.some((l) => l.includes('reconciler error')), out.join('\n'));
+      for (const l of out) assert.equal(l.match(/"controller":/g)?.length, 1, l);
+    });
+  }
 });

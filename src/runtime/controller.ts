@@ -45,12 +45,15 @@ export class Controller {
   readonly name: string;
   readonly queue: WorkQueue<string>;
   readonly #options: ControllerOptions;
+  /** The options' logger, naming the controller once (a caller's child logger may name it already). */
+  readonly #log: Logger;
   readonly #clock: Clock;
   #reconcileCount = 0;
 
   constructor(options: ControllerOptions) {
     this.name = options.name;
     this.#options = options;
+    this.#log = 'controller' in options.log.bindings() ? options.log : options.log.child({ controller: options.name });
     this.#clock = options.clock ?? realClock;
     this.queue = new WorkQueue<string>({
       clock: this.#clock,
@@ -73,12 +76,12 @@ export class Controller {
     const stop = (): void => this.queue.shutDown();
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
-    this.#options.log.info({ controller: this.name, workers }, 'starting controller');
+    this.#log.info({ workers }, 'starting controller');
     try {
       await Promise.all(Array.from({ length: workers }, () => this.#worker(signal)));
     } finally {
       signal.removeEventListener('abort', stop);
-      this.#options.log.info({ controller: this.name }, 'controller stopped');
+      this.#log.info({}, 'controller stopped');
     }
   }
 
@@ -100,7 +103,7 @@ export class Controller {
 
   async #process(key: string, signal: AbortSignal): Promise<void> {
     const reconcileId = ++this.#reconcileCount;
-    const log = this.#options.log.child({ controller: this.name, key, reconcileId });
+    const log = this.#log.child({ key, reconcileId });
     const started = this.#clock.now();
     // a requeue or retry of urgent work stays urgent
     const retry = { urgent: this.queue.takenUrgent(key) };

@@ -88,6 +88,12 @@ export interface Syncer<T extends KubeObject> {
   sync(ctx: SyncContext, event: SyncEvent<T>): Promise<Result>;
   /** host exists, virtual doesn't */
   syncToVirtual(ctx: SyncContext, event: SyncToVirtualEvent<T>): Promise<Result>;
+  /**
+   * Optional: whether this virtual object is synced at all. `skip`: neither side is touched (its host
+   * name may belong to a host controller, e.g. the Endpoints of a Service with a selector); `wait`:
+   * asked again shortly (what it depends on is not in the caches yet). @default 'sync'
+   */
+  filter?(virtual: T): 'sync' | 'skip' | 'wait';
 }
 
 /** Optional: options read by the generic controller. */

@@ -230,4 +230,13 @@ describe('isolation on the embedded host', () => {
     assert.match(huge.stderr, /big\.yaml: larger than 1 MiB \(1048576 bytes\), the limit for a vcluster\.yaml/);
     assert.equal((await host('get', 'namespaces', 'bad-ns', 'big-ns', '--ignore-not-found', '-o', 'name')).trim(), '', 'no namespace made');
   });
+
+  it('refuses the kubernetes driver on a host whose nodes are all simulated (host up --real-nodes 0), naming them', async () => {
+    const r = await runCli(['create', 'nonode', '-n', 'nonode-ns', '--driver', 'kubernetes', '--connect=false'], env);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /no node of host context "vcluster-host" can run pod nonode-0: kwok-node-0 \(simulated by kwok\), kwok-node-1 \(simulated by kwok\)/);
+    assert.match(r.stderr, /vcluster host up --real-nodes 1/);
+    assert.equal((await host('get', 'namespaces', 'nonode-ns', '--ignore-not-found', '-o', 'name')).trim(), '', 'no namespace made');
+    assert.equal((await host('get', 'statefulsets,clusterroles,persistentvolumes', '-A', '-l', 'release=nonode', '-o', 'name')).trim(), '', 'nothing made');
+  });
 });

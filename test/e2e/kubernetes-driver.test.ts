@@ -1,6 +1,6 @@
 /**
- * The kubernetes driver on the embedded host's real node (issue 12): `vcluster create --driver
- * kubernetes` runs the control plane as pod my-vcluster-0, and the seed tutorial's command blocks that
+ * The kubernetes driver on the embedded host's real node (issue 12): `vcluster create` (the driver is
+ * the default when the host has a real node) runs the control plane as pod my-vcluster-0, and the seed tutorial's command blocks that
  * look inside that pod run verbatim (extracted from ../shared/seeds, run with bash, the pinned kubectl
  * first on PATH and the host context current).
  */
@@ -72,8 +72,10 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     const up = await cli('host', 'up', '--nodes', '2');
     assert.equal(up.code, 0, up.stderr);
     for (const p of Object.values(await pidsIn(join(home, 'host', 'pids')))) pids.add(p);
-    const created = await cli('create', VC, '-n', NS, '--driver', 'kubernetes', '--connect=false');
+    // no --driver: with a real node the kubernetes driver is the default
+    const created = await cli('create', VC, '-n', NS, '--connect=false');
     assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /\(driver kubernetes, the default for this host\)/);
     const deploy = await cli('connect', VC, '-n', NS, '--', 'kubectl', 'create', 'deployment', 'nginx', '--image=nginx', '--replicas=2');
     assert.equal(deploy.code, 0, deploy.stderr);
     await eventually(

@@ -58,7 +58,7 @@ describe('vcluster lifecycle on the embedded host', () => {
   });
 
   it('creates a vcluster, shows it Running and connected, and serves kubectl', async () => {
-    const created = await cli('create', VC, '-n', NS);
+    const created = await cli('create', VC, '-n', NS, '--driver', 'local');
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stderr, /kine ready[\s\S]*kube-apiserver ready[\s\S]*kube-controller-manager ready/);
     await remember(dataDir(NS, VC));
@@ -91,7 +91,7 @@ describe('vcluster lifecycle on the embedded host', () => {
   });
 
   it('runs two vclusters at once; deleting one leaves the other untouched and no labeled host object behind', async () => {
-    const second = await cli('create', 'second', '-n', 'team-b', '--connect=false');
+    const second = await cli('create', 'second', '-n', 'team-b', '--driver', 'local', '--connect=false');
     assert.equal(second.code, 0, second.stderr);
     await remember(dataDir('team-b', 'second'));
     assert.deepEqual((await list()).map((v) => `${v.namespace}/${v.name}:${v.status}`), ['team-b/second:Running', `${NS}/${VC}:Running`]);
@@ -151,6 +151,29 @@ describe('vcluster lifecycle on the embedded host', () => {
       { name: 'namespace already holds a vcluster', args: ['create', 'third', '-n', NS], code: 5, stderr: /namespace test-namespace already holds vcluster my-vcluster/ },
       { name: 'missing binaries', args: ['create', 'nobin', '-n', 'nobin-ns'], env: () => Promise.resolve({ VCLUSTER_BINARIES_DIR: '/tmp' }), code: 4, stderr: /missing binaries in \/tmp/ },
       {
+        name: 'a namespace without the needed rights',
+        args: ['--context', 'limited', 'create', 'lim', '-n', 'limited-ns', '--driver', 'local'],
+        env: async () => {
+          // a user who may only read pods in limited-ns
+          await kubectl('--context', HOST, 'create', 'namespace', 'limited-ns');
+          await kubectl('--context', HOST, 'create', 'serviceaccount', 'limited', '-n', 'limited-ns');
+          await kubectl('--context', HOST, 'create', 'role', 'read-pods', '-n', 'limited-ns', '--verb=get,list', '--resource=pods');
+          await kubectl('--context', HOST, 'create', 'rolebinding', 'read-pods', '-n', 'limited-ns', '--role=read-pods', '--serviceaccount=limited-ns:limited');
+          const token = (await kubectl('--context', HOST, 'create', 'token', 'limited', '-n', 'limited-ns')).trim();
+          await kubectl('config', 'set-credentials', 'limited', `--token=${token}`);
+          await kubectl('config', 'set-context', 'limited', `--cluster=${HOST}`, '--user=limited');
+          return {};
+        },
+        code: 4,
+        stderr: /the user of host context "limited" may not get namespaces \(cluster-wide\); list services in namespace limited-ns; create services in namespace limited-ns; delete services in namespace limited-ns; create secrets/,
+      },
+      {
+        name: 'an image that is not loadable (kubernetes driver)',
+        args: ['create', 'badimg', '-n', 'badimg-ns', '--driver', 'kubernetes', '--connect=false', '--set', 'controlPlane.statefulSet.image.tag=not-built'],
+        code: 4,
+        stderr: /pod badimg-ns\/badimg-0: container syncer: ErrImageNeverPull: .*vcluster-ts\.local\/vcluster-ts:not-built/,
+      },
+      {
         name: 'unreachable host',
         args: ['--context', 'dead', 'create', 'unreach', '-n', 'unreach-ns'],
         env: async () => {
@@ -170,8 +193,12 @@ describe('vcluster lifecycle on the embedded host', () => {
         const r = await runCli(c.args, { ...env, ...extra });
         assert.equal(r.code, c.code, r.stderr);
         assert.match(r.stderr, c.stderr);
-        assert.equal((await kubectl('--context', HOST, 'get', 'namespaces', '-o', 'name')).trim(), before, 'no namespace was created');
+        // a namespace create made is deleted by its rollback (and may take a moment to finish terminating)
+        await eventually('no namespace left behind', async () => ((await kubectl('--context', HOST, 'get', 'namespaces', '-o', 'name')).trim() === before ? true : undefined), 90_000, 500);
         assert.deepEqual((await list()).map((v) => v.name), [VC], 'no vcluster was created');
+        const name = c.args[c.args.indexOf('create') + 1]!;
+        const leftovers = await kubectl('--context', HOST, 'get', 'clusterroles,clusterrolebindings,persistentvolumes', '-l', `release=${name}`, '-o', 'name');
+        assert.equal(leftovers.trim(), '', 'no cluster-scoped object left behind');
       });
     }
   });

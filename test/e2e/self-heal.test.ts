@@ -121,7 +121,7 @@ describe('a control plane that heals itself', () => {
 
   it('local driver: SIGKILL of kine, kube-apiserver, kube-controller-manager', async () => {
     const name = 'local-heal';
-    const created = await cli('create', name, '-n', `${NS}-${name}`, '--connect=false');
+    const created = await cli('create', name, '-n', `${NS}-${name}`, '--driver', 'local', '--connect=false');
     assert.equal(created.code, 0, created.stderr);
     const pidsDir = join(home, 'vclusters', 'vcluster-host', `${NS}-${name}`, name, 'pids');
     for (const p of Object.values(await pidsIn(pidsDir))) pids.add(p);

@@ -1,5 +1,6 @@
 /**
- * The syncer end to end on the embedded host: the seed tutorial's flow (a Deployment in the vcluster
+ * The syncer end to end on the embedded host, once per driver (the control plane as local processes,
+ * and as pod NAME-0): the seed tutorial's flow (a Deployment in the vcluster
  * becomes host pods `<pod>-x-default-x-my-vcluster`, Running back in the vcluster with the host's IPs
  * and nodes, host labels flowing back), ConfigMap/Secret references and their garbage collection, the
  * mappings in SQLite, and fault tests F1 (syncer killed mid-burst), F6 (host pod deleted out of band)
@@ -7,14 +8,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/lib/process.js';
 import { runCli } from '../support/cli.js';
 import { testBinaries } from '../support/binaries.js';
 import { eventually } from '../support/wait.js';
-import { isGone, killAll, pidsIn } from '../support/processes.js';
+import { killAll, pidsIn } from '../support/processes.js';
+import { DRIVERS, createVCluster, type VClusterUnderTest } from '../support/vcluster-under-test.js';
 
 const VC = 'my-vcluster';
 const NS = 'test-namespace';
@@ -24,37 +26,38 @@ interface PodList {
   items: { metadata: { name: string; labels?: Record<string, string> }; status: { phase?: string; podIP?: string }; spec: { nodeName?: string } }[];
 }
 
-describe('syncer on the embedded host', () => {
+for (const driver of DRIVERS) describe(`syncer on the embedded host (${driver} driver)`, () => {
   let home = '';
   let env: Record<string, string> = {};
   let kubectlBin = '';
+  let vc: VClusterUnderTest;
   const pids = new Set<number>();
+  const suite = () => ({ home, env, kubectl: kubectlBin });
   const host = async (...args: string[]): Promise<string> => (await run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args])).stdout;
-  const virtual = async (...args: string[]): Promise<string> =>
-    (await run(kubectlBin, ['--kubeconfig', join(home, 'vclusters', 'vcluster-host', NS, VC, 'pki', 'admin.conf'), ...args], args[0] === 'apply' ? {} : {})).stdout;
+  const virtual = async (...args: string[]): Promise<string> => (await run(kubectlBin, ['--kubeconfig', vc.kubeconfig, ...args])).stdout;
   const virtualApply = async (yaml: string): Promise<void> => {
-    await run(kubectlBin, ['--kubeconfig', join(home, 'vclusters', 'vcluster-host', NS, VC, 'pki', 'admin.conf'), 'apply', '-f', '-'], { input: yaml });
+    await run(kubectlBin, ['--kubeconfig', vc.kubeconfig, 'apply', '-f', '-'], { input: yaml });
   };
   const hostPods = async (selector = `vcluster.loft.sh/managed-by=${VC}`): Promise<PodList['items']> =>
     (JSON.parse(await host('get', 'pods', '-n', NS, '-l', selector, '-o', 'json')) as PodList).items;
   const virtualPods = async (selector?: string): Promise<PodList['items']> =>
     (JSON.parse(await virtual('get', 'pods', ...(selector ? ['-l', selector] : []), '-o', 'json')) as PodList).items;
-  const remember = async (): Promise<Record<string, number>> => {
-    const found = { ...(await pidsIn(join(home, 'host', 'pids'))), ...(await pidsIn(join(home, 'vclusters', 'vcluster-host', NS, VC, 'pids'))) };
-    for (const p of Object.values(found)) pids.add(p);
-    return found;
+  /** The nodes the vcluster's pods (every namespace) are scheduled to, sorted. */
+  const nodesInUse = async (): Promise<string[]> =>
+    [...new Set((await virtual('get', 'pods', '-A', '-o', 'jsonpath={.items[*].spec.nodeName}')).split(' ').filter(Boolean))].sort();
+  const remember = async (): Promise<void> => {
+    for (const p of [...Object.values(await pidsIn(join(home, 'host', 'pids'))), ...(vc ? await vc.pids() : [])]) pids.add(p);
   };
 
   before(async () => {
     kubectlBin = (await testBinaries()).path('kubectl');
-    home = await mkdtemp(join(tmpdir(), 'vcluster-sync-e2e-'));
+    home = await mkdtemp(join(tmpdir(), `vcluster-sync-e2e-${driver}-`));
     env = { VCLUSTER_HOME: home, KUBECONFIG: join(home, 'kubeconfig') };
+    const up = await runCli(['host', 'up', '--nodes', '2'], env);
+    assert.equal(up.code, 0, up.stderr);
+    await remember();
     // F1 bursts 200 pods: more than the default host ResourceQuota (policies.resourceQuota, count/pods 20) allows
-    const create = ['create', VC, '-n', NS, '--connect=false', '--set', 'policies.resourceQuota.enabled=false'];
-    for (const args of [['host', 'up', '--nodes', '2'], create]) {
-      const r = await runCli(args, env);
-      assert.equal(r.code, 0, r.stderr);
-    }
+    vc = await createVCluster(suite(), driver, VC, NS, ['--set', 'policies.resourceQuota.enabled=false']);
     await remember();
   });
 
@@ -94,8 +97,17 @@ describe('syncer on the embedded host', () => {
       assert.equal(v.status.podIP, h.status.podIP);
       assert.equal(v.spec.nodeName, h.spec.nodeName);
     }
-    const nodes = (await virtual('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').sort();
-    assert.deepEqual(nodes, [...new Set(vpods.map((p) => p.spec.nodeName!))].sort());
+    // a fake node for every node a tenant pod runs on (the testapp pods, and kube-system's CoreDNS where it runs), no other
+    await eventually(
+      'one virtual node per node that runs a tenant pod',
+      async () => {
+        const nodes = (await virtual('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean).sort();
+        const used = await nodesInUse();
+        for (const p of vpods) assert.ok(nodes.includes(p.spec.nodeName!), `node ${p.spec.nodeName} of ${p.metadata.name} in the vcluster`);
+        return JSON.stringify(nodes) === JSON.stringify(used) ? true : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+    );
   });
 
   it('copies host events about synced pods into the vcluster, with virtual names', async () => {
@@ -126,8 +138,7 @@ describe('syncer on the embedded host', () => {
   });
 
   it('records the mappings in the vcluster’s SQLite database', async () => {
-    const db = join(home, 'vclusters', 'vcluster-host', NS, VC, 'state.db');
-    const { stdout } = await run('sqlite3', [db, "SELECT name FROM kine WHERE name LIKE '/vcluster/mappings/%'"]);
+    const stdout = await vc.sql("SELECT name FROM kine WHERE name LIKE '/vcluster/mappings/%'");
     assert.match(stdout, /^\/vcluster\/mappings\/v1\/pod\/default\/testapp-/m);
   });
 
@@ -363,9 +374,8 @@ spec:
   });
 
   it('F11: concurrent host label edits converge with at most 5 syncer writes per change', async (t) => {
-    const metricsPort = (JSON.parse(await readFile(join(home, 'vclusters', 'vcluster-host', NS, VC, 'state.json'), 'utf8')) as { ports: { metrics: number } }).ports.metrics;
     const writes = async (): Promise<number> => {
-      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const text = await vc.metrics();
       return [...text.matchAll(/^vcluster_syncer_writes_total\{[^}]*\} (\d+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
     };
     const [pod] = await hostPods('app=testapp');
@@ -389,14 +399,11 @@ spec:
     assert.ok(used <= changes * 5, `${used} syncer writes for ${changes} label changes`);
   });
 
-  it('F1: the syncer killed mid-burst of 200 pods leaves exactly one host pod per virtual pod after restart', async () => {
+  it(`F1: the syncer killed mid-burst of 200 pods leaves exactly one host pod per virtual pod after restart (${driver === 'local' ? 'SIGKILL of the supervisor, then resume' : 'pod NAME-0 force-deleted, recreated by its StatefulSet'})`, async () => {
     await virtual('create', 'deployment', 'burst', '--image=nginx', '--replicas=200');
     await eventually('some burst pods on the host', async () => ((await hostPods('app=burst')).length >= 20 ? true : undefined), 60_000, 100);
-    const before = await remember();
-    process.kill(before.supervisor!, 'SIGKILL');
-    await eventually('the supervisor gone', async () => ((await isGone(before.supervisor!)) ? true : undefined), 5_000);
-    const resumed = await runCli(['resume', VC, '-n', NS], env);
-    assert.equal(resumed.code, 0, resumed.stderr);
+    await remember();
+    await vc.killSyncerAndRecover();
     await remember();
     await eventually(
       '200 Running virtual pods with exactly one host pod each',
@@ -414,16 +421,27 @@ spec:
   });
 
   it('removes fake nodes once no tenant pod uses them', async () => {
+    const before = (await virtual('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean);
     await virtual('delete', 'deployments,pods', '--all', '--wait=false');
-    await eventually('no nodes left in the vcluster', async () => ((await virtual('get', 'nodes', '-o', 'name')).trim() === '' ? true : undefined), 60_000, 500);
+    // what is left: the nodes of kube-system's pods (CoreDNS), if any
+    const left = await eventually(
+      'only the nodes of the remaining pods left in the vcluster',
+      async () => {
+        const nodes = (await virtual('get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}')).split(' ').filter(Boolean).sort();
+        return (await virtual('get', 'pods', '-n', 'default', '-o', 'name')).trim() === '' && JSON.stringify(nodes) === JSON.stringify(await nodesInUse()) ? nodes : undefined;
+      },
+      60_000,
+      500,
+    );
+    assert.ok(before.some((n) => n.startsWith('kwok-node-')), `kwok nodes were in use: ${before.join(' ')}`);
+    assert.ok(!left.some((n) => n.startsWith('kwok-node-')), `the kwok nodes are gone: ${left.join(' ')}`);
   });
 
   it('delivers service-account tokens through host pod annotations with sync.toHost.pods.useSecretsForSATokens=false', async () => {
-    const created = await runCli(['create', 'tokens-vc', '-n', 'tokens-ns', '--connect=false', '--set', 'sync.toHost.pods.useSecretsForSATokens=false'], env);
-    assert.equal(created.code, 0, created.stderr);
-    for (const p of Object.values(await pidsIn(join(home, 'vclusters', 'vcluster-host', 'tokens-ns', 'tokens-vc', 'pids')))) pids.add(p);
+    const tokens = await createVCluster(suite(), driver, 'tokens-vc', 'tokens-ns', ['--set', 'sync.toHost.pods.useSecretsForSATokens=false']);
+    for (const p of await tokens.pids()) pids.add(p);
     try {
-      const kubeconfig = join(home, 'vclusters', 'vcluster-host', 'tokens-ns', 'tokens-vc', 'pki', 'admin.conf');
+      const kubeconfig = tokens.kubeconfig;
       const vc = async (...args: string[]): Promise<string> => (await run(kubectlBin, ['--kubeconfig', kubeconfig, ...args])).stdout;
       // the pod gets kube-api-access (a projected token) once the default ServiceAccount exists
       await eventually('the pod created', async () => ((await vc('run', 'tok', '--image=nginx', '--restart=Never').catch(() => '')) ? true : undefined), SYNC_TIMEOUT_MS, 500);
@@ -451,11 +469,10 @@ spec:
   });
 
   it('mirrors real host nodes with sync.fromHost.nodes', async () => {
-    const created = await runCli(['create', 'nodes-vc', '-n', 'nodes-ns', '--connect=false', '--set', 'sync.fromHost.nodes.enabled=true', '--set', 'sync.fromHost.nodes.selector.all=true'], env);
-    assert.equal(created.code, 0, created.stderr);
-    for (const p of Object.values(await pidsIn(join(home, 'vclusters', 'vcluster-host', 'nodes-ns', 'nodes-vc', 'pids')))) pids.add(p);
+    const mirror = await createVCluster(suite(), driver, 'nodes-vc', 'nodes-ns', ['--set', 'sync.fromHost.nodes.enabled=true', '--set', 'sync.fromHost.nodes.selector.all=true']);
+    for (const p of await mirror.pids()) pids.add(p);
     try {
-      const kubeconfig = join(home, 'vclusters', 'vcluster-host', 'nodes-ns', 'nodes-vc', 'pki', 'admin.conf');
+      const kubeconfig = mirror.kubeconfig;
       const nodes = await eventually(
         'the host nodes in the vcluster',
         async () => {

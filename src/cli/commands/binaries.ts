@@ -11,13 +11,13 @@ import { renderTable } from '../table.js';
 
 export function binariesCommand(ctx: CliContext): Command {
   const cmd = new Command('binaries').description(
-    'Build and inspect the pinned upstream binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, etcd, etcdctl, kubelet, kube-proxy; containerd, its runc shim and ctr) and the Debian tools a real node uses (runc, the CNI plugins)',
+    'Build and inspect the pinned upstream binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok, etcd, etcdctl, kubelet, kube-proxy; containerd, its runc shim and ctr; coredns) and the Debian tools a real node uses (runc, the CNI plugins)',
   );
 
   cmd
     .command('ensure')
     .description(
-      'Build any missing binary from the Go modules in deps/kubernetes and deps/containerd into the version-keyed caches; reuses what is there. Needs Go >= 1.26 unless everything is cached.',
+      'Build any missing binary from the Go modules in deps/kubernetes, deps/containerd and deps/coredns into the version-keyed caches; reuses what is there. Needs Go >= 1.26 unless everything is cached.',
     )
     .action(async () => {
       const started = Date.now();

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { requireBinaries } from '../../binaries/locate.js';
-import { NODE_BINARIES, type BinaryName } from '../../binaries/versions.js';
+import { NODE_BINARIES, NODE_IMAGE_BINARIES, type BinaryName } from '../../binaries/versions.js';
 import { runNodeAgent } from '../../host/node/agent.js';
 import { MAX_REAL_NODES } from '../../host/node/layout.js';
 import { hostPaths } from '../../host/paths.js';
@@ -44,7 +44,7 @@ export function hostCommand(ctx: CliContext): Command {
     .option('--data-dir <dir>', 'where the host keeps its state', defaultDataDir)
     .action(async (opts: { nodes: number; realNodes: number; dataDir: string }) => {
       const started = Date.now();
-      const names: readonly BinaryName[] = opts.realNodes > 0 ? [...HOST_BINARIES, ...NODE_BINARIES] : HOST_BINARIES;
+      const names: readonly BinaryName[] = opts.realNodes > 0 ? [...HOST_BINARIES, ...NODE_BINARIES, ...NODE_IMAGE_BINARIES] : HOST_BINARIES;
       const state = await hostUp(await hostCtx(opts.dataDir, names), opts.nodes, opts.realNodes);
       println(
         ctx.stdout,

@@ -29,6 +29,7 @@ export function imageCommand(ctx: CliContext): Command {
     const set = await requireBinaries(binarySource(ctx), ['kube-apiserver', 'kube-controller-manager', 'kubectl']);
     return { 'kube-apiserver': set.path('kube-apiserver'), 'kube-controller-manager': set.path('kube-controller-manager'), kubectl: set.path('kubectl') };
   };
+  const corednsBinaryPath = async (): Promise<string> => (await requireBinaries(binarySource(ctx), ['coredns'])).path('coredns');
   const cmd = new Command('image').description(
     'Container images built without Docker or a registry, as OCI archives for `ctr images import`',
   );
@@ -64,6 +65,7 @@ export function imageCommand(ctx: CliContext): Command {
             cacheDir: join(ctx.env.cacheRoot, 'image-build'),
             repoRoot: ctx.env.repoRoot,
             ...(name === 'kubernetes' ? { kubernetesBinaries: await kubernetesBinaryPaths() } : {}),
+            ...(name === 'coredns' ? { corednsBinary: await corednsBinaryPath() } : {}),
           }),
         );
       }

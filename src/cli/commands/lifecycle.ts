@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { connectVCluster, disconnectVCluster } from '../../lifecycle/connect.js';
 import { createVCluster } from '../../lifecycle/create.js';
+import { createFromSnapshot } from '../../operations/snapshot/create-restore.js';
 import { keepForwarding } from '../../drivers/kubernetes/port-forward.js';
 import { UsageError } from '../../lib/errors.js';
 import { deleteVCluster } from '../../lifecycle/delete.js';
@@ -26,7 +27,7 @@ function driverOption(value: string): 'local' | 'kubernetes' {
 export function lifecycleCommands(ctx: CliContext): Command[] {
   const create = new Command('create')
     .description(
-      'Create a virtual cluster in a host namespace and start its control plane — as processes on this machine (--driver local, the default) or as pod NAME-0 of StatefulSet NAME in the host (--driver kubernetes) — then connect to it',
+      'Create a virtual cluster in a host namespace and start its control plane — as pod NAME-0 of StatefulSet NAME in the host (--driver kubernetes, the default when the host has a real node of the embedded host) or as processes on this machine (--driver local, the default otherwise) — then connect to it',
     )
     .argument('<name>', 'vcluster name (a DNS label of at most 52 characters)')
     .option('-n, --namespace <namespace>', NAMESPACE_HELP)
@@ -35,13 +36,14 @@ export function lifecycleCommands(ctx: CliContext): Command[] {
     .option('--connect [bool]', 'connect after create (--connect=false to skip)', (v) => v !== 'false', true)
     .option(
       '--driver <driver>',
-      'local: the control plane runs as processes on this machine; kubernetes: as pod NAME-0 in the host (on the embedded host its images are built and loaded into the real node)',
+      'local: the control plane runs as processes on this machine; kubernetes: as pod NAME-0 in the host (on the embedded host its images are built and loaded into the real node). Default: kubernetes when the host has a Ready real node of the embedded host, else local',
       driverOption,
-      'local',
     )
-    .action(async (name: string, opts: { namespace?: string; values: string[]; set: string[]; connect: boolean; driver: 'local' | 'kubernetes' }) => {
+    .option('--restore <file>', "start from a snapshot written by `vcluster snapshot` (its objects, mappings, PKI; its config.yaml is applied before -f and --set)")
+    .action(async (name: string, opts: { namespace?: string; values: string[]; set: string[]; connect: boolean; driver?: 'local' | 'kubernetes'; restore?: string }) => {
       const lc = await lifecycleContext(ctx, opts.driver === 'kubernetes' ? [...CONTROL_PLANE_BINARIES, 'ctr'] : CONTROL_PLANE_BINARIES);
-      const r = await createVCluster(lc, { name, namespace: opts.namespace, values: opts.values, set: opts.set, driver: opts.driver });
+      const createOpts = { name, namespace: opts.namespace, values: opts.values, set: opts.set, ...(opts.driver ? { driver: opts.driver } : {}) };
+      const r = opts.restore ? await createFromSnapshot(lc, { ...createOpts, restore: opts.restore }) : await createVCluster(lc, createOpts);
       println(ctx.stdout, `vcluster ${r.name} is running in namespace ${r.namespace} (created in ${r.seconds.toFixed(1)} s, API ${r.apiServer})`);
       if (opts.connect) {
         const context = await connectVCluster(lc, r.name, r.namespace, { kind: 'context' });

@@ -8,6 +8,8 @@ import { publishKubeconfig } from '../../lifecycle/publish-kubeconfig.js';
 import { startSyncer } from '../../syncer/engine/start-syncer.js';
 import { applySeed, writeInClusterKubeconfig } from '../../drivers/kubernetes/seed.js';
 import { dataDir } from '../../controlplane/datadir.js';
+import { bootstrapIfNeeded } from '../../drivers/kubernetes/bootstrap.js';
+import { applyPendingRestore } from '../../operations/snapshot/restore-pod.js';
 
 
 
@@ -33,8 +35,11 @@ export function startCommand(ctx: CliContext): Command {
         const written = await applySeed(opts.seedDir, opts.dataDir);
         if (written.length > 0) ctx.log.info({ files: written }, 'data dir seeded');
       }
+      await applyPendingRestore(opts.dataDir, ctx.log); // `vcluster restore` of a kubernetes-driver vcluster
       if (opts.inClusterHost) await writeInClusterKubeconfig(dataDir(opts.dataDir).hostKubeconfig);
       const binaries = await requireBinaries(binarySource(ctx), CONTROL_PLANE_BINARIES);
+      // no seed (a Helm install): make the PKI and state.json here
+      await bootstrapIfNeeded({ dir: dataDir(opts.dataDir), kubectl: binaries.path('kubectl'), vclusterName: ctx.env.vclusterName, log: ctx.log, inClusterHost: opts.inClusterHost });
       const abort = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());
       await startControlPlane({

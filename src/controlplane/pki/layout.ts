@@ -25,7 +25,8 @@ export type LeafName =
   | 'front-proxy-client'
   | 'admin'
   | 'controller-manager'
-  | 'scheduler';
+  | 'scheduler'
+  | 'apiserver-kubelet-client';
 
 export interface LeafPlan {
   readonly name: LeafName;
@@ -66,6 +67,12 @@ export function leafPlans(spec: PkiSpec): LeafPlan[] {
       spec: { commonName: 'system:kube-controller-manager', usage: 'client', validityDays: days },
     },
     { name: 'scheduler', ca: 'ca', spec: { commonName: 'system:kube-scheduler', usage: 'client', validityDays: days } },
+    // what kube-apiserver presents to kubelets (kubeadm's name); a vcluster's syncer accepts only it
+    {
+      name: 'apiserver-kubelet-client',
+      ca: 'ca',
+      spec: { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client', validityDays: days },
+    },
   ];
 }
 
@@ -98,6 +105,11 @@ export function apiServerPkiPaths(dir: string) {
     saPub: at(PKI_FILES.saPub),
     saKey: at(PKI_FILES.saKey),
   } as const;
+}
+
+/** The client certificate kube-apiserver presents to kubelets, as absolute paths under `dir`. */
+export function kubeletClientPkiPaths(dir: string): { readonly cert: string; readonly key: string } {
+  return { cert: join(dir, PKI_FILES.cert('apiserver-kubelet-client')), key: join(dir, PKI_FILES.key('apiserver-kubelet-client')) };
 }
 
 /** The PKI files kube-controller-manager reads, as absolute paths under `dir`. */

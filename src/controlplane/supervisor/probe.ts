@@ -4,12 +4,8 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { access, readFile } from 'node:fs/promises';
 import type { ReadinessProbe } from '../components/spec.js';
+import { sleep } from '../../lib/sleep.js';
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /** One attempt; true when ready. Never throws. */
 export async function probeOnce(probe: ReadinessProbe, ca?: Buffer): Promise<boolean> {

@@ -13,8 +13,8 @@ import type { Config } from '../../config/index.js';
 import { ensurePki } from '../../controlplane/pki/store.js';
 import { virtualClusterPkiSpec } from '../../controlplane/plan.js';
 import type { VClusterState } from '../../controlplane/state.js';
-import { createHash } from 'node:crypto';
-import { IMAGE_REFS } from '../../images/catalog.js';
+import { configHash } from './config-hash.js';
+import { controlPlaneImages } from './image-refs.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import type { HostAccess } from '../../lifecycle/host-access.js';
 import type { HostObject } from '../../lifecycle/host-objects.js';
@@ -80,7 +80,7 @@ export async function deployKubernetes(host: HostAccess, d: DeployInput): Promis
     namespace: d.namespace,
     hostContext: d.hostContext,
     createdNamespace: d.createdNamespace,
-    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091 },
+    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091, kubeletProxy: 10250 },
     bindAddress: '0.0.0.0',
     driver: 'kubernetes',
     serviceCidr: d.serviceCidr,
@@ -94,10 +94,10 @@ export async function deployKubernetes(host: HostAccess, d: DeployInput): Promis
     controlPlaneStatefulSet({
       name: d.name,
       namespace: d.namespace,
-      images: { controlPlane: IMAGE_REFS['vcluster-ts'], kubernetes: IMAGE_REFS.kubernetes, pullPolicy: d.embeddedHost ? 'Never' : 'IfNotPresent' },
+      images: controlPlaneImages(d.config, d.embeddedHost),
       storage: d.embeddedHost ? { storageClassName: '' } : {},
       ...(d.embeddedHost ? { nodeSelector: { [NODE_TYPE_LABEL]: 'real' } } : {}),
-      configHash: createHash('sha256').update(d.configYaml).digest('hex').slice(0, 16),
+      configHash: configHash(d.configYaml),
     }),
   );
   await applyObjects(host, objects);
@@ -111,6 +111,7 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
   const pod = `${name}-0`;
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
+    let crashLooping: string | undefined;
     const { stdout } = await host.kubectl(['get', 'pod', pod, '-n', namespace, '--ignore-not-found', '-o', 'json']);
     if (stdout.trim()) {
       const p = JSON.parse(stdout) as {
@@ -120,12 +121,17 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
       const waiting = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
         .map((c) => ({ name: c.name, w: c.state?.waiting }))
         .find((c) => c.w?.reason && !['ContainerCreating', 'PodInitializing'].includes(c.w.reason));
+      crashLooping = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].find((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')?.name;
       if (waiting && ['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError'].includes(waiting.w!.reason!)) {
         throw new VClusterError(`pod ${namespace}/${pod}: container ${waiting.name}: ${waiting.w!.reason}: ${waiting.w!.message ?? ''}`.trim(), {
           code: ErrorCode.PRECONDITION,
-          hint: 'the control-plane images must be loadable on the host nodes: `vcluster image build vcluster-ts kubernetes` and load them (see README)',
+          hint: 'the images (controlPlane.statefulSet.image, controlPlane.distro.k8s.image in vcluster.yaml; by default the ones the project builds) must be present on the node or pullable: on the embedded host load a custom image with `vcluster image import FILE`, elsewhere push it to a registry the nodes pull from (README)',
         });
       }
+    }
+    if (crashLooping) {
+      const logs = await host.kubectl(['logs', pod, '-n', namespace, '-c', crashLooping, '--previous', '--tail=15']).then((r) => r.stdout, () => '');
+      throw new VClusterError(`pod ${namespace}/${pod}: container ${crashLooping} keeps exiting (CrashLoopBackOff)${logs ? `; its last log lines:\n${logs}` : ''}`, { code: ErrorCode.PRECONDITION });
     }
     if (Date.now() > deadline) {
       const logs = await host.kubectl(['logs', pod, '-n', namespace, '-c', 'syncer', '--tail=15']).then((r) => r.stdout, () => '');

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { readdir, stat } from 'node:fs/promises';
 import { buildImage, type BuiltImage } from '../../images/catalog.js';
 import { importIntoRealNodes } from '../../host/node/images.js';
+import { ErrorCode, VClusterError } from '../../lib/errors.js';
+import { run } from '../../lib/process.js';
 import type { LifecycleContext } from '../../lifecycle/context.js';
 
 const LoadedSchema = z.record(z.string(), z.string());
@@ -40,7 +42,25 @@ async function buildIfStale(name: 'vcluster-ts' | 'kubernetes', inputs: readonly
   return built;
 }
 
+/**
+ * The image ships the compiled .build/, not src/: compile first when any source file is newer than the
+ * build (as bin/vcluster.js decides), so a pod never runs older code than the CLI that made it.
+ */
+async function ensureFreshBuild(repoRoot: string, progress: (line: string) => void): Promise<void> {
+  const src = join(repoRoot, 'src');
+  if (!(await stat(src).catch(() => undefined))) return; // an installed copy ships only the build
+  const built = await stat(join(repoRoot, '.build', 'src', 'cli', 'main.js')).catch(() => undefined);
+  if (built && built.mtimeMs >= (await newestMtime([src]))) return;
+  progress('compiling src/ into .build/ for the control-plane image (scripts/build.sh)');
+  try {
+    await run('bash', [join(repoRoot, 'scripts', 'build.sh')], { timeoutMs: 300_000 });
+  } catch (err) {
+    throw new VClusterError('compile the project for the control-plane image', { cause: err, code: ErrorCode.PRECONDITION, hint: 'run `bash scripts/build.sh` and fix what it reports' });
+  }
+}
+
 export async function ensureControlPlaneImages(ctx: LifecycleContext, where: { readonly repoRoot: string; readonly cacheRoot: string }): Promise<void> {
+  await ensureFreshBuild(where.repoRoot, ctx.progress);
   const hostDataDir = join(ctx.home, 'host');
   const marker = join(hostDataDir, 'nodes', 'loaded-images.json');
   const loaded = (await readJsonFile(marker, LoadedSchema, 'the loaded-images record').catch(() => undefined)) ?? {};
@@ -49,7 +69,7 @@ export async function ensureControlPlaneImages(ctx: LifecycleContext, where: { r
   const outDir = join(where.cacheRoot, 'images');
   const binaries = { 'kube-apiserver': ctx.binaries.path('kube-apiserver'), 'kube-controller-manager': ctx.binaries.path('kube-controller-manager'), kubectl: ctx.binaries.path('kubectl') };
   const inputs = {
-    'vcluster-ts': ['.build', 'bin/vcluster.js', 'package.json', 'package-lock.json', 'deps/kubernetes/go.mod', 'deps/containerd/go.mod'].map((f) => join(where.repoRoot, f)),
+    'vcluster-ts': ['.build', 'bin/vcluster.js', 'package.json', 'package-lock.json', 'deps'].map((f) => join(where.repoRoot, f)),
     kubernetes: Object.values(binaries),
   };
   for (const name of ['vcluster-ts', 'kubernetes'] as const) {

@@ -29,6 +29,8 @@ export interface StorageSpec {
   readonly size?: string;
   /** The claim's storage class; '' binds to a pre-made PersistentVolume (the embedded host). */
   readonly storageClassName?: string;
+  /** false: /data is an emptyDir (state is lost with the pod; the chart's storage.persistence). @default true */
+  readonly persistence?: boolean;
 }
 
 export interface StatefulSetSpec {
@@ -61,9 +63,13 @@ export function dataClaimName(name: string): string {
   return `data-${name}-0`;
 }
 
+/** The env var the syncer container reads its vcluster's name from when it bootstraps without a seed (bootstrap.ts). */
+export const NAME_ENV = 'VCLUSTER_NAME';
+
 export function controlPlaneStatefulSet(s: StatefulSetSpec): HostObject {
   const labels = releaseLabels(s.name);
   const binaries = { name: 'binaries', mountPath: BINARIES_MOUNT };
+  const persistent = s.storage.persistence !== false;
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -97,6 +103,7 @@ export function controlPlaneStatefulSet(s: StatefulSetSpec): HostObject {
               image: s.images.controlPlane,
               imagePullPolicy: s.images.pullPolicy,
               args: ['--binaries-dir', BINARIES_MOUNT, 'start', '--data-dir', DATA_MOUNT, '--seed-dir', SEED_MOUNT, '--in-cluster-host'],
+              env: [{ name: NAME_ENV, value: s.name }],
               ports: [{ name: 'https', containerPort: POD_API_PORT, protocol: 'TCP' }],
               // Ready once `vcluster start` reports ready: the API serves, the default ServiceAccount
               // exists and the syncer runs (the API's own /readyz answers before the first two)
@@ -116,21 +123,27 @@ export function controlPlaneStatefulSet(s: StatefulSetSpec): HostObject {
             },
           ],
           volumes: [
+            ...(persistent ? [] : [{ name: 'data', emptyDir: {} }]),
             { name: 'binaries', emptyDir: {} },
-            { name: 'seed', secret: { secretName: seedSecretName(s.name) } },
+            // optional: a Helm install has no seed (no PKI): the pod then bootstraps itself (bootstrap.ts)
+            { name: 'seed', secret: { secretName: seedSecretName(s.name), optional: true } },
           ],
         },
       },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: 'data' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            resources: { requests: { storage: s.storage.size ?? '5Gi' } },
-            ...(s.storage.storageClassName !== undefined ? { storageClassName: s.storage.storageClassName } : {}),
-          },
-        },
-      ],
+      ...(persistent
+        ? {
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  resources: { requests: { storage: s.storage.size ?? '5Gi' } },
+                  ...(s.storage.storageClassName !== undefined ? { storageClassName: s.storage.storageClassName } : {}),
+                },
+              },
+            ],
+          }
+        : {}),
     },
   };
 }

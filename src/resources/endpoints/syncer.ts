@@ -1,6 +1,8 @@
 /**
  * Endpoints of selector-less Services (manual endpoints) go to the host; endpoints of Services with a
- * selector are the host's own endpoints controller's work.
+ * selector are the host's own endpoints controller's work: the syncer's filter skips them, so the host
+ * controller's Endpoints of the twin (which carry our managed-by label, copied from the Service) are
+ * neither touched nor reported as a name conflict.
  */
 import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import type { Informer } from '../../k8s/informer.js';
@@ -26,6 +28,10 @@ export function createEndpointsSyncer(virtualServices: Informer<Service>): Synce
     name: 'endpoints',
     kind: resourceKind<Endpoints>(GVK.Endpoints, true),
     mapper: namespacedMapper(GVK.Endpoints),
+    filter(virtual) {
+      const want = wanted(virtual);
+      return want === 'wait' ? 'wait' : want ? 'sync' : 'skip';
+    },
     async syncToHost(ctx, { virtual }) {
       const want = wanted(virtual);
       if (want === 'wait') return { requeueAfterMs: SERVICE_WAIT_MS };

@@ -12,7 +12,8 @@ import type { Request, Result } from '../../runtime/reconcile.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import type { SyncContext } from '../../syncer/types.js';
-import { FAKE_NODE_LABEL, fakeNodeNeeded, virtualNodeFromHost } from './translate.js';
+import type { KubeletEndpoints } from '../../syncer/kubelet-proxy/endpoints.js';
+import { FAKE_NODE_LABEL, fakeNodeNeeded, kubeletEndpointStatus, virtualNodeFromHost } from './translate.js';
 
 export interface NodesControllerOptions {
   readonly virtualNodes: Informer<Node>;
@@ -22,6 +23,8 @@ export interface NodesControllerOptions {
   /** selector.all, or selector labels given: mirror every matching host node, not only those running tenant pods. */
   readonly all?: boolean;
   readonly clearImageStatus?: boolean;
+  /** The syncer's kubelet proxy: every virtual node advertises its address and port (kept up to date). */
+  readonly kubelet?: KubeletEndpoints;
 }
 
 /** Fake nodes younger than this are never collected. */
@@ -37,8 +40,10 @@ export function nodesController(ctx: SyncContext, o: NodesControllerOptions): Co
     const current = o.virtualNodes.get(name);
     const used = fakeNodeNeeded(name, o.virtualPods.list());
     const host = o.hostNodes?.get(name);
+    if (!current) o.kubelet?.release(name);
     if (o.hostNodes && host && (o.all === true || used)) {
-      const desired = virtualNodeFromHost(host, { vclusterName: ctx.names.vclusterName, ...(o.clearImageStatus ? { clearImageStatus: true } : {}) });
+      const endpoint = o.kubelet ? { internalIP: await o.kubelet.addressOf(name), kubeletPort: o.kubelet.port } : {};
+      const desired = virtualNodeFromHost(host, { vclusterName: ctx.names.vclusterName, ...endpoint, ...(o.clearImageStatus ? { clearImageStatus: true } : {}) });
       if (!current) {
         try {
           const created = await ctx.virtual.create(typed({ ...desired, status: {} }));
@@ -56,11 +61,22 @@ export function nodesController(ctx: SyncContext, o: NodesControllerOptions): Co
       if (!jsonEqual(toJson(desired.status ?? {}), toJson(node.status ?? {}))) await ctx.virtual.updateStatus(typed({ ...node, status: desired.status ?? {} }));
       return {};
     }
+    if (current && ours(current) && used && o.kubelet) {
+      // a fake node made before the kubelet proxy (or its port) existed: advertise the proxy
+      const want = kubeletEndpointStatus(await o.kubelet.addressOf(name), o.kubelet.port);
+      const have = { addresses: current.status?.addresses, daemonEndpoints: current.status?.daemonEndpoints };
+      if (!jsonEqual(toJson(want), toJson(have))) {
+        await ctx.virtual.updateStatus(typed({ ...current, status: { ...(current.status ?? {}), ...want } }));
+        ctx.log.info({ node: name, address: want.addresses?.[0]?.address, port: o.kubelet.port }, 'node now advertises the kubelet proxy');
+      }
+      return {};
+    }
     if (current && ours(current) && !used) {
       // A node is created just before its first pod is bound: give the binding time to reach the cache.
       const age = Date.now() - Date.parse(current.metadata?.creationTimestamp ?? '');
       if (Number.isFinite(age) && age < NODE_GC_GRACE_MS) return { requeueAfterMs: NODE_GC_GRACE_MS - age };
       await ignoreNotFound(ctx.virtual.delete(Kinds.Node, { name }));
+      o.kubelet?.release(name);
       ctx.log.info({ node: name }, 'removed a node no tenant pod uses');
     }
     return {};

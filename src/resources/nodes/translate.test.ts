@@ -68,10 +68,12 @@ describe('fakeNode', () => {
     {
       name: 'addresses',
       got: node.status?.addresses,
-      want: [
-        { type: 'Hostname', address: 'worker-1-example.nodes.vcluster.com' },
-        { type: 'InternalIP', address: '10.96.3.4' },
-      ],
+      want: [{ type: 'InternalIP', address: '10.96.3.4' }],
+    },
+    {
+      name: 'the kubelet proxy port',
+      got: fakeNode('n', { kubeletVersion: 'v', ids, now, kubeletPort: 40123 }).status?.daemonEndpoints,
+      want: { kubeletEndpoint: { Port: 40123 } },
     },
     {
       name: 'versions',
@@ -82,9 +84,10 @@ describe('fakeNode', () => {
       ],
       want: ['v1.36.3', '4.19.76-fakelinux', 'Fake Kubernetes Image'],
     },
+    { name: 'no name to look up: no address without an IP', got: fakeNodeAddresses('n', {}), want: [] },
     {
-      name: 'hostname only when no IP',
-      got: fakeNodeAddresses('n', {}),
+      name: "vCluster's hostname only when asked (proxyKubelets.byHostname)",
+      got: fakeNodeAddresses('n', { byHostname: true }),
       want: [{ type: 'Hostname', address: 'n.nodes.vcluster.com' }],
     },
     { name: 'kubelet hostname', got: fakeKubeletHostname('a.b.c'), want: 'a-b-c.nodes.vcluster.com' },
@@ -159,10 +162,7 @@ describe('virtualNodeFromHost', () => {
         taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
       },
       status: {
-        addresses: [
-          { type: 'Hostname', address: 'n1.nodes.vcluster.com' },
-          { type: 'InternalIP', address: '10.96.0.9' },
-        ],
+        addresses: [{ type: 'InternalIP', address: '10.96.0.9' }],
         capacity: { cpu: '4' },
         daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       },

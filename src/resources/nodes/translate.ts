@@ -33,10 +33,15 @@ export const FAKE_NODE_RESOURCES = {
 export interface FakeNodeOptions {
   /** The virtual apiserver's version, reported as kubelet and kube-proxy version. */
   readonly kubeletVersion: string;
-  /** ClusterIP of the per-node host Service (proxyKubelets.byIP); omitted when absent. */
+  /** The address of the syncer's kubelet proxy for this node (an IP); omitted when absent. */
   readonly internalIP?: string;
-  /** Whether to report the `<node>.nodes.vcluster.com` hostname (proxyKubelets.byHostname). @default true */
+  /**
+   * Whether to also report the `<node>.nodes.vcluster.com` hostname (vCluster's proxyKubelets.byHostname).
+   * @default false: a made-up name must never reach a resolver, so nodes advertise IPs only
+   */
   readonly byHostname?: boolean;
+  /** status.daemonEndpoints.kubeletEndpoint.Port: the syncer's kubelet proxy port. @default 10250 */
+  readonly kubeletPort?: number;
   /** Random ids chosen by the caller (machineID, systemUUID, bootID). */
   readonly ids: { readonly machineID: string; readonly systemUUID: string; readonly bootID: string };
   /** Heartbeat / transition time of the conditions (RFC 3339). */
@@ -54,7 +59,7 @@ export function fakeNodeAddresses(
   options: Pick<FakeNodeOptions, 'internalIP' | 'byHostname'>,
 ): NodeAddress[] {
   const out: NodeAddress[] = [];
-  if (options.byHostname ?? true) out.push({ type: 'Hostname', address: fakeKubeletHostname(nodeName) });
+  if (options.byHostname ?? false) out.push({ type: 'Hostname', address: fakeKubeletHostname(nodeName) });
   if (options.internalIP) out.push({ type: 'InternalIP', address: options.internalIP });
   return out;
 }
@@ -112,7 +117,7 @@ export function fakeNode(name: string, options: FakeNodeOptions): Node {
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', now),
       ],
       addresses: fakeNodeAddresses(name, options),
-      daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
+      daemonEndpoints: { kubeletEndpoint: { Port: options.kubeletPort ?? KUBELET_PORT } },
       nodeInfo: {
         architecture: 'amd64',
         operatingSystem: 'linux',
@@ -141,6 +146,11 @@ export function fakeNodeNeeded(nodeName: string, pods: readonly Pod[]): boolean 
   return pods.some((pod) => pod.spec?.nodeName === nodeName && !isDaemonSetPod(pod));
 }
 
+/** The kubelet endpoint a virtual node should advertise, as a status fragment (for comparison and update). */
+export function kubeletEndpointStatus(internalIP: string, kubeletPort: number): Pick<NonNullable<Node['status']>, 'addresses' | 'daemonEndpoints'> {
+  return { addresses: fakeNodeAddresses('', { internalIP }), daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } } };
+}
+
 /** Node names that should exist as fake nodes, sorted. */
 export function neededFakeNodes(pods: readonly Pod[]): string[] {
   const names = new Set<string>();
@@ -151,7 +161,7 @@ export function neededFakeNodes(pods: readonly Pod[]): string[] {
   return [...names].sort();
 }
 
-export interface RealNodeOptions extends Pick<FakeNodeOptions, 'internalIP' | 'byHostname'> {
+export interface RealNodeOptions extends Pick<FakeNodeOptions, 'internalIP' | 'byHostname' | 'kubeletPort'> {
   readonly vclusterName: string;
   /** Drop status.images (fromHost.nodes.clearImageStatus). */
   readonly clearImageStatus?: boolean;
@@ -167,7 +177,7 @@ export function virtualNodeFromHost(host: Node, options: RealNodeOptions): Node 
   const name = host.metadata?.name ?? '';
   const status = deepCopy(host.status ?? {});
   status.addresses = fakeNodeAddresses(name, options);
-  status.daemonEndpoints = { kubeletEndpoint: { Port: KUBELET_PORT } };
+  status.daemonEndpoints = { kubeletEndpoint: { Port: options.kubeletPort ?? KUBELET_PORT } };
   if (options.clearImageStatus) delete status.images;
   const hidden = options.hiddenTaints ?? [];
   const taints = (host.spec?.taints ?? []).filter(

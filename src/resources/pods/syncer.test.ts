@@ -201,3 +201,45 @@ describe('pod syncer: a full host ResourceQuota', () => {
     );
   });
 });
+
+describe('pod syncer: cluster DNS and service links', () => {
+  const fresh = (): Pod & TypedObject => ({ ...virtualPod(), metadata: { name: 'web', namespace: 'default', creationTimestamp: new Date().toISOString() } });
+  const redis = { metadata: { name: 'redis-master', namespace: 'default' }, spec: { clusterIP: '10.96.4.7', ports: [{ port: 6379 }] } };
+  const run = async (dnsIP: string | undefined, pod: Pod) => {
+    const host = new FakeKubeClient();
+    const ctx: SyncContext = { names, virtual: new FakeKubeClient({ objects: [virtualPod()] }), host, log: silentLogger(), signal: new AbortController().signal };
+    const podSyncer = createPodSyncer({
+      kubeIP: undefined,
+      clusterDomain: 'cluster.local',
+      kubeletVersion: 'v1.36.3',
+      dnsIP: () => dnsIP,
+      servicesOf: (ns) => (ns === 'default' ? [redis] : []),
+    });
+    const result = await podSyncer.syncToHost(ctx, { hostOld: undefined, virtual: pod });
+    return { result, hostPod: host.peek<Pod>(Kinds.Pod, { namespace: 'team-a', name: 'web-x-default-x-vc1' }) };
+  };
+
+  it('waits for the kube-dns twin before creating a ClusterFirst pod', async () => {
+    const { result, hostPod } = await run(undefined, fresh());
+    assert.deepEqual(result, { requeueAfterMs: 1_000 });
+    assert.equal(hostPod, undefined);
+  });
+
+  it('creates a pod that waited too long without cluster DNS', async () => {
+    const old = { ...fresh(), metadata: { name: 'web', namespace: 'default', creationTimestamp: '2020-01-01T00:00:00Z' } };
+    const { hostPod } = await run(undefined, old);
+    assert.ok(hostPod);
+    assert.equal(hostPod.spec?.dnsPolicy, undefined);
+  });
+
+  it('gives the host pod the kube-dns twin as nameserver and the service links of its namespace', async () => {
+    const { result, hostPod } = await run('10.96.0.53', fresh());
+    assert.deepEqual(result, {});
+    assert.equal(hostPod?.spec?.dnsPolicy, 'None');
+    assert.deepEqual(hostPod?.spec?.dnsConfig?.nameservers, ['10.96.0.53']);
+    assert.equal(hostPod?.spec?.enableServiceLinks, false);
+    const env = new Map((hostPod?.spec?.containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env.get('REDIS_MASTER_SERVICE_HOST'), '10.96.4.7');
+    assert.equal(env.get('REDIS_MASTER_PORT_6379_TCP'), 'tcp://10.96.4.7:6379');
+  });
+});

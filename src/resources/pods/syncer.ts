@@ -9,6 +9,7 @@ import {
   type Node,
   type Pod,
   type Secret,
+  type Service,
   type TypedObject,
 } from '../../k8s/types.js';
 import { ignoreNotFound, isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../k8s/errors.js';
@@ -22,6 +23,7 @@ import { hostName } from '../../syncer/translate/names.js';
 import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
 import { toHostConfigMap } from '../configmaps/translate.js';
 import { fakeNode } from '../nodes/translate.js';
+import type { KubeletEndpoints } from '../../syncer/kubelet-proxy/endpoints.js';
 import { toHostSecret } from '../secrets/translate.js';
 import {
   hostPodSpecUpdate,
@@ -37,6 +39,7 @@ import type { NameMapping } from '../../syncer/mappings/mapping.js';
 import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../shared/events.js';
 import { podSecurityMessage, podSecurityViolations } from './translate/security.js';
+import { usesClusterDns } from './translate/dns.js';
 import type { PodSecurityStandard } from '../../config/index.js';
 import type { Toleration } from '../../syncer/translate/kube-types.js';
 
@@ -67,7 +70,20 @@ export interface PodSyncerDeps {
   readonly enforceTolerations?: readonly Toleration[];
   /** The host RuntimeClass for a virtual class name, undefined = none (runtimeclasses/syncer.ts). */
   readonly hostRuntimeClass?: (virtualName: string) => Promise<string | undefined>;
+  /** The syncer's kubelet proxy: the address and port fake nodes advertise. */
+  readonly kubelet?: KubeletEndpoints;
+  /**
+   * The virtual cluster's DNS (controlPlane.coredns): the host ClusterIP of the kube-dns twin, undefined
+   * while it does not exist yet. When set, ClusterFirst pods wait for it (as vCluster: "waiting for DNS
+   * service IP") and get it as their only nameserver.
+   */
+  readonly dnsIP?: () => string | undefined;
+  /** The virtual Services of a namespace (service-link env vars, with their ClusterIPs: the host's). */
+  readonly servicesOf?: (namespace: string) => readonly Service[];
 }
+
+/** How long a pod waits for the DNS Service before it is synced without cluster DNS. */
+export const DNS_WAIT_MS = 60_000;
 
 /** The host class for the pod's RuntimeClass: null = none on the host (the tenant is told); undefined = no class. */
 async function hostRuntimeClassOf(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod): Promise<string | null | undefined> {
@@ -176,6 +192,7 @@ async function syncReferences(ctx: SyncContext, deps: PodSyncerDeps, refs: reado
 async function ensureVirtualNode(ctx: SyncContext, deps: PodSyncerDeps, nodeName: string): Promise<void> {
   const node: Node = fakeNode(nodeName, {
     kubeletVersion: deps.kubeletVersion,
+    ...(deps.kubelet ? { internalIP: await deps.kubelet.addressOf(nodeName), kubeletPort: deps.kubelet.port } : {}),
     ids: { machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID() },
     now: new Date().toISOString(),
   });
@@ -235,12 +252,24 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         log.warn({ violations, level }, 'pod refused by the pod security standard');
         return {};
       }
+      const dnsIP = deps.dnsIP?.();
+      if (deps.dnsIP && dnsIP === undefined && usesClusterDns(virtual.spec ?? { containers: [] })) {
+        // The kube-dns twin is made right after start: wait for it a while (vCluster waits for ever).
+        const created = Date.parse(virtual.metadata?.creationTimestamp ?? '');
+        if (Number.isNaN(created) || Date.now() - created < DNS_WAIT_MS) {
+          log.debug({}, 'waiting for the DNS service IP');
+          return { requeueAfterMs: 1_000 };
+        }
+        log.warn({ waitedMs: DNS_WAIT_MS }, 'no DNS service on the host: syncing the pod without cluster DNS');
+      }
       const tokens = await requestTokens(ctx, deps, virtual);
       const hostRuntimeClassName = await hostRuntimeClassOf(ctx, deps, virtual);
       const translated = toHostPod(virtual, {
         names: ctx.names,
         clusterDomain: deps.clusterDomain,
         ...(deps.kubeIP ? { kubeIP: deps.kubeIP } : {}),
+        ...(dnsIP ? { dnsIP } : {}),
+        ...(deps.servicesOf ? { services: deps.servicesOf(vref.namespace) } : {}),
         tokenMode: deps.tokenMode ?? 'secret',
         tokens,
         serviceAccountsToHost: deps.serviceAccountsToHost ?? false,

@@ -256,14 +256,42 @@ describe('toHostPod details', () => {
       ],
     },
     {
-      name: 'no service links unless explicitly enabled',
+      name: 'service links when enableServiceLinks is unset (kubelet and the API default it to true)',
       virtual: pod(),
       opts: {
         kubeIP: undefined,
         services: [{ metadata: { name: 'db' }, spec: { clusterIP: '10.0.0.9', ports: [{ port: 1 }] } }],
       },
-      check: (p) => p.spec?.containers[0]?.env,
-      want: undefined,
+      check: (p) => p.spec?.containers[0]?.env?.map((e) => e.name),
+      want: ['DB_PORT', 'DB_PORT_1_TCP', 'DB_PORT_1_TCP_ADDR', 'DB_PORT_1_TCP_PORT', 'DB_PORT_1_TCP_PROTO', 'DB_SERVICE_HOST', 'DB_SERVICE_PORT'],
+    },
+    {
+      name: 'the host pod never gets the host namespace service links',
+      virtual: pod({ enableServiceLinks: true }),
+      check: (p) => p.spec?.enableServiceLinks,
+      want: false,
+    },
+    {
+      name: 'redis-master of the guestbook: REDIS_MASTER_* with the (host) ClusterIP, ExternalName and headless skipped',
+      virtual: pod({ enableServiceLinks: true }, { namespace: 'guestbook' }),
+      opts: {
+        kubeIP: undefined,
+        services: [
+          { metadata: { name: 'redis-master', namespace: 'guestbook' }, spec: { clusterIP: '10.96.4.7', ports: [{ port: 6379, targetPort: 6379 }] } },
+          { metadata: { name: 'upstream', namespace: 'guestbook' }, spec: { type: 'ExternalName', externalName: 'x.example' } },
+          { metadata: { name: 'redis-headless', namespace: 'guestbook' }, spec: { clusterIP: 'None', ports: [{ port: 6379 }] } },
+        ],
+      },
+      check: (p) => p.spec?.containers[0]?.env?.map((e) => `${e.name}=${e.value ?? ''}`),
+      want: [
+        'REDIS_MASTER_PORT=tcp://10.96.4.7:6379',
+        'REDIS_MASTER_PORT_6379_TCP=tcp://10.96.4.7:6379',
+        'REDIS_MASTER_PORT_6379_TCP_ADDR=10.96.4.7',
+        'REDIS_MASTER_PORT_6379_TCP_PORT=6379',
+        'REDIS_MASTER_PORT_6379_TCP_PROTO=tcp',
+        'REDIS_MASTER_SERVICE_HOST=10.96.4.7',
+        'REDIS_MASTER_SERVICE_PORT=6379',
+      ],
     },
     {
       name: 'no service links when disabled',
@@ -447,6 +475,66 @@ describe('pod bookkeeping annotations', () => {
       for (const [k, v] of Object.entries(c.want)) assert.equal(got[k], v, k);
     });
   }
+});
+
+describe('pod DNS as vCluster wires it', () => {
+  const dnsIP = '10.96.0.53';
+  const cases: { name: string; spec: Partial<Pod['spec']>; dnsIP?: string; namespace?: string; want: Pick<NonNullable<Pod['spec']>, 'dnsPolicy' | 'dnsConfig'> }[] = [
+    {
+      name: 'ClusterFirst (the default): None, the kube-dns twin, the namespace search path, ndots 5',
+      spec: {},
+      namespace: 'guestbook',
+      want: {
+        dnsPolicy: 'None',
+        dnsConfig: {
+          nameservers: [dnsIP],
+          searches: ['guestbook.svc.cluster.local', 'svc.cluster.local', 'cluster.local'],
+          options: [{ name: 'ndots', value: '5' }],
+        },
+      },
+    },
+    {
+      name: 'explicit ClusterFirst',
+      spec: { dnsPolicy: 'ClusterFirst' },
+      want: {
+        dnsPolicy: 'None',
+        dnsConfig: { nameservers: [dnsIP], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: [{ name: 'ndots', value: '5' }] },
+      },
+    },
+    {
+      name: 'ClusterFirst with its own dnsConfig: merged, ours first, options replaced',
+      spec: { dnsConfig: { nameservers: ['10.0.0.2'], searches: ['corp.local'], options: [{ name: 'ndots', value: '1' }] } },
+      want: {
+        dnsPolicy: 'None',
+        dnsConfig: {
+          nameservers: [dnsIP, '10.0.0.2'],
+          searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'corp.local'],
+          options: [{ name: 'ndots', value: '5' }],
+        },
+      },
+    },
+    { name: 'Default untouched', spec: { dnsPolicy: 'Default' }, want: { dnsPolicy: 'Default' } },
+    {
+      name: 'None untouched',
+      spec: { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'] } },
+      want: { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'] } },
+    },
+    { name: 'hostNetwork with ClusterFirst untouched', spec: { hostNetwork: true }, want: {} },
+    {
+      name: 'ClusterFirstWithHostNet rewritten',
+      spec: { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' },
+      want: {
+        dnsPolicy: 'None',
+        dnsConfig: { nameservers: [dnsIP], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: [{ name: 'ndots', value: '5' }] },
+      },
+    },
+    { name: 'no DNS service (controlPlane.coredns off): untouched', spec: {}, dnsIP: '', want: {} },
+  ];
+  for (const c of cases)
+    it(c.name, () => {
+      const got = toHostPod(pod(c.spec, { namespace: c.namespace ?? 'default' }), { ...options, dnsIP: c.dnsIP ?? dnsIP }).pod.spec;
+      assert.deepEqual(json({ dnsPolicy: got?.dnsPolicy, dnsConfig: got?.dnsConfig }), json(c.want));
+    });
 });
 
 describe('DNS helpers', () => {

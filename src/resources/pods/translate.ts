@@ -62,8 +62,8 @@ function hostRuntimeClass(options: PodTranslateOptions, name: string | undefined
 
 function generatedEnv(options: PodTranslateOptions, spec: PodSpec): EnvVar[] {
   const out: EnvVar[] = [];
-  // Only when explicitly enabled (the API server defaults it to true), as vCluster does.
-  if (spec.enableServiceLinks === true) out.push(...serviceLinkEnv(options.services ?? []));
+  // As kubelet: on unless the pod turns it off (the API server defaults it to true).
+  if (spec.enableServiceLinks !== false) out.push(...serviceLinkEnv(options.services ?? []));
   if (options.kubeIP) out.push(...kubernetesServiceEnv(options.kubeIP));
   const byName = new Map(out.map((e) => [e.name, e]));
   return [...byName.values()];

@@ -4,6 +4,7 @@
  * the virtual apiserver's own and is not synced.
  */
 import { mirrorKubernetesService } from './kubernetes-service.js';
+import { formatError } from '../../lib/errors.js';
 import { ignoreNotFound, isAlreadyExists, isInvalid } from '../../k8s/errors.js';
 import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
 import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
@@ -13,7 +14,10 @@ import { GVK } from '../../syncer/translate/gvk.js';
 import { resourceKind, type Syncer } from '../../syncer/types.js';
 import {
   clusterIpDiffers,
+  hostServiceRequest,
   isKubernetesService,
+  nodePortsDiffer,
+  withHostNodePorts,
   syncService,
   toHostService,
   withHostAllocations,
@@ -55,27 +59,29 @@ export function createServiceSyncer(): Syncer<Service> {
     mapper,
 
     async syncToHost(ctx, { virtual }) {
-      if (isKubernetesService(refOf(virtual))) {
-        await mirrorKubernetesService(ctx, virtual);
-        return {};
-      }
+      if (isKubernetesService(refOf(virtual))) return mirrorKubernetesService(ctx, virtual);
       if (virtual.metadata?.deletionTimestamp) return {};
       const translated = toHostService(virtual, { names: ctx.names });
       // The virtual and host service CIDRs are the same: ask the host for the virtual ClusterIP, so the
       // two agree without recreating the virtual Service. If the host has that IP taken, it allocates
       // one and `sync` recreates the virtual Service with it.
+      // Likewise the nodePorts (the same node-port range); `sync` gives the virtual Service the host's
+      // nodePorts when the host had to allocate others.
       const ip = virtual.spec?.clusterIP;
-      const sameIp =
-        ip && ip !== 'None'
-          ? { ...translated, spec: { ...translated.spec, clusterIP: ip, clusterIPs: virtual.spec?.clusterIPs ?? [ip] } }
-          : undefined;
+      const attempts = [
+        hostServiceRequest(virtual, translated, true),
+        hostServiceRequest(virtual, translated, false),
+        translated,
+      ].filter((s, i, all): s is Service => s !== undefined && all.findIndex((o) => jsonEqual(toJson(o), toJson(s))) === i);
       try {
-        try {
-          await ctx.host.create(typed(sameIp ?? translated));
-        } catch (err) {
-          if (!sameIp || !isInvalid(err)) throw err;
-          ctx.log.info({ clusterIP: ip }, 'virtual ClusterIP taken on the host; letting the host allocate one');
-          await ctx.host.create(typed(translated));
+        for (const [i, attempt] of attempts.entries()) {
+          try {
+            await ctx.host.create(typed(attempt));
+            break;
+          } catch (err) {
+            if (i === attempts.length - 1 || !isInvalid(err)) throw err;
+            ctx.log.info({ clusterIP: ip, err: formatError(err) }, 'virtual allocation taken on the host; asking for less');
+          }
         }
         ctx.log.info({ service: `${virtual.metadata?.namespace}/${virtual.metadata?.name}` }, 'created host service');
       } catch (err) {
@@ -122,6 +128,12 @@ export function createServiceSyncer(): Syncer<Service> {
         } catch (err) {
           if (!isAlreadyExists(err)) throw err;
         }
+        return {};
+      }
+      if (nodePortsDiffer(virtual, host)) {
+        // nodePorts can change in place: the virtual Service takes the host's
+        await ctx.virtual.update(typed(withHostNodePorts(virtual, host)));
+        ctx.log.info({ service: `${virtual.metadata?.namespace}/${virtual.metadata?.name}` }, 'virtual service now has the host nodePorts');
         return {};
       }
       const stash = readStash(virtual);

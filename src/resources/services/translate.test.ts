@@ -2,6 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoints, Service } from '../../syncer/translate/kube-types.js';
 import {
+  hostServiceRequest,
+  nodePortsDiffer,
+  withHostNodePorts,
   clusterIpDiffers,
   isKubernetesService,
   kubernetesEndpoints,
@@ -419,4 +422,43 @@ describe('isKubernetesService', () => {
   ];
   for (const c of cases)
     it(`${c.ref.namespace}/${c.ref.name}`, () => assert.equal(isKubernetesService(c.ref), c.want));
+});
+
+describe('nodePorts equal on both sides', () => {
+  const svc = (ports: { port: number; nodePort?: number; name?: string; protocol?: string }[], extra: Record<string, unknown> = {}): Service => ({
+    metadata: { name: 'frontend', namespace: 'default' },
+    spec: { type: 'NodePort', clusterIP: '10.96.0.20', ports, ...extra },
+  });
+  const differs = [
+    { name: 'same nodePorts', virtual: svc([{ port: 80, nodePort: 32128 }]), host: svc([{ port: 80, nodePort: 32128 }]), want: false },
+    { name: 'the issue: 32128 in the vcluster, 30574 on the host', virtual: svc([{ port: 80, nodePort: 32128 }]), host: svc([{ port: 80, nodePort: 30574 }]), want: true },
+    { name: 'host not allocated yet', virtual: svc([{ port: 80, nodePort: 32128 }]), host: svc([{ port: 80 }]), want: false },
+    { name: 'matched by port, protocol and name', virtual: svc([{ port: 53, protocol: 'UDP', nodePort: 30001 }, { port: 53, protocol: 'TCP', nodePort: 30002 }]), host: svc([{ port: 53, protocol: 'TCP', nodePort: 30002 }, { port: 53, protocol: 'UDP', nodePort: 30001 }]), want: false },
+    { name: 'healthCheckNodePort differs', virtual: svc([{ port: 80, nodePort: 1 }], { healthCheckNodePort: 30100 }), host: svc([{ port: 80, nodePort: 1 }], { healthCheckNodePort: 30200 }), want: true },
+    { name: 'ClusterIP service', virtual: { spec: { ports: [{ port: 80 }] } }, host: { spec: { ports: [{ port: 80 }] } }, want: false },
+  ];
+  for (const c of differs) it(`nodePortsDiffer: ${c.name}`, () => assert.equal(nodePortsDiffer(c.virtual, c.host), c.want));
+
+  it('withHostNodePorts gives the virtual Service the host nodePorts, port by port, leaving the rest', () => {
+    const virtual = svc([{ port: 80, name: 'http', nodePort: 32128 }, { port: 443, name: 'https', nodePort: 32129 }], { healthCheckNodePort: 30100 });
+    const host = svc([{ port: 443, name: 'https', nodePort: 30575 }, { port: 80, name: 'http', nodePort: 30574 }], { healthCheckNodePort: 30200 });
+    const before = structuredClone(virtual);
+    const got = withHostNodePorts(virtual, host);
+    assert.deepEqual(got.spec?.ports?.map((p) => `${p.name}:${p.nodePort}`), ['http:30574', 'https:30575']);
+    assert.equal(got.spec?.healthCheckNodePort, 30200);
+    assert.equal(got.spec?.clusterIP, '10.96.0.20');
+    assert.deepEqual(virtual, before, 'input not mutated');
+    assert.equal(nodePortsDiffer(got, host), false);
+  });
+
+  it('hostServiceRequest asks the host for the virtual ClusterIP and, first, the virtual nodePorts', () => {
+    const virtual = svc([{ port: 80, nodePort: 32128 }], { clusterIPs: ['10.96.0.20'] });
+    const translated: Service = { metadata: { name: 'frontend-x-default-x-vc' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } };
+    const full = hostServiceRequest(virtual, translated, true);
+    assert.deepEqual(full?.spec, { type: 'NodePort', ports: [{ port: 80, nodePort: 32128 }], clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'] });
+    const ipOnly = hostServiceRequest(virtual, translated, false);
+    assert.deepEqual(ipOnly?.spec, { type: 'NodePort', ports: [{ port: 80 }], clusterIP: '10.96.0.20', clusterIPs: ['10.96.0.20'] });
+    assert.equal(hostServiceRequest({ spec: { clusterIP: 'None' } }, translated, true), undefined, 'headless: the host allocates nothing');
+    assert.deepEqual(translated.spec, { type: 'NodePort', ports: [{ port: 80 }] }, 'input not mutated');
+  });
 });

@@ -90,6 +90,62 @@ export function clusterIpDiffers(virtual: Service, host: Service): boolean {
   return hostIp !== undefined && hostIp !== '' && virtual.spec?.clusterIP !== hostIp;
 }
 
+const samePort = (a: ServicePort, b: ServicePort): boolean =>
+  a.port === b.port && (a.protocol ?? 'TCP') === (b.protocol ?? 'TCP') && a.name === b.name;
+
+/**
+ * True when a port of the virtual Service has another nodePort than its host twin's (or the
+ * healthCheckNodePort differs): the virtual side then takes the host's, as vCluster's Service create
+ * interceptor makes them equal.
+ */
+export function nodePortsDiffer(virtual: Service, host: Service): boolean {
+  const hostPorts = host.spec?.ports ?? [];
+  const differs = (virtual.spec?.ports ?? []).some((p) => {
+    const match = hostPorts.find((hp) => samePort(hp, p));
+    return match?.nodePort !== undefined && match.nodePort !== p.nodePort;
+  });
+  const hc = host.spec?.healthCheckNodePort;
+  return differs || (hc !== undefined && hc !== virtual.spec?.healthCheckNodePort);
+}
+
+/** The virtual Service with the host twin's nodePorts (and healthCheckNodePort); nodePorts may be updated in place. */
+export function withHostNodePorts(virtual: Service, host: Service): Service {
+  const out = deepCopy(virtual);
+  const hostPorts = host.spec?.ports ?? [];
+  const spec: ServiceSpec = out.spec ?? {};
+  if (spec.ports !== undefined) {
+    spec.ports = spec.ports.map((p) => {
+      const match = hostPorts.find((hp) => samePort(hp, p));
+      return match?.nodePort === undefined ? p : { ...p, nodePort: match.nodePort };
+    });
+  }
+  if (host.spec?.healthCheckNodePort !== undefined) spec.healthCheckNodePort = host.spec.healthCheckNodePort;
+  out.spec = spec;
+  return out;
+}
+
+/**
+ * The host Service as first asked for: the virtual ClusterIP (the two clusters share the service CIDR)
+ * and, with `nodePorts`, the virtual nodePorts (the same node-port range), so both sides agree without
+ * a rewrite. The host may refuse either (taken): the caller then asks with less.
+ */
+export function hostServiceRequest(virtual: Service, translated: Service, nodePorts: boolean): Service | undefined {
+  const ip = virtual.spec?.clusterIP;
+  if (!ip || ip === 'None') return undefined;
+  const spec: ServiceSpec = { ...deepCopy(translated.spec ?? {}), clusterIP: ip, clusterIPs: [...(virtual.spec?.clusterIPs ?? [ip])] };
+  if (nodePorts) {
+    const virtualPorts = virtual.spec?.ports ?? [];
+    if (spec.ports !== undefined) {
+      spec.ports = spec.ports.map((p) => {
+        const nodePort = virtualPorts.find((vp) => samePort(vp, p))?.nodePort;
+        return nodePort === undefined ? p : { ...p, nodePort };
+      });
+    }
+    if (virtual.spec?.healthCheckNodePort !== undefined) spec.healthCheckNodePort = virtual.spec.healthCheckNodePort;
+  }
+  return { ...translated, spec };
+}
+
 /** The virtual Service to (re)create so that its IPs and nodePorts equal the host's. */
 export function withHostAllocations(virtual: Service, host: Service): Service {
   const out = deepCopy(virtual);

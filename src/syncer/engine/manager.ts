@@ -26,8 +26,11 @@ import { createSecretSyncer } from '../../resources/secrets/syncer.js';
 import { createServiceSyncer } from '../../resources/services/syncer.js';
 import { createEndpointsSyncer } from '../../resources/endpoints/syncer.js';
 import type { MappingsStore } from '../mappings/store.js';
+import type { KubeletProxyWiring } from '../kubelet-proxy/endpoints.js';
 import type { SyncerMetrics } from './metrics.js';
 import { syncController } from './sync-controller.js';
+import { setMaxListeners } from 'node:events';
+import { hostName } from '../translate/names.js';
 
 export interface SyncerManagerOptions {
   readonly virtual: KubeClient;
@@ -40,7 +43,17 @@ export interface SyncerManagerOptions {
   readonly kubeletVersion: string;
   readonly mappings?: MappingsStore;
   readonly metrics?: SyncerMetrics;
+  /** The kubelet proxy virtual nodes advertise (logs, exec, attach, port-forward of tenant pods). */
+  readonly kubeletProxy?: KubeletProxyWiring;
+  /** CoreDNS runs in the virtual cluster (controlPlane.coredns): pods get the kube-dns twin as nameserver. */
+  readonly clusterDns?: boolean;
 }
+
+/**
+ * Every informer watch, controller and work queue of the syncer keeps one listener on the syncer's
+ * AbortSignal for its whole life (about 3 per synced kind): well above Node's leak-warning default of 10.
+ */
+const SIGNAL_LISTENERS = 256;
 
 export async function startSyncerManager(
   o: SyncerManagerOptions,
@@ -50,6 +63,7 @@ export async function startSyncerManager(
   const onParentAbort = (): void => abort.abort();
   parent.addEventListener('abort', onParentAbort, { once: true });
   const signal = abort.signal;
+  setMaxListeners(SIGNAL_LISTENERS, signal);
   const log = o.log.child({ component: 'syncer' });
   // The caches hold every synced object (twice, with the old states): without managedFields.
   const virtualInformers = new InformerFactory(o.virtual, { log, transform: stripManagedFields });
@@ -107,6 +121,19 @@ export async function startSyncerManager(
           .map(parseToleration)
           .filter((t): t is Toleration => t !== undefined),
         hostRuntimeClass: (name) => resolveHostRuntimeClass(runtimeClasses, name),
+        ...(o.kubeletProxy ? { kubelet: o.kubeletProxy } : {}),
+        ...(o.clusterDns && toHost.services.enabled
+          ? {
+              dnsIP: () => {
+                const twin = hostInformers
+                  .informerFor<Service>(Kinds.Service, hostScope)
+                  .get(`${o.names.hostNamespace}/${hostName(o.names, 'kube-dns', 'kube-system')}`);
+                const ip = twin?.spec?.clusterIP;
+                return ip && ip !== 'None' ? ip : undefined;
+              },
+            }
+          : {}),
+        servicesOf: (namespace) => virtualInformers.informerFor<Service>(Kinds.Service).list(namespace),
         hostCopyExists: (kind, name) =>
           hostInformers.informerFor(kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret, hostScope).get(`${o.names.hostNamespace}/${name}`) !== undefined,
         ...(o.mappings ? { mappings: o.mappings } : {}),
@@ -133,6 +160,7 @@ export async function startSyncerManager(
         ...(nodes.enabled ? { hostNodes: hostInformers.informerFor<Node>(Kinds.Node, selector ? { labelSelector: selector } : {}) } : {}),
         all: nodes.selector.all || selector !== '',
         clearImageStatus: nodes.clearImageStatus,
+        ...(o.kubeletProxy ? { kubelet: o.kubeletProxy } : {}),
       },
     );
     o.metrics?.watch(controller);
@@ -155,6 +183,8 @@ export async function startSyncerManager(
     controllers.push(controller);
   }
 
+  // the same host pod cache the pod syncer uses: how the kubelet proxy maps virtual pods
+  o.kubeletProxy?.useHostPods(hostInformers.informerFor<Pod>(Kinds.Pod, hostScope));
   const informersRunning = Promise.all([virtualInformers.start(signal), hostInformers.start(signal)]);
   const started = Date.now();
   await Promise.all([virtualInformers.waitForSync(), hostInformers.waitForSync()]);

@@ -14,6 +14,31 @@ import { openEtcdKv } from '../mappings/etcd-kv.js';
 import { MappingsStore } from '../mappings/store.js';
 import { randomUUID } from 'node:crypto';
 import { backingStoreOf } from '../../config/index.js';
+import { startClusterDns } from '../../coredns/start.js';
+import { startInClusterApi } from '../../controlplane/in-cluster-api.js';
+import { freePort } from '../../lib/net.js';
+import { updateVClusterState } from '../../controlplane/state.js';
+import { KubeletProxy } from '../kubelet-proxy/server.js';
+import { HostApiSource } from '../kubelet-proxy/upstream.js';
+
+/** The kubelet proxy on the port of state.json (chosen and saved now for a vcluster created before it existed). */
+async function startKubeletProxy(ready: ReadyControlPlane): Promise<{ proxy: KubeletProxy; hostApi: HostApiSource }> {
+  let port = ready.state.ports.kubeletProxy;
+  if (port === undefined) {
+    port = await freePort();
+    await updateVClusterState(ready.dir.stateFile, { ports: { ...ready.state.ports, kubeletProxy: port } });
+  }
+  const hostApi = new HostApiSource(ready.dir.hostKubeconfig);
+  const proxy = new KubeletProxy({
+    names: { vclusterName: ready.state.name, hostNamespace: ready.state.namespace },
+    port,
+    tls: { cert: ready.pki.leaves.apiserver.cert, key: ready.pki.leaves.apiserver.key, clientCa: ready.pki.ca.cert },
+    hostApi,
+    log: ready.log,
+  });
+  await proxy.start();
+  return { proxy, hostApi };
+}
 
 export async function startSyncer(
   ready: ReadyControlPlane,
@@ -53,6 +78,13 @@ export async function startSyncer(
   const metricsPort = ready.state.ports.metrics;
   const server = metricsPort ? await serveMetrics(registry, metricsPort) : undefined;
   if (server) ready.log.info({ url: `http://127.0.0.1:${metricsPort}/metrics` }, 'serving syncer metrics');
+  const kubelet = await startKubeletProxy(ready);
+  // The local driver's in-cluster endpoint of the virtual API (the kubernetes driver's is pod NAME-0).
+  const inClusterApi =
+    ready.state.driver === 'local'
+      ? await startInClusterApi({ host, name: ready.state.name, namespace: ready.state.namespace, apiServerPort: ready.state.ports.apiServer, log: ready.log })
+      : undefined;
+  const dns = await startClusterDns({ config: ready.config, virtual, host, log: ready.log, signal: ready.signal });
   const stop = await startSyncerManager(
     {
       virtual,
@@ -62,6 +94,8 @@ export async function startSyncer(
       log: ready.log,
       kubeIP: service.spec?.clusterIP,
       kubeletVersion,
+      kubeletProxy: kubelet.proxy,
+      clusterDns: dns.enabled,
       metrics,
       ...(mappings ? { mappings } : {}),
     },
@@ -69,6 +103,9 @@ export async function startSyncer(
   );
   return async () => {
     await stop();
+    await inClusterApi?.close();
+    await kubelet.proxy.close();
+    kubelet.hostApi.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     virtual.close();
     host.close();

@@ -11,7 +11,11 @@ import { requestKey, type Request, type Result } from '../../runtime/reconcile.j
 import type { KubeObject, SyncContext, Syncer } from '../types.js';
 import { REQUEUE_SOON_MS, decideSync } from '../decide.js';
 import { ObjectCache } from '../object-cache.js';
-import { ignoreNotFound } from '../../k8s/errors.js';
+import { ignoreNotFound, isConflict } from '../../k8s/errors.js';
+import { formatError } from '../../lib/errors.js';
+
+/** How soon a virtual object the syncer's filter is not sure about yet is looked at again. */
+const FILTER_WAIT_MS = 500;
 
 export interface SyncControllerOptions<T extends KubeObject> {
   readonly syncer: Syncer<T>;
@@ -36,8 +40,26 @@ export function syncController<T extends KubeObject>(o: SyncControllerOptions<T>
   const oldStates = new ObjectCache<T>();
 
   const reconcile = async (request: Request): Promise<Result> => {
+    try {
+      return await reconcileOnce(request);
+    } catch (err) {
+      // 409: another writer (a controller of either cluster) changed the object since our cache saw
+      // it. An ordinary retry, not an error: the informer brings the new state and we go again.
+      if (!isConflict(err)) throw err;
+      ctx.log.debug({ key: requestKey(request), err: formatError(err) }, 'conflict, requeued');
+      return { requeueAfterMs: REQUEUE_SOON_MS };
+    }
+  };
+
+  const reconcileOnce = async (request: Request): Promise<Result> => {
     const key = requestKey(request);
     const virtual = o.virtual.get(key);
+    const wanted = virtual === undefined ? 'sync' : (syncer.filter?.(virtual) ?? 'sync');
+    if (wanted === 'wait') return { requeueAfterMs: FILTER_WAIT_MS };
+    if (wanted === 'skip') {
+      oldStates.forget(key);
+      return {};
+    }
     const hostRef = syncer.mapper.virtualToHost(ctx.names, request, virtual);
     const host = o.host.get(keyOf(hostRef.namespace ? hostRef : { name: hostRef.name }));
     const { virtualOld, hostOld } = oldStates.oldStates(key, virtual, host);
