@@ -190,6 +190,26 @@ describe('the kubernetes driver: the control plane as pod my-vcluster-0', () => 
     assert.equal((await host('logs', twin, '-n', NS)).stdout.trim(), 'system:serviceaccount:default:default', 'authenticated by the virtual API as its virtual service account');
   });
 
+  it('tenant kubectl logs, exec and cluster DNS on a pod of the real node (the kubelet proxy and CoreDNS inside my-vcluster-0)', async () => {
+    const vk = async (...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> => cli('connect', VC, '-n', NS, '--', 'kubectl', ...args);
+    const overrides = JSON.stringify({ spec: { nodeSelector: { 'vcluster-ts.io/node-type': 'real' }, tolerations: [{ key: 'vcluster-ts.io/real-node', operator: 'Exists' }] } });
+    const ran = await vk('run', 'talker', '--image=vcluster-ts.local/busybox:1.35.0', '--image-pull-policy=Never', `--overrides=${overrides}`, '--', 'sh', '-c', 'echo hello from the real node; sleep 3600');
+    assert.equal(ran.code, 0, ran.stderr);
+    const ready = await vk('wait', '--for=condition=Ready', 'pod/talker', '--timeout=120s');
+    assert.equal(ready.code, 0, ready.stderr);
+    const logs = await vk('logs', 'talker');
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /hello from the real node/);
+    const ps = await vk('exec', 'talker', '--', 'ps');
+    assert.equal(ps.code, 0, ps.stderr);
+    assert.match(ps.stdout, /sleep 3600/);
+    const dns = await vk('exec', 'talker', '--', 'nslookup', 'kubernetes.default.svc.cluster.local');
+    assert.equal(dns.code, 0, dns.stderr);
+    const ip = (await vk('get', 'service', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}')).stdout.trim();
+    assert.match(dns.stdout, new RegExp(`Address: ${ip.replace(/\./g, '\\.')}\\b`));
+    await vk('delete', 'pod', 'talker', '--wait=false');
+  });
+
   it('survives the deletion of pod my-vcluster-0: the StatefulSet recreates it on the same volume, objects and mappings intact', async () => {
     const host = (...args: string[]) => run(kubectlBin, ['--kubeconfig', env.KUBECONFIG!, '--context', 'vcluster-host', ...args], { timeoutMs: 200_000 });
     const uid = (await host('get', 'pod', `${VC}-0`, '-n', NS, '-o', 'jsonpath={.metadata.uid}')).stdout;
