@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { run } from '../../src/lib/process.js';
+import { SIMULATED_LOG_LINE } from '../../src/host/kwok-debugging.js';
 import { realNodeLayout } from '../../src/host/node/layout.js';
 import { existingCgroups } from '../../src/host/node/cgroups.js';
 import { hostCgroup } from '../../src/host/node/layout.js';
@@ -195,8 +196,8 @@ describe('a real node in the embedded host', () => {
     const text = r instanceof Error ? r.message : r.stdout;
     assert.doesNotMatch(text, /lookup|no such host/, 'the apiserver dialled an IP');
     assert.doesNotMatch(text, /dial tcp (?!127\.0\.0\.1:)/, 'the kubelet call went to loopback');
-    // kwok answers on its node port: simulated containers have no output
-    assert.match(text, /no logs found for container "main"/);
+    // kwok answers on its node port with what `host up` configured (ClusterLogs) for simulated pods
+    assert.equal(text.trim(), SIMULATED_LOG_LINE);
   });
 
   it('runs the control-plane images: the vcluster CLI, sqlite3, busybox tools and the copied upstream binaries', async () => {

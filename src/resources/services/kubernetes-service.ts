@@ -27,6 +27,10 @@ const createOrKeep = async (p: Promise<unknown>): Promise<void> => {
   }
 };
 
+function hasNotReady(e: Endpoints): boolean {
+  return (e.subsets ?? []).some((s) => (s.notReadyAddresses ?? []).length > 0 || (s.addresses ?? []).length === 0);
+}
+
 export async function mirrorKubernetesService(ctx: SyncContext, virtual: Service): Promise<Result> {
   const hostService = await ignoreNotFound(ctx.host.get<Service>(Kinds.Service, { namespace: ctx.names.hostNamespace, name: ctx.names.vclusterName }));
   if (!hostService?.spec?.clusterIP) return { requeueAfterMs: MIRROR_WAIT_MS };
@@ -56,5 +60,6 @@ export async function mirrorKubernetesService(ctx: SyncContext, virtual: Service
     !jsonEqual(toJson(currentSlice.ports ?? []), toJson(slice.ports ?? []))
   )
     await ctx.virtual.update(typed({ ...currentSlice, endpoints: slice.endpoints, ports: slice.ports }));
-  return { requeueAfterMs: MIRROR_RESYNC_MS };
+  // an address not ready yet (the kubernetes driver's pod turns Ready after the syncer starts): look again soon
+  return { requeueAfterMs: hasNotReady(hostEndpoints) ? MIRROR_WAIT_MS : MIRROR_RESYNC_MS };
 }

@@ -89,6 +89,18 @@ describe('services syncer: default/kubernetes', () => {
     assert.deepEqual(slice?.ports?.map((p) => p.port), [41417]);
   });
 
+  it('copies a not-ready address and asks again soon, then takes it as ready (the kubernetes driver’s pod turns Ready after the syncer starts)', async () => {
+    const pending: Endpoints & TypedObject = { ...relay, subsets: [{ notReadyAddresses: [{ ip: '10.245.1.2' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }] };
+    const virtual = new FakeKubeClient({ objects: [kubernetes] });
+    const host = new FakeKubeClient({ objects: [vcService, pending] });
+    const first = await syncer.syncToHost(ctxOf(virtual, host), { hostOld: undefined, virtual: virtual.peek<Service & TypedObject>(Kinds.Service, { namespace: 'default', name: 'kubernetes' })! });
+    assert.deepEqual(first, { requeueAfterMs: MIRROR_WAIT_MS });
+    await host.update({ ...host.peek<Endpoints & TypedObject>(Kinds.Endpoints, { namespace: 'team-a', name: 'vc1' })!, subsets: [{ addresses: [{ ip: '10.245.1.2' }], ports: [{ name: 'https', port: 8443, protocol: 'TCP' }] }] });
+    const second = await syncer.syncToHost(ctxOf(virtual, host), { hostOld: undefined, virtual: virtual.peek<Service & TypedObject>(Kinds.Service, { namespace: 'default', name: 'kubernetes' })! });
+    assert.deepEqual(second, { requeueAfterMs: MIRROR_RESYNC_MS });
+    assert.deepEqual(virtual.peek<Endpoints>(Kinds.Endpoints, { namespace: 'default', name: 'kubernetes' })?.subsets?.[0]?.addresses, [{ ip: '10.245.1.2' }]);
+  });
+
   it('asks again soon while the host Service has no endpoints yet', async () => {
     const virtual = new FakeKubeClient({ objects: [kubernetes] });
     const host = new FakeKubeClient({ objects: [vcService] });
