@@ -163,12 +163,22 @@ describe('checkConfig', () => {
     {
       name: 'unsupported fromHost switch',
       config: withConfig((c) => {
-        c.sync.fromHost.storageClasses.enabled = true;
+        c.sync.fromHost.csiDrivers.enabled = true;
+        c.sync.fromHost.csiNodes.enabled = true;
+      }),
+      want: [
+        'sync.fromHost.csiDrivers.enabled: not supported by vcluster-ts',
+        'sync.fromHost.csiNodes.enabled: not supported by vcluster-ts',
+      ],
+    },
+    {
+      name: 'priority classes both to and from the host',
+      config: withConfig((c) => {
+        c.sync.toHost.priorityClasses.enabled = true;
         c.sync.fromHost.priorityClasses.enabled = true;
       }),
       want: [
-        'sync.fromHost.storageClasses.enabled: not supported by vcluster-ts',
-        'sync.fromHost.priorityClasses.enabled: not supported by vcluster-ts',
+        'sync.fromHost.priorityClasses.enabled: cannot sync priority classes to and from the host at the same time (sync.toHost.priorityClasses.enabled is true)',
       ],
     },
     {

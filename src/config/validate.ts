@@ -148,21 +148,10 @@ function isHttpUrlList(value: string): boolean {
 }
 
 const UNSUPPORTED_TO_HOST = [
-  'ingresses',
-  'priorityClasses',
-  'networkPolicies',
-  'podDisruptionBudgets',
   'storageClasses',
   'persistentVolumes',
 ] as const;
-const UNSUPPORTED_FROM_HOST = [
-  'storageClasses',
-  'csiDrivers',
-  'csiNodes',
-  'csiStorageCapacities',
-  'ingressClasses',
-  'priorityClasses',
-] as const;
+const UNSUPPORTED_FROM_HOST = ['csiDrivers', 'csiNodes', 'csiStorageCapacities'] as const;
 const NOT_SUPPORTED = 'not supported by vcluster-ts';
 /** A key vcluster-ts means to implement; until then any value but the default is refused. */
 const NOT_SUPPORTED_YET = 'not supported yet';
@@ -228,6 +217,13 @@ function checkSync(config: Config, issues: ConfigIssue[]): void {
     if (config.sync.fromHost[kind].enabled === true) {
       issues.push({ path: ['sync', 'fromHost', kind, 'enabled'], message: NOT_SUPPORTED });
     }
+  }
+  // as vCluster: a class is either the tenant's (synced to the host) or the host's (imported), not both
+  if (config.sync.toHost.priorityClasses.enabled && config.sync.fromHost.priorityClasses.enabled) {
+    issues.push({
+      path: ['sync', 'fromHost', 'priorityClasses', 'enabled'],
+      message: 'cannot sync priority classes to and from the host at the same time (sync.toHost.priorityClasses.enabled is true)',
+    });
   }
   if (config.sync.fromHost.nodes.syncBackChanges) {
     issues.push({ path: ['sync', 'fromHost', 'nodes', 'syncBackChanges'], message: NOT_SUPPORTED_YET });

@@ -54,6 +54,8 @@ const WITH_STATUS = new Set([
   'StatefulSet',
   'ReplicaSet',
   'ResourceQuota',
+  'Ingress',
+  'PodDisruptionBudget',
 ]);
 
 export type FakeVerb =

@@ -27,6 +27,14 @@ import type {
   V1ResourceQuota,
   V1LimitRange,
   V1RuntimeClass,
+  V1Ingress,
+  V1IngressClass,
+  V1NetworkPolicy,
+  V1NetworkPolicyIngressRule,
+  V1NetworkPolicyPeer,
+  V1NetworkPolicySpec,
+  V1PodDisruptionBudget,
+  V1PriorityClass,
 } from '@kubernetes/client-node';
 
 /** A client-node model with its `Date` fields as the strings the API server sends. */
@@ -78,6 +86,14 @@ export type StatefulSet = Wire<V1StatefulSet>;
 export type ResourceQuota = Wire<V1ResourceQuota>;
 export type LimitRange = Wire<V1LimitRange>;
 export type RuntimeClass = Wire<V1RuntimeClass>;
+export type Ingress = Wire<V1Ingress>;
+export type IngressClass = Wire<V1IngressClass>;
+/** client-node's model names a rule's `from` `_from` (a reserved word in its generator); the wire says `from`. */
+export type NetworkPolicyIngressRule = Omit<Wire<V1NetworkPolicyIngressRule>, '_from'> & { from?: Wire<V1NetworkPolicyPeer>[] };
+export type NetworkPolicySpec = Omit<Wire<V1NetworkPolicySpec>, 'ingress'> & { ingress?: NetworkPolicyIngressRule[] };
+export type NetworkPolicy = Omit<Wire<V1NetworkPolicy>, 'spec'> & { spec?: NetworkPolicySpec };
+export type PodDisruptionBudget = Wire<V1PodDisruptionBudget>;
+export type PriorityClass = Wire<V1PriorityClass>;
 
 /** Which kind of object: `{ apiVersion: 'v1', kind: 'Pod' }`. */
 export interface ResourceType {
@@ -112,6 +128,11 @@ export const Kinds = {
   ResourceQuota: { apiVersion: 'v1', kind: 'ResourceQuota' },
   LimitRange: { apiVersion: 'v1', kind: 'LimitRange' },
   RuntimeClass: { apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass' },
+  Ingress: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  IngressClass: { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass' },
+  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  PodDisruptionBudget: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass' },
 } as const satisfies Record<string, ResourceType>;
 
 /** A `metav1.Status`, the body of every API error. */

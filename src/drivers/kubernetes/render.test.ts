@@ -56,11 +56,13 @@ describe('the other objects', () => {
     assert.deepEqual(svc.spec.selector, { app: 'vcluster', release: 'v' });
     assert.deepEqual(svc.spec.ports.map((p) => [p.port, p.targetPort]), [[443, 8443]]);
   });
-  it('RBAC: namespaced rights, and cluster rights that only read', () => {
-    const objs = controlPlaneRbac('v', 'ns') as unknown as { kind: string; metadata: { name: string }; rules?: { verbs: string[] }[] }[];
+  it('RBAC: namespaced rights, and cluster rights that only read, but for the PriorityClass copies', () => {
+    const objs = controlPlaneRbac('v', 'ns') as unknown as { kind: string; metadata: { name: string }; rules?: { resources: string[]; verbs: string[] }[] }[];
     assert.deepEqual(objs.map((o) => `${o.kind}/${o.metadata.name}`), ['ServiceAccount/vc-v', 'Role/vc-v', 'RoleBinding/vc-v', 'ClusterRole/vc-v-v-ns', 'ClusterRoleBinding/vc-v-v-ns']);
     const cluster = objs.find((o) => o.kind === 'ClusterRole')!;
-    assert.ok(cluster.rules!.every((r) => r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))));
+    // sync.toHost.priorityClasses writes cluster-scoped vcluster-<name>-x-<ns>-x-<vc> classes
+    const writes = cluster.rules!.filter((r) => !r.verbs.every((v) => ['get', 'list', 'watch'].includes(v)));
+    assert.deepEqual(writes.map((r) => r.resources), [['priorityclasses']]);
   });
   it('the hostPath volume is pre-bound to data-NAME-0', () => {
     const pv = hostPathDataVolume('v', 'ns', '/var/lib/x') as unknown as { spec: { claimRef: { namespace: string; name: string }; storageClassName: string } };

@@ -168,14 +168,23 @@ export const SYNCER_RULES = [
   { apiGroups: [''], resources: ['pods/attach', 'pods/portforward', 'pods/exec', 'pods/status', 'pods/ephemeralcontainers', 'pods/log'], verbs: ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'get', 'list', 'watch'] },
   { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'] },
   { apiGroups: ['apps'], resources: ['statefulsets', 'replicasets', 'deployments'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
 ] as const;
 
-/** The rights the syncer needs outside its namespace: reading nodes (fake nodes) and runtime classes. */
+/**
+ * The rights the syncer needs outside its namespace: reading nodes (fake nodes) and the classes it
+ * imports (sync.fromHost.*Classes); writing PriorityClasses (sync.toHost.priorityClasses, cluster-scoped
+ * `vcluster-<name>-x-<ns>-x-<vc>` copies).
+ */
 export const SYNCER_CLUSTER_RULES = [
   { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['node.k8s.io'], resources: ['runtimeclasses'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: ['create', 'delete', 'patch', 'update', 'get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
 ] as const;
 

@@ -54,6 +54,11 @@ export interface PodSyncerDeps {
   /** sync.toHost.serviceAccounts: host pods run as the translated ServiceAccount. */
   readonly serviceAccountsToHost?: boolean;
   /**
+   * How a pod's priorityClassName reaches the host: translated (sync.toHost.priorityClasses), kept
+   * (sync.fromHost.priorityClasses), else cleared (the system classes are always kept).
+   */
+  readonly priorityClasses?: 'toHost' | 'fromHost';
+  /**
    * sync.toHost.pods.useSecretsForSATokens: tokens reach the host pod through a host Secret
    * (`secret`, our default) or through host pod annotations read by the downward API
    * (`annotation`, vCluster's default: one host write per pod instead of two).
@@ -273,6 +278,8 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         tokenMode: deps.tokenMode ?? 'secret',
         tokens,
         serviceAccountsToHost: deps.serviceAccountsToHost ?? false,
+        priorityClassesToHost: deps.priorityClasses === 'toHost',
+        priorityClassesFromHost: deps.priorityClasses === 'fromHost',
         ...(deps.enforceTolerations ? { enforceTolerations: deps.enforceTolerations } : {}),
         ...(hostRuntimeClassName === undefined ? {} : { hostRuntimeClassName }),
       });

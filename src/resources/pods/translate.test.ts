@@ -137,6 +137,13 @@ describe('toHostPod details', () => {
       want: 'vcluster-high-x-test-namespace-x-my-vcluster',
     },
     {
+      name: 'priority class kept with fromHost class sync (the host class of that name)',
+      virtual: pod({ priorityClassName: 'high' }),
+      opts: { priorityClassesFromHost: true },
+      check: (p) => p.spec?.priorityClassName,
+      want: 'high',
+    },
+    {
       name: 'system priority classes kept',
       virtual: pod({ priorityClassName: 'system-node-critical' }),
       check: (p) => p.spec?.priorityClassName,

@@ -52,7 +52,9 @@ const SYSTEM_PRIORITY_CLASSES: readonly string[] = ['system-node-critical', 'sys
 function hostPriorityClass(options: PodTranslateOptions, name: string | undefined): string | undefined {
   const wanted = name || options.defaultPriorityClassName || undefined;
   if (wanted === undefined || SYSTEM_PRIORITY_CLASSES.includes(wanted)) return wanted;
-  return options.priorityClassesToHost ? hostNameCluster(options.names, wanted) : undefined;
+  if (options.priorityClassesToHost) return hostNameCluster(options.names, wanted);
+  // fromHost: the virtual classes are copies of the host's, under the same names
+  return options.priorityClassesFromHost ? wanted : undefined;
 }
 
 function hostRuntimeClass(options: PodTranslateOptions, name: string | undefined): string | undefined {

@@ -3,10 +3,16 @@
  * managed-by label), one generic sync controller per enabled kind; caches sync before any controller
  * starts. Returns a stop function that ends everything in order.
  */
-import { policiesOf, type Config } from '../../config/index.js';
+import { fromHostEnabled, policiesOf, type Config } from '../../config/index.js';
 import type { KubeClient } from '../../k8s/client.js';
-import { InformerFactory, stripManagedFields, type Informer } from '../../k8s/informer.js';
-import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Node, type PersistentVolumeClaim, type Pod, type RuntimeClass, type Secret, type Service, type ServiceAccount } from '../../k8s/types.js';
+import { InformerFactory, stripManagedFields, type Informer, type ListWatchScope } from '../../k8s/informer.js';
+import { Kinds, type ConfigMap, type Endpoints, type EndpointSlice, type Event, type Ingress, type IngressClass, type NetworkPolicy, type Node, type PersistentVolumeClaim, type Pod, type PodDisruptionBudget, type PriorityClass, type RuntimeClass, type Secret, type Service, type ServiceAccount, type StorageClass } from '../../k8s/types.js';
+import { createIngressSyncer } from '../../resources/ingresses/syncer.js';
+import { createNetworkPolicySyncer } from '../../resources/networkpolicies/syncer.js';
+import { createPodDisruptionBudgetSyncer } from '../../resources/poddisruptionbudgets/syncer.js';
+import { createPriorityClassSyncer } from '../../resources/priorityclasses/syncer.js';
+import { hostClassesController } from '../../resources/hostclasses/syncer.js';
+import { INGRESS_CLASSES, PRIORITY_CLASSES, STORAGE_CLASSES, type HostClassKind } from '../../resources/hostclasses/translate.js';
 import { createServiceAccountSyncer } from '../../resources/serviceaccounts/syncer.js';
 import { createPersistentVolumeClaimSyncer } from '../../resources/persistentvolumeclaims/syncer.js';
 import { createEndpointSliceSyncer } from '../../resources/endpointslices/syncer.js';
@@ -30,7 +36,7 @@ import type { KubeletProxyWiring } from '../kubelet-proxy/endpoints.js';
 import type { SyncerMetrics } from './metrics.js';
 import { syncController } from './sync-controller.js';
 import { setMaxListeners } from 'node:events';
-import { hostName } from '../translate/names.js';
+import { hostName, markerLabelCluster } from '../translate/names.js';
 
 export interface SyncerManagerOptions {
   readonly virtual: KubeClient;
@@ -78,6 +84,7 @@ export async function startSyncerManager(
   const controllers: Controller[] = [];
 
   const toHost = o.config.sync.toHost;
+  const fromHost = o.config.sync.fromHost;
   // sync.fromHost.runtimeClasses: host classes imported into the virtual cluster; the pod syncer then
   // reads classes from the same caches (else from the API, for pods naming a class).
   const runtimeClasses: RuntimeClassSources = o.config.sync.fromHost.runtimeClasses.enabled
@@ -89,10 +96,10 @@ export async function startSyncerManager(
       }
     : { virtual: virtualClient, host: hostClient };
   const eventSources: Record<string, EventSource> = {};
-  const add = <T extends KubeObject>(syncer: Syncer<T>): void => {
+  const add = <T extends KubeObject>(syncer: Syncer<T>, scope: ListWatchScope = hostScope): void => {
     const metrics = o.metrics;
     const virtualInformer = virtualInformers.informerFor<T>(syncer.kind);
-    const hostInformer = hostInformers.informerFor<T>(syncer.kind, hostScope);
+    const hostInformer = hostInformers.informerFor<T>(syncer.kind, scope);
     eventSources[syncer.kind.kind] = {
       virtual: virtualInformer as unknown as Informer<KubeObject>,
       host: hostInformer as unknown as Informer<KubeObject>,
@@ -115,6 +122,8 @@ export async function startSyncerManager(
         clusterDomain: o.config.networking.advanced.clusterDomain,
         kubeletVersion: o.kubeletVersion,
         serviceAccountsToHost: toHost.serviceAccounts.enabled,
+        ...(toHost.priorityClasses.enabled ? { priorityClasses: 'toHost' as const } : {}),
+        ...(fromHost.priorityClasses.enabled ? { priorityClasses: 'fromHost' as const } : {}),
         tokenMode: toHost.pods.useSecretsForSATokens ? 'secret' : 'annotation',
         podSecurityStandard: policiesOf(o.config).podSecurityStandard,
         enforceTolerations: toHost.pods.enforceTolerations
@@ -148,6 +157,12 @@ export async function startSyncerManager(
   if (toHost.serviceAccounts.enabled) add<ServiceAccount>(createServiceAccountSyncer());
   if (toHost.endpointSlices.enabled) add<EndpointSlice>(createEndpointSliceSyncer());
   if (toHost.endpoints.enabled) add<Endpoints>(createEndpointsSyncer(virtualInformers.informerFor<Service>(Kinds.Service)));
+  if (toHost.ingresses.enabled) add<Ingress>(createIngressSyncer(o.mappings ? { references: o.mappings } : {}));
+  if (toHost.networkPolicies.enabled) add<NetworkPolicy>(createNetworkPolicySyncer());
+  if (toHost.podDisruptionBudgets.enabled) add<PodDisruptionBudget>(createPodDisruptionBudgetSyncer());
+  // cluster-scoped host copies, labelled managed-by=<host ns>-x-<vc>
+  if (toHost.priorityClasses.enabled)
+    add<PriorityClass>(createPriorityClassSyncer(), { labelSelector: `${MARKER_LABEL}=${markerLabelCluster(o.names)}` });
 
   if (toHost.pods.enabled) {
     const nodes = o.config.sync.fromHost.nodes;
@@ -175,6 +190,20 @@ export async function startSyncerManager(
     o.metrics?.watch(controller);
     controllers.push(controller);
   }
+
+  // sync.fromHost.<classes>: host classes copied into the virtual cluster, read-only there
+  const importClasses = <T extends KubeObject>(kind: HostClassKind<T>): void => {
+    const type = { apiVersion: kind.apiVersion, kind: kind.kind };
+    const controller = hostClassesController<T>({ ...ctx, log: log.child({ controller: kind.name }) }, kind, {
+      virtualClasses: virtualInformers.informerFor<T>(type),
+      hostClasses: hostInformers.informerFor<T>(type),
+    });
+    o.metrics?.watch(controller);
+    controllers.push(controller);
+  };
+  if (fromHostEnabled(o.config, 'storageClasses')) importClasses<StorageClass>(STORAGE_CLASSES);
+  if (fromHost.ingressClasses.enabled) importClasses<IngressClass>(INGRESS_CLASSES);
+  if (fromHost.priorityClasses.enabled) importClasses<PriorityClass>(PRIORITY_CLASSES);
 
   if (o.config.sync.fromHost.events.enabled) {
     const hostEvents = hostInformers.informerFor<Event>(Kinds.Event, { namespace: o.names.hostNamespace });

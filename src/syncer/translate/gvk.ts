@@ -37,4 +37,10 @@ export const GVK = {
   ServiceAccount: { group: '', version: 'v1', kind: 'ServiceAccount' },
   Event: { group: '', version: 'v1', kind: 'Event' },
   Node: { group: '', version: 'v1', kind: 'Node' },
+  Ingress: { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' },
+  IngressClass: { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass' },
+  NetworkPolicy: { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy' },
+  PodDisruptionBudget: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
+  PriorityClass: { group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass' },
+  StorageClass: { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' },
 } as const satisfies Record<string, GroupVersionKind>;

@@ -35,6 +35,8 @@ import type {
   V1Volume,
   V1VolumeMount,
   V1VolumeProjection,
+  V1NetworkPolicyPeer,
+  V1IngressBackend,
 } from '@kubernetes/client-node';
 import type { Wire } from '../../k8s/types.js';
 
@@ -50,6 +52,12 @@ export type {
   PersistentVolumeClaim,
   Pod,
   RuntimeClass,
+  Ingress,
+  IngressClass,
+  NetworkPolicy,
+  PodDisruptionBudget,
+  PriorityClass,
+  StorageClass,
   Secret,
   Service,
   ServiceAccount,
@@ -88,3 +96,5 @@ export type TypedObjectReference = Wire<V1TypedObjectReference>;
 export type Volume = Wire<V1Volume>;
 export type VolumeMount = Wire<V1VolumeMount>;
 export type VolumeProjection = Wire<V1VolumeProjection>;
+export type NetworkPolicyPeer = Wire<V1NetworkPolicyPeer>;
+export type IngressBackend = Wire<V1IngressBackend>;

@@ -76,3 +76,15 @@ export function scopeSelectorToNamespaces(
     ],
   };
 }
+
+/** A selector in the `-l` form of kubectl and the API's labelSelector parameter. */
+export function labelSelectorString(selector: LabelSelector): string {
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}

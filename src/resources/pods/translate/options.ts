@@ -15,8 +15,10 @@ export interface PodTranslateOptions extends TranslateOptions {
   readonly services?: readonly Service[];
   /** sync.toHost.serviceAccounts */
   readonly serviceAccountsToHost?: boolean;
-  /** sync.toHost.priorityClasses */
+  /** sync.toHost.priorityClasses: the pod's class becomes `vcluster-<class>-x-<host ns>-x-<vc>`. */
   readonly priorityClassesToHost?: boolean;
+  /** sync.fromHost.priorityClasses: the pod's class is a host class, its name kept. */
+  readonly priorityClassesFromHost?: boolean;
   /** sync.toHost.pods.priorityClassName: default for pods without one. */
   readonly defaultPriorityClassName?: string;
   /** sync.toHost.pods.runtimeClassName: override. */
