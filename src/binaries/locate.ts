@@ -17,6 +17,7 @@ import {
   type BinaryName,
   type PinnedVersions,
 } from './versions.js';
+import { pathExists } from '../lib/path-exists.js';
 
 export interface BinarySource {
   /** A directory of existing binaries given by the user; when set, nothing is built. */
@@ -95,7 +96,7 @@ export async function missingBinaries(set: BinarySet, names: readonly BinaryName
  */
 export async function requireBinaries(source: BinarySource, names: readonly BinaryName[]): Promise<BinarySet> {
   const set = await binarySet(source);
-  if (set.origin === 'explicit' && !(await exists(set.dir))) {
+  if (set.origin === 'explicit' && !(await pathExists(set.dir))) {
     throw new VClusterError(`binary directory ${set.dir} does not exist`, {
       code: ErrorCode.NOT_FOUND,
       hint: 'pass --binaries-dir (or VCLUSTER_BINARIES_DIR) naming a directory that holds the binaries',
@@ -115,11 +116,3 @@ export async function requireBinaries(source: BinarySource, names: readonly Bina
   return set;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -24,11 +24,7 @@ export const BINARY_GROUPS = {
 } as const;
 export type BinaryGroup = keyof typeof BINARY_GROUPS;
 export type BinaryName = (typeof BINARY_GROUPS)[BinaryGroup][number];
-export const BINARY_NAMES: readonly BinaryName[] = [
-  ...BINARY_GROUPS.kubernetes,
-  ...BINARY_GROUPS.containerd,
-  ...BINARY_GROUPS.coredns,
-];
+export const BINARY_NAMES: readonly BinaryName[] = Object.values(BINARY_GROUPS).flat();
 
 /** The binaries a real node of the embedded host runs (runc and the CNI plugins come from Debian). */
 export const NODE_BINARIES: readonly BinaryName[] = ['kubelet', 'kube-proxy', 'containerd', 'containerd-shim-runc-v2', 'ctr'];
@@ -37,9 +33,8 @@ export const NODE_BINARIES: readonly BinaryName[] = ['kubelet', 'kube-proxy', 'c
 export const NODE_IMAGE_BINARIES: readonly BinaryName[] = ['coredns'];
 
 export function groupOf(name: BinaryName): BinaryGroup {
-  if ((BINARY_GROUPS.containerd as readonly string[]).includes(name)) return 'containerd';
-  if ((BINARY_GROUPS.coredns as readonly string[]).includes(name)) return 'coredns';
-  return 'kubernetes';
+  const groups = Object.keys(BINARY_GROUPS) as BinaryGroup[];
+  return groups.find((g) => (BINARY_GROUPS[g] as readonly string[]).includes(name)) ?? 'kubernetes';
 }
 
 export interface PinnedVersions {

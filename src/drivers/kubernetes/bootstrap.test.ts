@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import {
   bootstrapDataDir,
   bootstrapIdentity,
-  bootstrapState,
   IN_CLUSTER_CONTEXT,
   needsBootstrap,
-  servingSans,
 } from './bootstrap.js';
 import { configHash, goCanonicalJson } from './config-hash.js';
+import { podServingSans, podState } from './render.js';
 import { dataDir } from '../../controlplane/datadir.js';
 import { VClusterStateSchema } from '../../controlplane/state.js';
 import { VClusterError } from '../../lib/errors.js';
@@ -59,17 +58,17 @@ describe('bootstrapIdentity', () => {
   }
 });
 
-describe('servingSans', () => {
+describe('podServingSans', () => {
   const cases = [
     { name: 'with the ClusterIP', ip: '10.96.4.5', want: ['v', 'v.ns', 'v.ns.svc', '10.96.4.5'] },
     { name: 'headless or unknown ClusterIP', ip: '', want: ['v', 'v.ns', 'v.ns.svc'] },
   ];
-  for (const c of cases) it(c.name, () => assert.deepEqual(servingSans('v', 'ns', c.ip), c.want));
+  for (const c of cases) it(c.name, () => assert.deepEqual(podServingSans('v', 'ns', c.ip), c.want));
 });
 
-describe('bootstrapState', () => {
+describe('podState of a bootstrap', () => {
   it('is a valid state.json of the kubernetes driver on the pod port', () => {
-    const s = bootstrapState('v', 'ns', '10.96.0.0/12', new Date(0));
+    const s = podState({ name: 'v', namespace: 'ns', hostContext: IN_CLUSTER_CONTEXT, createdNamespace: false, serviceCidr: '10.96.0.0/12', now: new Date(0) });
     assert.deepEqual(VClusterStateSchema.parse(s), s);
     assert.equal(s.driver, 'kubernetes');
     assert.equal(s.hostContext, IN_CLUSTER_CONTEXT);

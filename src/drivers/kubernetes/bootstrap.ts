@@ -7,7 +7,8 @@
  * name.ns.svc, the ClusterIP of Service <name>) and state.json as deploy.ts writes it. config.yaml
  * comes from the seed (the chart's Secret vc-seed-<name> holds only it), else the defaults.
  */
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathExists } from '../../lib/path-exists.js';
 import { defaultConfig, loadConfig, renderEffectiveConfig } from '../../config/index.js';
 import type { DataDir } from '../../controlplane/datadir.js';
 import { ensurePki } from '../../controlplane/pki/store.js';
@@ -18,18 +19,11 @@ import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { validateNamespace, validateVClusterName } from '../../lifecycle/naming.js';
 import { detectServiceCidr } from '../../lifecycle/service-cidr.js';
-import { NAME_ENV, POD_API_PORT } from './render.js';
+import { NAME_ENV, podServingSans, podState } from './render.js';
 
 /** The host context recorded in a bootstrapped state.json: there is no CLI context, only the pod's own access. */
 export const IN_CLUSTER_CONTEXT = 'in-cluster';
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Whether this start must bootstrap: no state.json in the data dir after the seed was applied. Pure. */
 export function needsBootstrap(dataHasState: boolean, inClusterHost: boolean): boolean {
@@ -49,33 +43,6 @@ export function bootstrapIdentity(
     });
   }
   return { name: validateVClusterName(name), namespace: validateNamespace(namespaceFileText.trim()) };
-}
-
-/** The serving certificate's extra SANs: every way in from the host (as deploy.ts). Pure. */
-export function servingSans(name: string, namespace: string, clusterIp: string): string[] {
-  return [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, ...(clusterIp ? [clusterIp] : [])];
-}
-
-/** state.json of a bootstrapped vcluster, as deploy.ts writes it. Pure. */
-export function bootstrapState(
-  name: string,
-  namespace: string,
-  serviceCidr: string,
-  now: Date,
-): VClusterState {
-  return {
-    name,
-    namespace,
-    hostContext: IN_CLUSTER_CONTEXT,
-    createdNamespace: false,
-    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091, kubeletProxy: 10250 },
-    bindAddress: '0.0.0.0',
-    driver: 'kubernetes',
-    serviceCidr,
-    phase: 'starting',
-    paused: false,
-    createdAt: now.toISOString(),
-  };
 }
 
 export interface BootstrapInput {
@@ -101,7 +68,7 @@ export async function bootstrapDataDir(b: BootstrapInput): Promise<VClusterState
   });
   const { name, namespace } = bootstrapIdentity(b.vclusterName, nsText);
   const log = b.log.child({ vcluster: name, namespace });
-  if (!(await exists(b.dir.configFile))) {
+  if (!(await pathExists(b.dir.configFile))) {
     await writeFile(b.dir.configFile, renderEffectiveConfig(defaultConfig()));
     log.info({ file: b.dir.configFile }, 'bootstrap: no config in the seed, wrote the defaults');
   }
@@ -114,9 +81,9 @@ export async function bootstrapDataDir(b: BootstrapInput): Promise<VClusterState
   const spec = virtualClusterPkiSpec(name, serviceCidr, config);
   await ensurePki(b.dir.pkiDir, {
     ...spec,
-    extraSans: [...(spec.extraSans ?? []), ...servingSans(name, namespace, clusterIp)],
+    extraSans: [...(spec.extraSans ?? []), ...podServingSans(name, namespace, clusterIp)],
   });
-  const state = bootstrapState(name, namespace, serviceCidr, new Date());
+  const state = podState({ name, namespace, hostContext: IN_CLUSTER_CONTEXT, createdNamespace: false, serviceCidr, now: new Date() });
   await writeVClusterState(b.dir.stateFile, state);
   log.info(
     { serviceCidr, clusterIp, pki: b.dir.pkiDir },
@@ -129,7 +96,7 @@ export async function bootstrapDataDir(b: BootstrapInput): Promise<VClusterState
 export async function bootstrapIfNeeded(
   b: BootstrapInput & { readonly inClusterHost: boolean },
 ): Promise<boolean> {
-  if (!needsBootstrap(await exists(b.dir.stateFile), b.inClusterHost)) return false;
+  if (!needsBootstrap(await pathExists(b.dir.stateFile), b.inClusterHost)) return false;
   await bootstrapDataDir(b);
   return true;
 }

@@ -25,7 +25,8 @@ import {
   controlPlaneStatefulSet,
   dataClaimName,
   hostPathDataVolume,
-  POD_API_PORT,
+  podServingSans,
+  podState,
   seedSecret,
   seedSecretName,
 } from './render.js';
@@ -72,22 +73,9 @@ export async function deployKubernetes(host: HostAccess, d: DeployInput): Promis
   await applyObjects(host, [service, ...controlPlaneRbac(d.name, d.namespace)]);
   const clusterIp = (await host.kubectl(['get', 'service', d.name, '-n', d.namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
   // The serving certificate must name every way in: port-forward (127.0.0.1), the Service, its ClusterIP.
-  const sans = [d.name, `${d.name}.${d.namespace}`, `${d.name}.${d.namespace}.svc`, ...(clusterIp ? [clusterIp] : [])];
   const spec = virtualClusterPkiSpec(d.name, d.serviceCidr, d.config);
-  await ensurePki(d.localPkiDir, { ...spec, extraSans: [...(spec.extraSans ?? []), ...sans] });
-  const state: VClusterState = {
-    name: d.name,
-    namespace: d.namespace,
-    hostContext: d.hostContext,
-    createdNamespace: d.createdNamespace,
-    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091, kubeletProxy: 10250 },
-    bindAddress: '0.0.0.0',
-    driver: 'kubernetes',
-    serviceCidr: d.serviceCidr,
-    phase: 'starting',
-    paused: false,
-    createdAt: new Date().toISOString(),
-  };
+  await ensurePki(d.localPkiDir, { ...spec, extraSans: [...(spec.extraSans ?? []), ...podServingSans(d.name, d.namespace, clusterIp)] });
+  const state = podState({ name: d.name, namespace: d.namespace, hostContext: d.hostContext, createdNamespace: d.createdNamespace, serviceCidr: d.serviceCidr, now: new Date() });
   const objects: HostObject[] = [seedSecret(d.name, d.namespace, await seedFiles(d.localPkiDir, d.configYaml, state))];
   if (d.embeddedHost) objects.push(hostPathDataVolume(d.name, d.namespace, `/var/lib/vcluster-ts/volumes/${d.namespace}/${d.name}`));
   objects.push(
@@ -118,10 +106,9 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
         status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[]; initContainerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[] };
       };
       if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-      const waiting = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
-        .map((c) => ({ name: c.name, w: c.state?.waiting }))
-        .find((c) => c.w?.reason && !['ContainerCreating', 'PodInitializing'].includes(c.w.reason));
-      crashLooping = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].find((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')?.name;
+      const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
+      const waiting = statuses.map((c) => ({ name: c.name, w: c.state?.waiting })).find((c) => c.w?.reason && !['ContainerCreating', 'PodInitializing'].includes(c.w.reason));
+      crashLooping = statuses.find((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')?.name;
       if (waiting && ['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError'].includes(waiting.w!.reason!)) {
         throw new VClusterError(`pod ${namespace}/${pod}: container ${waiting.name}: ${waiting.w!.reason}: ${waiting.w!.message ?? ''}`.trim(), {
           code: ErrorCode.PRECONDITION,

@@ -6,6 +6,7 @@
  * ServiceAccount, Role and RoleBinding `vc-<name>` (only the rights the syncer uses, in that namespace)
  * and the Secret `vc-seed-<name>` a first start fills /data from. Pure.
  */
+import type { VClusterState } from '../../controlplane/state.js';
 import type { HostObject } from '../../lifecycle/host-objects.js';
 import { releaseLabels } from '../../lifecycle/naming.js';
 
@@ -61,6 +62,28 @@ export function seedSecretName(name: string): string {
 
 export function dataClaimName(name: string): string {
   return `data-${name}-0`;
+}
+
+/** The serving certificate's extra SANs: every way in from the host — the Service by its names and its ClusterIP. */
+export function podServingSans(name: string, namespace: string, clusterIp: string): string[] {
+  return [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, ...(clusterIp ? [clusterIp] : [])];
+}
+
+/** state.json of a kubernetes-driver vcluster: the pod's fixed ports, listening on every address of the pod. */
+export function podState(o: { name: string; namespace: string; hostContext: string; createdNamespace: boolean; serviceCidr: string; now: Date }): VClusterState {
+  return {
+    name: o.name,
+    namespace: o.namespace,
+    hostContext: o.hostContext,
+    createdNamespace: o.createdNamespace,
+    ports: { apiServer: POD_API_PORT, controllerManager: 10257, metrics: 9091, kubeletProxy: 10250 },
+    bindAddress: '0.0.0.0',
+    driver: 'kubernetes',
+    serviceCidr: o.serviceCidr,
+    phase: 'starting',
+    paused: false,
+    createdAt: o.now.toISOString(),
+  };
 }
 
 /** The env var the syncer container reads its vcluster's name from when it bootstraps without a seed (bootstrap.ts). */

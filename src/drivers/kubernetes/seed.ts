@@ -4,9 +4,10 @@
  * <name>-0 copies them into /data, and later starts keep what /data holds (the PKI, state.db) and take
  * only the config anew. Secret keys cannot hold "/", so a path's "/" is "__" in its key.
  */
-import { access, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
+import { pathExists } from '../../lib/path-exists.js';
 
 export function seedKey(path: string): string {
   return path.split('/').join('__');
@@ -19,12 +20,6 @@ export function seedPath(key: string): string {
 /** Files that follow the seed on every start (the rest is only copied when /data lacks it). */
 const ALWAYS_FROM_SEED = new Set(['config.yaml']);
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function createdAt(stateFile: string): Promise<string | undefined> {
   try {
@@ -56,7 +51,7 @@ export async function applySeed(seedDir: string, dataDir: string): Promise<strin
     const rel = seedPath(key);
     if (rel.includes('..') || rel.startsWith('/')) throw new VClusterError(`seed key ${key} leaves the data dir`, { code: ErrorCode.CONFIG });
     const target = join(dataDir, rel);
-    if (!ALWAYS_FROM_SEED.has(rel) && (await exists(target))) continue;
+    if (!ALWAYS_FROM_SEED.has(rel) && (await pathExists(target))) continue;
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     await copyFile(join(seedDir, key), target);
     written.push(rel);
