@@ -92,10 +92,18 @@ export async function startControlPlane(opts: StartOptions): Promise<void> {
     await writeFile(admission.path, admission.text, { mode: 0o600 });
     const specs = controlPlaneComponents({ binaries: opts.binaries, cliArgv: opts.cliArgv, dir, config, ports: state.ports, serviceCidr: state.serviceCidr, ...(state.bindAddress ? { bindAddress: state.bindAddress } : {}) });
     await supervisor.startAll(specs, opts.signal);
-    await waitDefaultServiceAccount(dir.adminKubeconfig, opts.signal);
-    if (opts.afterReady) {
-      stopAfterReady = await opts.afterReady({ state, config, dir, pki, log, signal: opts.signal, fail: failAfterReady });
+    // The syncer and the kubeconfig Secret need only a serving API: they start while
+    // kube-controller-manager's service-account controller creates default/default.
+    const saWait = new AbortController();
+    const defaultSa = waitDefaultServiceAccount(dir.adminKubeconfig, AbortSignal.any([opts.signal, saWait.signal]));
+    defaultSa.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+    try {
+      if (opts.afterReady) stopAfterReady = await opts.afterReady({ state, config, dir, pki, log, signal: opts.signal, fail: failAfterReady });
+    } catch (err) {
+      saWait.abort();
+      throw err;
     }
+    await defaultSa;
     state = await updateVClusterState(dir.stateFile, { phase: 'ready', readyAt: new Date().toISOString() });
     log.info({ apiServerPort: state.ports.apiServer }, 'virtual cluster ready');
   } catch (err) {

@@ -67,6 +67,7 @@ export async function waitReady(
     if (await probeOnce(probe, ca)) return 'ready';
     if (Date.now() >= deadline) return 'timeout';
     await sleep(interval, opts.signal);
-    interval = Math.min(interval * 1.5, 1_000);
+    // capped low: a component's start is on create's critical path, and a probe costs well under 1 ms
+    interval = Math.min(interval * 1.5, 250);
   }
 }
