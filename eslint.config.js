@@ -2,6 +2,31 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Layers (ARCHITECTURE.md §3): which src folders a folder may not import. Checked on the import text:
+// a relative specifier climbing out of the folder ('../../resources/pods/syncer.js') into a forbidden one.
+const SRC_FOLDERS = [
+  'binaries', 'cli', 'config', 'controlplane', 'coredns', 'drivers', 'host', 'images',
+  'k8s', 'kine', 'lib', 'lifecycle', 'operations', 'resources', 'runtime', 'syncer',
+];
+const APP = ['cli', 'controlplane', 'drivers', 'host', 'lifecycle', 'operations'];
+const except = (...allowed) => SRC_FOLDERS.filter((f) => !allowed.includes(f));
+const layer = (folder, forbidden, files = [`src/${folder}/**/*.ts`]) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+            message: `layers (ARCHITECTURE.md §3): src/${folder} imports none of src/{${forbidden.join(',')}}`,
+          },
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'src/kine/generated/**', 'bin/**', 'test/go/**'] },
   js.configs.recommended,
@@ -26,4 +51,13 @@ export default tseslint.config(
     files: ['src/cli/main.ts', 'bin/**', 'test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  layer('lib', except('lib')),
+  layer('k8s', except('lib', 'k8s')),
+  layer('runtime', ['syncer', 'resources', 'coredns', 'kine', ...APP]),
+  // the syncer framework: the resources registry is handed to it (src/controlplane/start-syncer.ts)
+  layer('syncer', ['resources', 'coredns', ...APP]),
+  layer('resources', ['coredns', 'kine', ...APP]),
+  layer('kine', ['syncer', 'resources', 'cli']),
+  // the kine flags' test parses them through the `vcluster kine` command
+  layer('kine', ['syncer', 'resources'], ['src/kine/config.test.ts']),
 );

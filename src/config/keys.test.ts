@@ -29,15 +29,17 @@ type KeyUse =
   | { readonly read: readonly Read[]; readonly through?: Read }
   | { readonly refused: unknown };
 
-const MANAGER = 'src/syncer/engine/manager.ts';
+const REGISTRY = 'src/resources/registry.ts';
+const ENTRY = (kind: string): string => `src/resources/${kind}/entry.ts`;
 const PLAN = 'src/controlplane/plan.ts';
 const RESOLVE = 'src/config/resolve.ts';
 const POLICY_OBJECTS = 'src/lifecycle/policy-objects.ts';
-const START_SYNCER = 'src/syncer/engine/start-syncer.ts';
+const START_SYNCER = 'src/controlplane/start-syncer.ts';
 
 const IMAGE_REFS = 'src/drivers/kubernetes/image-refs.ts';
 const image = (key: string, part: string): KeyUse => ({ read: [{ in: IMAGE_REFS, text: key }, { in: IMAGE_REFS, text: part }] });
-const manager = (text: string): KeyUse => ({ read: [{ in: MANAGER, text }] });
+/** Read by the registry entry of the syncer (src/resources/registry.ts, or the kind's own entry.ts). */
+const entry = (text: string, kind?: string): KeyUse => ({ read: [{ in: kind ? ENTRY(kind) : REGISTRY, text }] });
 const store = (planText: string, resolveText: string): KeyUse => ({
   read: [{ in: PLAN, text: planText }],
   through: { in: RESOLVE, text: resolveText },
@@ -49,40 +51,40 @@ const policy = (text: string, resolveText?: string): KeyUse => ({
 
 /** Every leaf key of vcluster.yaml and where it takes effect. */
 const KEYS: Readonly<Record<string, KeyUse>> = {
-  'sync.toHost.pods.enabled': manager('toHost.pods.enabled'),
-  'sync.toHost.pods.useSecretsForSATokens': manager('toHost.pods.useSecretsForSATokens'),
-  'sync.toHost.pods.enforceTolerations': manager('toHost.pods.enforceTolerations'),
-  'sync.toHost.services.enabled': manager('toHost.services.enabled'),
-  'sync.toHost.endpoints.enabled': manager('toHost.endpoints.enabled'),
-  'sync.toHost.endpointSlices.enabled': manager('toHost.endpointSlices.enabled'),
-  'sync.toHost.persistentVolumeClaims.enabled': manager('toHost.persistentVolumeClaims.enabled'),
-  'sync.toHost.configMaps.enabled': manager('toHost.configMaps.enabled'),
-  'sync.toHost.configMaps.all': manager('toHost.configMaps.all'),
-  'sync.toHost.secrets.enabled': manager('toHost.secrets.enabled'),
-  'sync.toHost.secrets.all': manager('toHost.secrets.all'),
-  'sync.toHost.serviceAccounts.enabled': manager('toHost.serviceAccounts.enabled'),
-  'sync.toHost.ingresses.enabled': manager('toHost.ingresses.enabled'),
-  'sync.toHost.priorityClasses.enabled': manager('toHost.priorityClasses.enabled'),
-  'sync.toHost.networkPolicies.enabled': manager('toHost.networkPolicies.enabled'),
-  'sync.toHost.podDisruptionBudgets.enabled': manager('toHost.podDisruptionBudgets.enabled'),
+  'sync.toHost.pods.enabled': entry('toHost.pods.enabled', 'pods'),
+  'sync.toHost.pods.useSecretsForSATokens': entry('toHost.pods.useSecretsForSATokens', 'pods'),
+  'sync.toHost.pods.enforceTolerations': entry('toHost.pods.enforceTolerations', 'pods'),
+  'sync.toHost.services.enabled': entry('toHost.services.enabled'),
+  'sync.toHost.endpoints.enabled': entry('toHost.endpoints.enabled'),
+  'sync.toHost.endpointSlices.enabled': entry('toHost.endpointSlices.enabled'),
+  'sync.toHost.persistentVolumeClaims.enabled': entry('toHost.persistentVolumeClaims.enabled'),
+  'sync.toHost.configMaps.enabled': entry('toHost.configMaps.enabled'),
+  'sync.toHost.configMaps.all': entry('toHost.configMaps.all'),
+  'sync.toHost.secrets.enabled': entry('toHost.secrets.enabled'),
+  'sync.toHost.secrets.all': entry('toHost.secrets.all'),
+  'sync.toHost.serviceAccounts.enabled': entry('toHost.serviceAccounts.enabled'),
+  'sync.toHost.ingresses.enabled': entry('toHost.ingresses.enabled'),
+  'sync.toHost.priorityClasses.enabled': entry('toHost.priorityClasses.enabled'),
+  'sync.toHost.networkPolicies.enabled': entry('toHost.networkPolicies.enabled'),
+  'sync.toHost.podDisruptionBudgets.enabled': entry('toHost.podDisruptionBudgets.enabled'),
   'sync.toHost.storageClasses.enabled': { refused: true },
   'sync.toHost.persistentVolumes.enabled': { refused: true },
-  'sync.fromHost.events.enabled': manager('fromHost.events.enabled'),
-  'sync.fromHost.nodes.enabled': manager('nodes.enabled'),
+  'sync.fromHost.events.enabled': entry('fromHost.events.enabled', 'events'),
+  'sync.fromHost.nodes.enabled': entry('nodes.enabled', 'nodes'),
   'sync.fromHost.nodes.syncBackChanges': { refused: true },
-  'sync.fromHost.nodes.clearImageStatus': manager('nodes.clearImageStatus'),
-  'sync.fromHost.nodes.selector.all': manager('nodes.selector.all'),
-  'sync.fromHost.nodes.selector.labels': manager('nodes.selector.labels'),
+  'sync.fromHost.nodes.clearImageStatus': entry('nodes.clearImageStatus', 'nodes'),
+  'sync.fromHost.nodes.selector.all': entry('nodes.selector.all', 'nodes'),
+  'sync.fromHost.nodes.selector.labels': entry('nodes.selector.labels', 'nodes'),
   'sync.fromHost.storageClasses.enabled': {
-    read: [{ in: MANAGER, text: "fromHostEnabled(o.config, 'storageClasses')" }],
+    read: [{ in: ENTRY('hostclasses'), text: "fromHostEnabled(config, 'storageClasses')" }],
     through: { in: RESOLVE, text: 'config.sync.fromHost[kind].enabled' },
   },
   'sync.fromHost.csiDrivers.enabled': { refused: true },
   'sync.fromHost.csiNodes.enabled': { refused: true },
   'sync.fromHost.csiStorageCapacities.enabled': { refused: true },
-  'sync.fromHost.ingressClasses.enabled': manager('fromHost.ingressClasses.enabled'),
-  'sync.fromHost.runtimeClasses.enabled': manager('fromHost.runtimeClasses.enabled'),
-  'sync.fromHost.priorityClasses.enabled': manager('fromHost.priorityClasses.enabled'),
+  'sync.fromHost.ingressClasses.enabled': entry('fromHost.ingressClasses.enabled', 'hostclasses'),
+  'sync.fromHost.runtimeClasses.enabled': entry('fromHost.runtimeClasses.enabled', 'runtimeclasses'),
+  'sync.fromHost.priorityClasses.enabled': entry('fromHost.priorityClasses.enabled', 'hostclasses'),
   'controlPlane.distro.k8s.apiServer.extraArgs': { read: [{ in: PLAN, text: 'k8s.apiServer.extraArgs' }] },
   'controlPlane.distro.k8s.controllerManager.extraArgs': { read: [{ in: PLAN, text: 'k8s.controllerManager.extraArgs' }] },
   'controlPlane.statefulSet.image.registry': image('statefulSet.image', 'custom.registry'),
@@ -113,13 +115,13 @@ const KEYS: Readonly<Record<string, KeyUse>> = {
   'networking.serviceCIDR': { read: [{ in: 'src/lifecycle/create.ts', text: 'config.networking.serviceCIDR' }] },
   'networking.advanced.clusterDomain': {
     read: [
-      { in: MANAGER, text: 'networking.advanced.clusterDomain' },
+      { in: ENTRY('pods'), text: 'networking.advanced.clusterDomain' },
       { in: PLAN, text: 'networking.advanced.clusterDomain' },
     ],
   },
   'policies.podSecurityStandard': {
     read: [
-      { in: MANAGER, text: 'policiesOf(o.config).podSecurityStandard' },
+      { in: ENTRY('pods'), text: 'policiesOf(config).podSecurityStandard' },
       { in: PLAN, text: 'policiesOf(config).podSecurityStandard' },
     ],
     through: { in: RESOLVE, text: 'p.podSecurityStandard' },

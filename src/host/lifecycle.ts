@@ -17,8 +17,9 @@ import {
 import { ensurePki } from '../controlplane/pki/store.js';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { freePorts, isPortFree } from '../lib/net.js';
-import { kubectlFor } from '../k8s/kubectl.js';
-import { reconcileNodes, waitNodesReady } from './node-sync.js';
+import { openKubeClient, type KubeClient } from '../k8s/client.js';
+import { Kinds, type Node } from '../k8s/types.js';
+import { isNodeReady, reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
 import { readHostState, writeHostState, type HostPorts, type HostState } from './state.js';
 import { addHostContext, removeHostContext, useHostContextIfUnset } from './user-kubeconfig.js';
@@ -100,9 +101,13 @@ export async function hostUp(ctx: HostCommandContext, nodes: number, realNodes: 
     let state = previous.phase === 'ready' ? previous : await followStart(ctx, paths, running, 0);
     if (state.nodes !== nodes) {
       ctx.progress(`changing the number of nodes from ${state.nodes} to ${nodes}`);
-      const kubectl = kubectlFor(ctx.binaries.path('kubectl'), paths.adminKubeconfig);
-      await reconcileNodes(kubectl, nodes, ctx.binaries.versions.kubernetes, state.ports.kwok);
-      await waitNodesReady(kubectl, 120);
+      const client = await openKubeClient({ kubeconfigPath: paths.adminKubeconfig });
+      try {
+        await reconcileNodes(client, nodes, ctx.binaries.versions.kubernetes, state.ports.kwok);
+        await waitNodesReady(client, 120);
+      } finally {
+        client.close();
+      }
       state = { ...state, nodes };
       await writeHostState(paths.stateFile, state);
     }
@@ -206,6 +211,16 @@ export interface HostStatus {
   readonly error?: string;
 }
 
+/** How many nodes matching `labelSelector` are Ready; 0 when the host does not answer. */
+async function countReadyNodes(client: KubeClient, labelSelector: string): Promise<number> {
+  try {
+    const { items } = await client.list<Node>(Kinds.Node, { labelSelector });
+    return items.filter(isNodeReady).length;
+  } catch {
+    return 0;
+  }
+}
+
 export async function hostStatus(ctx: HostCommandContext): Promise<HostStatus> {
   const paths = hostPaths(ctx.dataDir);
   const state = await readHostState(paths.stateFile);
@@ -214,17 +229,10 @@ export async function hostStatus(ctx: HostCommandContext): Promise<HostStatus> {
   let readyNodes: number | undefined;
   let readyRealNodes: number | undefined;
   if (pid !== undefined && state.phase === 'ready') {
-    const kubectl = kubectlFor(ctx.binaries.path('kubectl'), paths.adminKubeconfig);
-    const { stdout } = await kubectl([
-      'get', 'nodes', '-l', 'type=kwok', '-o',
-      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-    ]).catch(() => ({ stdout: '' }));
-    readyNodes = stdout.split('\n').filter((s) => s === 'True').length;
-    const real = await kubectl([
-      'get', 'nodes', '-l', 'vcluster-ts.io/node-type=real', '-o',
-      'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-    ]).catch(() => ({ stdout: '' }));
-    readyRealNodes = real.stdout.split('\n').filter((s) => s === 'True').length;
+    const client = await openKubeClient({ kubeconfigPath: paths.adminKubeconfig }).catch(() => undefined);
+    readyNodes = client ? await countReadyNodes(client, 'type=kwok') : 0;
+    readyRealNodes = client ? await countReadyNodes(client, 'vcluster-ts.io/node-type=real') : 0;
+    client?.close();
   }
   return {
     running: pid !== undefined,

@@ -1,46 +1,85 @@
-/** Makes the host have exactly N simulated nodes, and waits for them to be Ready. */
-import { stringify } from 'yaml';
+/** Makes the host have exactly N simulated nodes, and waits for them to be Ready (through the in-process KubeClient). */
+import type { KubeClient } from '../k8s/client.js';
+import { isNotFound } from '../k8s/errors.js';
+import { Kinds, type Node } from '../k8s/types.js';
+import { ErrorCode, VClusterError } from '../lib/errors.js';
+import { sleep } from '../lib/sleep.js';
 import { HOST_NODE_PREFIX, hostNode } from './nodes.js';
-import type { Kubectl } from '../k8s/kubectl.js';
 
-export async function reconcileNodes(kubectl: Kubectl, count: number, kubeletVersion: string, kubeletPort: number): Promise<void> {
+/** The field manager of the simulated Node objects (server-side apply). */
+export const HOST_NODES_FIELD_MANAGER = 'vcluster-host';
+const POLL_MS = 250;
+
+export async function reconcileNodes(client: KubeClient, count: number, kubeletVersion: string, kubeletPort: number): Promise<void> {
   const wanted = Array.from({ length: count }, (_, i) => hostNode(i, kubeletVersion, kubeletPort));
-  await kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: wanted }));
-  const { stdout } = await kubectl(['get', 'nodes', '-l', 'type=kwok', '-o', 'jsonpath={.items[*].metadata.name}']);
+  for (const node of wanted) {
+    await client.patch(Kinds.Node, { name: node.metadata.name }, node, { type: 'apply', fieldManager: HOST_NODES_FIELD_MANAGER, force: true });
+  }
   const keep = new Set(wanted.map((n) => n.metadata.name));
-  const extra = stdout
-    .split(/\s+/)
-    .filter((n) => n.startsWith(HOST_NODE_PREFIX) && !keep.has(n));
-  if (extra.length > 0) await kubectl(['delete', 'node', '--wait=false', ...extra]);
+  const { items } = await client.list<Node>(Kinds.Node, { labelSelector: 'type=kwok' });
+  for (const name of items.map((n) => n.metadata?.name ?? '')) {
+    if (!name.startsWith(HOST_NODE_PREFIX) || keep.has(name)) continue;
+    await client.delete(Kinds.Node, { name }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
 }
 
-export async function waitNodesReady(kubectl: Kubectl, timeoutSeconds: number): Promise<void> {
-  await kubectl(['wait', '--for=condition=Ready', 'node', '-l', 'type=kwok', `--timeout=${timeoutSeconds}s`]);
+/** True when the node's Ready condition is True. Pure. */
+export function isNodeReady(node: Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-/** Waits until the real nodes (label vcluster-ts.io/node-type=real) are Ready. */
-export async function waitRealNodesReady(kubectl: Kubectl, names: readonly string[], timeoutSeconds: number): Promise<void> {
+function timedOut(what: string, timeoutSeconds: number): VClusterError {
+  return new VClusterError(`${what} within ${timeoutSeconds} s`, { code: ErrorCode.TIMEOUT });
+}
+
+/** Waits until every simulated node (label type=kwok) that is not being deleted is Ready. */
+export async function waitNodesReady(client: KubeClient, timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const { items } = await client.list<Node>(Kinds.Node, { labelSelector: 'type=kwok' });
+    const notReady = items.filter((n) => !n.metadata?.deletionTimestamp && !isNodeReady(n)).map((n) => n.metadata?.name ?? '');
+    if (notReady.length === 0) return;
+    if (Date.now() > deadline) throw timedOut(`node(s) ${notReady.join(', ')} did not become Ready`, timeoutSeconds);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Waits until the real nodes (label vcluster-ts.io/node-type=real) are registered and Ready. */
+export async function waitRealNodesReady(client: KubeClient, names: readonly string[], timeoutSeconds: number): Promise<void> {
   if (names.length === 0) return;
   const deadline = Date.now() + timeoutSeconds * 1000;
   // the kubelet registers its Node a moment after it starts: wait for the objects, then for Ready
   for (;;) {
-    const { stdout } = await kubectl(['get', 'nodes', '-l', 'vcluster-ts.io/node-type=real', '-o', 'jsonpath={.items[*].metadata.name}']);
-    const have = new Set(stdout.split(/\s+/).filter(Boolean));
-    if (names.every((n) => have.has(n))) break;
-    if (Date.now() > deadline) throw new Error(`real node(s) ${names.filter((n) => !have.has(n)).join(', ')} did not register within ${timeoutSeconds} s`);
-    await new Promise((r) => setTimeout(r, 250));
+    const { items } = await client.list<Node>(Kinds.Node, { labelSelector: 'vcluster-ts.io/node-type=real' });
+    const byName = new Map(items.map((n) => [n.metadata?.name ?? '', n]));
+    const missing = names.filter((n) => !byName.has(n));
+    const notReady = names.filter((n) => {
+      const node = byName.get(n);
+      return node !== undefined && !isNodeReady(node);
+    });
+    if (missing.length === 0 && notReady.length === 0) return;
+    if (Date.now() > deadline) {
+      throw missing.length > 0
+        ? timedOut(`real node(s) ${missing.join(', ')} did not register`, timeoutSeconds)
+        : timedOut(`real node(s) ${notReady.join(', ')} did not become Ready`, timeoutSeconds);
+    }
+    await sleep(POLL_MS);
   }
-  const left = Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
-  await kubectl(['wait', '--for=condition=Ready', ...names.map((n) => `node/${n}`), `--timeout=${left}s`]);
 }
 
 /** Waits until the kube-controller-manager made the default ServiceAccount of namespace default. */
-export async function waitDefaultServiceAccount(kubectl: Kubectl, timeoutSeconds: number): Promise<void> {
+export async function waitDefaultServiceAccount(client: KubeClient, timeoutSeconds: number): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const { stdout } = await kubectl(['get', 'serviceaccount', 'default', '-n', 'default', '--ignore-not-found', '-o', 'name']);
-    if (stdout.trim()) return;
-    if (Date.now() > deadline) throw new Error(`the default ServiceAccount did not appear within ${timeoutSeconds} s`);
-    await new Promise((r) => setTimeout(r, 200));
+    try {
+      await client.get(Kinds.ServiceAccount, { namespace: 'default', name: 'default' });
+      return;
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    if (Date.now() > deadline) throw timedOut('the default ServiceAccount did not appear', timeoutSeconds);
+    await sleep(200);
   }
 }

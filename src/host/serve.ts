@@ -15,7 +15,7 @@ import { formatError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { renderKwokStages } from './kwok-stages.js';
 import { kwokDebuggingContents, kwokDebuggingFiles, renderKwokDebugging } from './kwok-debugging.js';
-import { kubectlFor } from '../k8s/kubectl.js';
+import { openKubeClient, type ClosableKubeClient } from '../k8s/client.js';
 import { reconcileNodes, waitNodesReady } from './node-sync.js';
 import { HOST_CONTEXT, HOST_PKI_SPEC, hostPaths, type HostPaths } from './paths.js';
 import { hostComponents } from './plan.js';
@@ -85,9 +85,11 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
   const supervisor = new Supervisor({ pidsDir: paths.pidsDir, logsDir: paths.logsDir, log, marker: paths.dataDir });
   const layouts = Array.from({ length: state.realNodes }, (_, i) => realNodeLayout(paths.dataDir, i + 1));
   let relay: ApiRelay | undefined;
+  let hostClient: ClosableKubeClient | undefined;
   const stopEverything = async (): Promise<void> => {
     await supervisor.stopAll();
     await relay?.close();
+    hostClient?.close();
     if (layouts.length > 0) {
       const killed = await sweepRealNodes(paths.dataDir);
       if (killed > 0) log.warn({ killed }, 'killed processes left in the real nodes\' cgroups');
@@ -106,11 +108,12 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
     const apiAddress = layouts[0]?.apiAddress;
     const access = { clientCert: kubeletClient.cert, clientKey: kubeletClient.key, ...(apiAddress ? { advertiseAddress: apiAddress } : {}) };
     await supervisor.startAll(hostComponents(opts.binaries, paths, state.ports, access), opts.signal);
-    const kubectl = kubectlFor(opts.binaries.path('kubectl'), paths.adminKubeconfig);
-    await reconcileNodes(kubectl, state.nodes, opts.binaries.versions.kubernetes, state.ports.kwok);
-    await waitNodesReady(kubectl, 120);
+    const client = await openKubeClient({ kubeconfigPath: paths.adminKubeconfig });
+    hostClient = client;
+    await reconcileNodes(client, state.nodes, opts.binaries.versions.kubernetes, state.ports.kwok);
+    await waitNodesReady(client, 120);
     // ready means usable: a pod created right after `host up` needs the default ServiceAccount
-    await waitDefaultServiceAccount(kubectl, 60);
+    await waitDefaultServiceAccount(client, 60);
     if (apiAddress) {
       const system = await findNodeSystem();
       relay = startApiRelay({ address: apiAddress, port: state.ports.apiServer, targetPort: state.ports.apiServer, log });
@@ -122,8 +125,10 @@ export async function serveHost(opts: ServeOptions): Promise<void> {
       );
       await supervisor.startAll(agents, opts.signal);
       await relay.listening;
-      await waitRealNodesReady(kubectl, layouts.map((l) => l.name), 120);
+      await waitRealNodesReady(client, layouts.map((l) => l.name), 120);
     }
+    client.close();
+    hostClient = undefined;
     await setState({ phase: 'ready', readyAt: new Date().toISOString() });
     log.info({ nodes: state.nodes, realNodes: state.realNodes, apiServerPort: state.ports.apiServer }, 'host ready');
   } catch (err) {

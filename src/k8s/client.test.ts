@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { createKubeClient } from './client.js';
 import { KubeApiError, isNotFound } from './errors.js';
-import type { ThrottleClock } from './throttle.js';
+import { FakeClock } from '../lib/clock.js';
 import {
   buildUrl,
   statusFromBody,
@@ -79,7 +79,15 @@ const cm = (
   kind: 'ConfigMap',
   metadata: { name, namespace: ns },
 });
-const noSleep: ThrottleClock = { now: () => 0, sleep: () => Promise.resolve() };
+/** A clock whose sleeps return at once, recording how long they were asked to wait. */
+class RecordingClock extends FakeClock {
+  readonly slept: number[] = [];
+  override sleep(ms: number): Promise<void> {
+    this.slept.push(ms);
+    return Promise.resolve();
+  }
+}
+const noSleep = new RecordingClock();
 
 describe('KubeClient requests', () => {
   const cases: {
@@ -292,8 +300,8 @@ describe('KubeClient requests', () => {
   });
 
   it('requests are throttled by the token bucket', async () => {
-    const slept: number[] = [];
-    const clock: ThrottleClock = { now: () => 0, sleep: (ms) => (slept.push(ms), Promise.resolve()) };
+    const clock = new RecordingClock();
+    const slept = clock.slept;
     const c = createKubeClient(
       fakeTransport(() => ok({})),
       { qps: 10, burst: 2, clock },

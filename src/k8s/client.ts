@@ -10,7 +10,8 @@ import { parseKubeconfig } from './kubeconfig.js';
 import { kubeconfigDir, simpleServerConfig } from './server-config.js';
 import { ErrorCode, VClusterError, isErrnoException } from '../lib/errors.js';
 import { isConnectionError, isTransient, KubeApiError } from './errors.js';
-import { throttleFor, realClock, type Throttle, type ThrottleClock } from './throttle.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { throttleFor, type Throttle } from './throttle.js';
 import {
   transportFromConfig,
   transportFromKubeConfig,
@@ -144,7 +145,7 @@ export interface CreateKubeClientOptions {
   readonly qps?: number;
   /** @default ceil(qps) */
   readonly burst?: number;
-  readonly clock?: ThrottleClock;
+  readonly clock?: Clock;
   /** Retries of GETs on connection errors and 429/5xx. @default 2 */
   readonly getRetries?: number;
 }
@@ -230,7 +231,7 @@ class HttpKubeClient implements ClosableKubeClient {
   constructor(
     private readonly transport: Transport,
     private readonly throttle: Throttle,
-    private readonly clock: ThrottleClock,
+    private readonly clock: Clock,
     private readonly getRetries: number,
   ) {}
 

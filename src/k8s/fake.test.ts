@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAlreadyExists, isConflict, isGone, isNotFound } from './errors.js';
-import { FakeKubeClient, mergePatch, parseLabelSelector, pluralOf, strategicPatch } from './fake.js';
+import { FakeKubeClient, parseLabelSelector, pluralOf, strategicPatch } from './fake.js';
 import { Informer, InformerFactory, listWatchSource } from './informer.js';
 import {
   Kinds,
@@ -257,13 +257,6 @@ describe('fake helpers', () => {
   ];
   for (const [kind, want] of plurals) it(`pluralOf(${kind})`, () => assert.equal(pluralOf(kind), want));
 
-  it('mergePatch (RFC 7386)', () => {
-    assert.deepEqual(mergePatch({ a: 1, b: { c: 2, d: 3 }, l: [1] }, { b: { c: null, e: 4 }, l: [2] }), {
-      a: 1,
-      b: { d: 3, e: 4 },
-      l: [2],
-    });
-  });
   it('strategicPatch merges conditions by type', () => {
     const got = strategicPatch(
       {

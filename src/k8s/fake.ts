@@ -10,6 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
+import { toJson } from '../lib/json.js';
+import { applyMergePatch } from '../lib/merge-patch.js';
 import type {
   ClosableKubeClient,
   DeleteOptions,
@@ -184,17 +186,6 @@ function matches(
 }
 
 // ---- patches ----
-
-/** RFC 7386 JSON merge patch. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isRecord(patch)) return clone(patch);
-  const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
-}
 
 function mergeKeyFor(field: string): string {
   return field === 'conditions' ? 'type' : field === 'ownerReferences' ? 'uid' : 'name';
@@ -454,8 +445,9 @@ export class FakeKubeClient implements ClosableKubeClient {
       }
       const { key: k, obj: stored } = this.#existing(type, key);
       if (isRecord(patch) && isRecord(patch.metadata)) this.#checkVersion(type, stored, patch);
-      const apply = options.type === 'merge' ? mergePatch : strategicPatch;
-      let next = apply(stored, patch) as Obj & { metadata: Meta };
+      let next = (
+        options.type === 'merge' ? applyMergePatch(stored, toJson(patch)) : strategicPatch(stored, patch)
+      ) as Obj & { metadata: Meta };
       if (options.subresource === 'status')
         next = { ...clone(stored), status: next.status } as Obj & { metadata: Meta };
       else if (WITH_STATUS.has(type.kind)) next = { ...next, status: clone(stored.status) };

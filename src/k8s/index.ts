@@ -33,12 +33,5 @@ export {
   type DelayFunc,
 } from './informer.js';
 export * from './kubeconfig.js';
-export {
-  TokenBucket,
-  throttleFor,
-  unlimited,
-  realClock,
-  type Throttle,
-  type ThrottleClock,
-} from './throttle.js';
+export { throttleFor, unlimited, type Throttle } from './throttle.js';
 export { transportFromKubeConfig, type Transport, type HttpRequest, type HttpResponse } from './transport.js';

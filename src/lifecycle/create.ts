@@ -5,7 +5,6 @@
  * Any failure after the first write undoes what this call created, so nothing is left half-made.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { stringify } from 'yaml';
 import { backingStoreOf, loadConfig, renderEffectiveConfig, type Config } from '../config/index.js';
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
 import { freePorts } from '../lib/net.js';
@@ -13,7 +12,9 @@ import { ensurePki } from '../controlplane/pki/store.js';
 import { virtualClusterPkiSpec } from '../controlplane/plan.js';
 import { writeVClusterState } from '../controlplane/state.js';
 import type { LifecycleContext } from './context.js';
-import { assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
+import { ignoreNotFound } from '../k8s/errors.js';
+import { Kinds, type Namespace, type Service } from '../k8s/types.js';
+import { applyToHost, assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
 import { RELEASE_HOST_KINDS, configMap, configSecret, vclusterService, workloadServiceAccount } from './host-objects.js';
 import { startLocal, stopLocal } from './local-driver.js';
 import { deployKubernetes, undeployKubernetes } from '../drivers/kubernetes/deploy.js';
@@ -48,19 +49,22 @@ interface ExistingVCluster {
 }
 
 async function vclustersIn(host: HostAccess, namespace: string): Promise<ExistingVCluster[]> {
-  const { stdout } = await host.kubectl(['get', 'services', '-n', namespace, '-l', 'app=vcluster', '-o', 'jsonpath={range .items[*]}{.metadata.labels.release}{"\\n"}{end}']);
-  return stdout.split('\n').filter((n) => n.length > 0).map((name) => ({ name, namespace }));
+  const { items } = await (await host.client()).list<Service>(Kinds.Service, { namespace, labelSelector: 'app=vcluster' });
+  return items.map((svc) => svc.metadata?.labels?.release ?? '').filter((n) => n.length > 0).map((name) => ({ name, namespace }));
+}
+
+/** The namespace, or undefined when there is none. */
+async function getNamespace(host: HostAccess, namespace: string): Promise<Namespace | undefined> {
+  return ignoreNotFound((await host.client()).get<Namespace>(Kinds.Namespace, { name: namespace }));
 }
 
 async function namespaceExists(host: HostAccess, namespace: string): Promise<boolean> {
-  const { stdout } = await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name']);
-  return stdout.trim().length > 0;
+  return (await getNamespace(host, namespace)) !== undefined;
 }
 
 /** A namespace being deleted (e.g. by a `vcluster delete` a moment ago) cannot take objects: wait it out. */
 async function waitNamespaceNotTerminating(ctx: LifecycleContext, host: HostAccess, namespace: string): Promise<void> {
-  const phase = async (): Promise<string> =>
-    (await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}'])).stdout.trim();
+  const phase = async (): Promise<string> => (await getNamespace(host, namespace))?.status?.phase ?? '';
   if ((await phase()) !== 'Terminating') return;
   ctx.progress(`waiting for namespace ${namespace} to finish terminating`);
   const deadline = Date.now() + NAMESPACE_TERMINATION_TIMEOUT_MS;
@@ -118,7 +122,7 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
       throw new VClusterError(`missing binaries to load the control-plane images into the embedded host's real node: ${missing.join(', ')}`, { code: ErrorCode.PRECONDITION, hint: 'run `vcluster binaries ensure`' });
     }
   }
-  const serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(host.kubectl));
+  const serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(await host.client()));
   ctx.progress(`creating vcluster ${name} in namespace ${namespace} of context ${host.context} (driver ${driver}${opts.driver ? '' : ', the default for this host'})`);
 
   // 2. Writes, each recorded for the rollback.
@@ -126,19 +130,20 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
   try {
     let createdNamespace = false;
     if (!(await namespaceExists(host, namespace))) {
-      await host.kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [CREATED_NAMESPACE_ANNOTATION]: 'true' } } }));
+      const client = await host.client();
+      await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, annotations: { [CREATED_NAMESPACE_ANNOTATION]: 'true' } } });
       createdNamespace = true;
-      undo.push(() => host.kubectl(['delete', 'namespace', namespace, '--wait=false']));
+      undo.push(() => client.delete(Kinds.Namespace, { name: namespace }));
       ctx.progress(`created namespace ${namespace}`);
     }
     const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
     const objects = [...(driver === 'local' ? [vclusterService(name, namespace)] : []), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
     undo.push(() => host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
-    await host.kubectl(['create', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    for (const obj of objects) await (await host.client()).create(obj);
     // Isolation (policies.*): created, or brought up to date if an earlier run left them behind.
     const policies = policyObjects(name, namespace, config);
     if (policies.length > 0) {
-      await host.kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: policies }));
+      await applyToHost(await host.client(), policies);
       ctx.progress(`applied ${policies.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} in namespace ${namespace}`);
     }
 
@@ -182,7 +187,7 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
     // The ClusterIP of Service NAME is where pods reach the virtual API in-cluster (KUBERNETES_SERVICE_HOST,
     // through the relay `vcluster start` runs on the embedded host): a SAN of the serving certificate.
     const pkiSpec = virtualClusterPkiSpec(name, serviceCidr, config);
-    const clusterIp = (await host.kubectl(['get', 'service', name, '-n', namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+    const clusterIp = (await (await host.client()).get<Service>(Kinds.Service, { namespace, name })).spec?.clusterIP ?? '';
     await ensurePki(dir.pkiDir, clusterIp ? { ...pkiSpec, extraSans: [...(pkiSpec.extraSans ?? []), clusterIp] } : pkiSpec);
     undo.push(() => stopLocal(ctx, dir));
     const state = await startLocal(ctx, dir, `vcluster ${name}`);

@@ -9,6 +9,8 @@ import { dirname } from 'node:path';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { removeContext } from './connect.js';
 import type { LifecycleContext } from './context.js';
+import { ignoreNotFound } from '../k8s/errors.js';
+import { Kinds, type Namespace, type Service, type StatefulSet } from '../k8s/types.js';
 import { hostAccess } from './host-access.js';
 import { RELEASE_HOST_KINDS, SYNCED_HOST_KINDS } from './host-objects.js';
 import { stopLocal } from './local-driver.js';
@@ -29,13 +31,14 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
   const host = await hostAccess(ctx.binaries.path('kubectl'), ctx.userKubeconfig, ctx.contextFlag);
   const namespace = resolveNamespace(name, opts.namespace, host.contextNamespace);
   const local = await findLocal(ctx.home, host.context, namespace, name);
-  const { stdout: svc } = await host.kubectl(['get', 'services', '-n', namespace, '-l', `app=vcluster,release=${name}`, '-o', 'name', '--ignore-not-found']);
-  if (!local && svc.trim() === '') {
+  const client = await host.client();
+  const services = await client.list<Service>(Kinds.Service, { namespace, labelSelector: `app=vcluster,release=${name}` });
+  if (!local && services.items.length === 0) {
     if (opts.ignoreNotFound) return { deleted: false, namespaceDeleted: false };
     throw new VClusterError(`vcluster ${name} not found in namespace ${namespace} of context ${host.context}`, { code: ErrorCode.NOT_FOUND, hint: 'list them with `vcluster list`' });
   }
-  const { stdout: sts } = await host.kubectl(['get', 'statefulset', name, '-n', namespace, '--ignore-not-found', '-o', 'jsonpath={.metadata.labels.release}']);
-  if (local?.state.driver === 'kubernetes' || sts.trim() === name) {
+  const sts = await ignoreNotFound(client.get<StatefulSet>(Kinds.StatefulSet, { namespace, name }));
+  if (local?.state.driver === 'kubernetes' || sts?.metadata?.labels?.release === name) {
     if (local) await stopBackgroundForward(local.dir.root);
     await undeployKubernetes(host, name, namespace);
     ctx.progress(`deleted statefulset ${name} and its pod, volume and RBAC`);
@@ -44,9 +47,9 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
   await host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
   ctx.progress(`deleted the host objects of vcluster ${name} in namespace ${namespace}`);
   let namespaceDeleted = false;
-  const { stdout: created } = await host.kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', `jsonpath={.metadata.annotations.${CREATED_NAMESPACE_ANNOTATION.replace(/\./g, '\\.')}}`]);
-  if (created.trim() === 'true') {
-    await host.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  const ns = await ignoreNotFound(client.get<Namespace>(Kinds.Namespace, { name: namespace }));
+  if (ns?.metadata?.annotations?.[CREATED_NAMESPACE_ANNOTATION] === 'true') {
+    await ignoreNotFound(client.delete(Kinds.Namespace, { name: namespace }));
     namespaceDeleted = true;
     ctx.progress(`deleting namespace ${namespace} (created by vcluster create)`);
   }

@@ -9,6 +9,8 @@ import { PKI_FILES } from '../controlplane/pki/layout.js';
 import type { VClusterState } from '../controlplane/state.js';
 import { POD_API_PORT } from '../drivers/kubernetes/render.js';
 import { ErrorCode, VClusterError, isErrnoException } from '../lib/errors.js';
+import { ignoreNotFound } from '../k8s/errors.js';
+import { Kinds, type Secret, type StatefulSet } from '../k8s/types.js';
 import type { HostAccess } from './host-access.js';
 import { releaseLabels } from './naming.js';
 import { vclusterDataDir, type LocalVCluster } from './registry.js';
@@ -61,17 +63,7 @@ export async function findHostOnly(
   namespace: string,
   name: string,
 ): Promise<LocalVCluster | undefined> {
-  const { stdout } = await host.kubectl([
-    'get',
-    'statefulset',
-    name,
-    '-n',
-    namespace,
-    '--ignore-not-found',
-    '-o',
-    'json',
-  ]);
-  const sts = stdout.trim() ? (JSON.parse(stdout) as StatefulSetView) : undefined;
+  const sts = await ignoreNotFound((await host.client()).get<StatefulSet>(Kinds.StatefulSet, { namespace, name }));
   if (!isControlPlaneStatefulSet(name, sts)) return undefined;
   return {
     dir: vclusterDataDir(home, host.context, namespace, name),
@@ -104,19 +96,8 @@ export async function adminCredentials(vc: LocalVCluster, host: HostAccess): Pro
     if (!isErrnoException(err) || err.code !== 'ENOENT') throw err;
   }
   const secret = `vc-${vc.state.name}`;
-  const { stdout } = await host.kubectl([
-    'get',
-    'secret',
-    secret,
-    '-n',
-    vc.state.namespace,
-    '--ignore-not-found',
-    '-o',
-    'json',
-  ]);
-  const creds = credentialsFromSecretData(
-    stdout.trim() ? (JSON.parse(stdout) as { data?: Record<string, string> }).data : undefined,
-  );
+  const found = await ignoreNotFound((await host.client()).get<Secret>(Kinds.Secret, { namespace: vc.state.namespace, name: secret }));
+  const creds = credentialsFromSecretData(found?.data);
   if (!creds) {
     throw new VClusterError(
       `no admin credentials for vcluster ${vc.state.name}: no local PKI and Secret ${vc.state.namespace}/${secret} is missing or incomplete`,

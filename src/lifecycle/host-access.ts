@@ -1,9 +1,14 @@
 /**
  * The host cluster as the CLI reaches it: the user's kubeconfig and a context (the current one unless
- * --context), through the pinned kubectl.
+ * --context): reads and writes go through the in-process KubeClient (`client()`); the pinned kubectl
+ * stays for what the client does not do (port-forward, exec, logs, `get --raw`, `config view --flatten`,
+ * deleting several kinds by label at once, deleting and waiting until gone).
  */
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
+import { openKubeClient, type KubeClient } from '../k8s/client.js';
+import { ignoreNotFound } from '../k8s/errors.js';
 import { kubectlFor, type Kubectl } from '../k8s/kubectl.js';
+import type { TypedObject } from '../k8s/types.js';
 import { contextNamespace, getContext, getCurrentContext, readKubeconfigFile } from '../k8s/kubeconfig.js';
 import { parseContextName } from './naming.js';
 
@@ -12,6 +17,8 @@ export interface HostAccess {
   readonly context: string;
   /** The context's default namespace, if it sets one. */
   readonly contextNamespace: string | undefined;
+  /** The in-process client for this context, opened on first use. */
+  client(): Promise<KubeClient>;
   readonly kubectl: Kubectl;
   readonly kubectlBinary: string;
 }
@@ -35,7 +42,33 @@ export async function hostAccess(kubectlBinary: string, kubeconfig: string, cont
     throw new VClusterError(`context "${context}" not found in ${kubeconfig}`, { code: ErrorCode.NOT_FOUND });
   }
   const ns = contextNamespace(kc, context);
-  return { kubeconfig, context, contextNamespace: ns, kubectl: kubectlFor(kubectlBinary, kubeconfig, context), kubectlBinary };
+  let client: Promise<KubeClient> | undefined;
+  return {
+    kubeconfig,
+    context,
+    contextNamespace: ns,
+    client: () => (client ??= openKubeClient({ kubeconfigPath: kubeconfig, context })),
+    kubectl: kubectlFor(kubectlBinary, kubeconfig, context),
+    kubectlBinary,
+  };
+}
+
+/** The field manager of the objects the CLI writes to the host (server-side apply). */
+export const HOST_FIELD_MANAGER = 'vcluster-cli';
+
+/**
+ * What `kubectl apply` did, with the same rights (get, then create or patch): each object, in order,
+ * is created when missing, else brought up to date by a server-side apply.
+ */
+export async function applyToHost(client: KubeClient, objects: readonly TypedObject[]): Promise<void> {
+  for (const obj of objects) {
+    const key = obj.metadata.namespace ? { namespace: obj.metadata.namespace, name: obj.metadata.name } : { name: obj.metadata.name };
+    if ((await ignoreNotFound(client.get(obj, key))) === undefined) {
+      await client.create(obj, { fieldManager: HOST_FIELD_MANAGER });
+    } else {
+      await client.patch(obj, key, obj, { type: 'apply', fieldManager: HOST_FIELD_MANAGER, force: true });
+    }
+  }
 }
 
 /** Fails with UNAVAILABLE naming the context when the host API does not answer. */

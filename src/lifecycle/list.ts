@@ -1,4 +1,5 @@
 /** `vcluster list`: the vclusters of the host context — their host Services joined with local state. */
+import { Kinds, type Service } from '../k8s/types.js';
 import type { LifecycleContext } from './context.js';
 import { currentContext, hostAccess } from './host-access.js';
 import { statusOf, type VClusterStatus } from './local-driver.js';
@@ -15,21 +16,17 @@ export interface ListedVCluster {
   readonly hostContext: string;
 }
 
-interface ServiceList {
-  items: { metadata: { namespace: string; creationTimestamp: string; labels?: Record<string, string> } }[];
-}
-
 export async function listVClusters(ctx: LifecycleContext): Promise<ListedVCluster[]> {
   const kubectl = ctx.binaries.path('kubectl');
   const host = await hostAccess(kubectl, ctx.userKubeconfig, ctx.contextFlag);
   const current = await currentContext(ctx.userKubeconfig);
-  const { stdout } = await host.kubectl(['get', 'services', '--all-namespaces', '-l', 'app=vcluster', '-o', 'json']);
+  const { items } = await (await host.client()).list<Service>(Kinds.Service, { labelSelector: 'app=vcluster' });
   const seen = new Set<string>();
   const out: ListedVCluster[] = [];
-  for (const svc of (JSON.parse(stdout) as ServiceList).items) {
-    const name = svc.metadata.labels?.release;
-    if (!name) continue;
-    const ns = svc.metadata.namespace;
+  for (const svc of items) {
+    const name = svc.metadata?.labels?.release;
+    const ns = svc.metadata?.namespace;
+    if (!name || !ns) continue;
     seen.add(`${ns}/${name}`);
     const local = await findLocal(ctx.home, host.context, ns, name);
     out.push({
@@ -38,7 +35,7 @@ export async function listVClusters(ctx: LifecycleContext): Promise<ListedVClust
       // no local record: a Helm install (chart/) is a StatefulSet like the kubernetes driver's
       status: !local || local.state.driver === 'kubernetes' ? await podDriverStatus(host, name, ns) : await statusOf(local.dir, local.state),
       connected: current === contextName(name, ns, host.context),
-      created: svc.metadata.creationTimestamp,
+      created: svc.metadata?.creationTimestamp ?? '',
       hostContext: host.context,
     });
   }

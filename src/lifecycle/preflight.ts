@@ -1,10 +1,12 @@
 /**
  * What `vcluster create` checks on the host before it writes anything: which driver to use when none
  * is asked for, that the kubernetes driver has a node that really runs containers, and that the
- * user may make every object create makes (one SelfSubjectAccessReview per right, in one request).
+ * user may make every object create makes (one SelfSubjectAccessReview per right, through the KubeClient).
  * The decisions are pure functions over what the host returned; the two host reads are at the end.
  */
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
+import { isForbidden } from '../k8s/errors.js';
+import { Kinds, type NewObject, type Node } from '../k8s/types.js';
 import type { HostAccess } from './host-access.js';
 
 export type Driver = 'local' | 'kubernetes';
@@ -86,7 +88,10 @@ export function describeRight(r: Right, namespace: string): string {
 }
 
 /** SelfSubjectAccessReview objects for the rights, in order, as one List. */
-export function accessReviews(rights: readonly Right[], namespace: string): object {
+/** An authorization.k8s.io/v1 SelfSubjectAccessReview: the question in `spec`, the answer in `status`. */
+export type AccessReview = NewObject & { spec: { resourceAttributes: Record<string, string | undefined> }; status?: { allowed?: boolean } };
+
+export function accessReviews(rights: readonly Right[], namespace: string): { apiVersion: 'v1'; kind: 'List'; items: AccessReview[] } {
   return {
     apiVersion: 'v1',
     kind: 'List',
@@ -95,6 +100,7 @@ export function accessReviews(rights: readonly Right[], namespace: string): obje
       return {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
+        metadata: {},
         spec: { resourceAttributes: { verb: r.verb, group: r.group, resource, ...(subresource ? { subresource } : {}), ...(r.namespaced ? { namespace } : {}) } },
       };
     }),
@@ -111,16 +117,12 @@ export function assertRights(context: string, namespace: string, rights: readonl
   });
 }
 
-interface NodeList {
-  items: { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { unschedulable?: boolean }; status?: { conditions?: { type: string; status: string }[] } }[];
-}
-
 export async function readNodes(host: HostAccess): Promise<NodeFacts[]> {
-  const list = JSON.parse((await host.kubectl(['get', 'nodes', '-o', 'json'])).stdout) as NodeList;
-  return list.items.map((n) => ({
-    name: n.metadata.name,
-    labels: n.metadata.labels ?? {},
-    annotations: n.metadata.annotations ?? {},
+  const { items } = await (await host.client()).list<Node>(Kinds.Node);
+  return items.map((n) => ({
+    name: n.metadata?.name ?? '',
+    labels: n.metadata?.labels ?? {},
+    annotations: n.metadata?.annotations ?? {},
     ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     unschedulable: n.spec?.unschedulable === true,
   }));
@@ -131,13 +133,17 @@ export async function readableOrUndefined<T>(read: () => Promise<T>): Promise<T 
   try {
     return await read();
   } catch (err) {
-    if (/\bForbidden\b|forbidden:/.test(formatError(err))) return undefined;
+    if (isForbidden(err) || /\bForbidden\b|forbidden:/.test(formatError(err))) return undefined;
     throw err;
   }
 }
 
 export async function checkRights(host: HostAccess, namespace: string, rights: readonly Right[]): Promise<void> {
-  // kubectl creates the List's items one by one and prints each answer on its own line
-  const out = await host.kubectl(['create', '-o', 'jsonpath={.status.allowed}{"\\n"}', '-f', '-'], JSON.stringify(accessReviews(rights, namespace)));
-  assertRights(host.context, namespace, rights, out.stdout.split('\n').map((l) => l.trim() === 'true'));
+  const client = await host.client();
+  const allowed: boolean[] = [];
+  for (const review of accessReviews(rights, namespace).items) {
+    const answer = await client.create(review);
+    allowed.push(answer.status?.allowed === true);
+  }
+  assertRights(host.context, namespace, rights, allowed);
 }

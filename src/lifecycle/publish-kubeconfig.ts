@@ -4,7 +4,8 @@
  */
 import { renderKubeconfig } from '../controlplane/kubeconfig.js';
 import type { ReadyControlPlane } from '../controlplane/start.js';
-import { kubectlFor } from '../k8s/kubectl.js';
+import { openKubeClient } from '../k8s/client.js';
+import { applyToHost } from './host-access.js';
 import { kubeconfigSecret } from './host-objects.js';
 
 export function adminKubeconfigText(ready: Pick<ReadyControlPlane, 'pki' | 'state'>, contextName: string): string {
@@ -19,7 +20,7 @@ export function adminKubeconfigText(ready: Pick<ReadyControlPlane, 'pki' | 'stat
   });
 }
 
-export async function publishKubeconfig(ready: ReadyControlPlane, kubectlBinary: string): Promise<void> {
+export async function publishKubeconfig(ready: ReadyControlPlane): Promise<void> {
   const { name, namespace } = ready.state;
   const secret = kubeconfigSecret(name, namespace, {
     kubeconfig: adminKubeconfigText(ready, `vcluster_${name}`),
@@ -27,6 +28,11 @@ export async function publishKubeconfig(ready: ReadyControlPlane, kubectlBinary:
     clientCertPem: ready.pki.leaves.admin.cert,
     clientKeyPem: ready.pki.leaves.admin.key,
   });
-  await kubectlFor(kubectlBinary, ready.dir.hostKubeconfig)(['apply', '-f', '-'], JSON.stringify(secret));
+  const host = await openKubeClient({ kubeconfigPath: ready.dir.hostKubeconfig });
+  try {
+    await applyToHost(host, [secret]);
+  } finally {
+    host.close();
+  }
   ready.log.info({ secret: `vc-${name}` }, 'published kubeconfig secret');
 }

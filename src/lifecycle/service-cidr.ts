@@ -4,22 +4,22 @@
  * created) and read the valid range from its error.
  */
 import { VClusterError } from '../lib/errors.js';
-import type { Kubectl } from '../k8s/kubectl.js';
+import type { KubeClient } from '../k8s/client.js';
 
 /** The CIDR in an apiserver's "The range of valid IPs is 10.96.0.0/12" message. Pure. */
 export function parseServiceCidr(message: string): string | undefined {
   return /range of valid IPs is ([0-9a-fA-F.:]+\/\d+)/.exec(message)?.[1];
 }
 
-export async function detectServiceCidr(kubectl: Kubectl, namespace = 'default'): Promise<string> {
-  const probe = JSON.stringify({
+export async function detectServiceCidr(client: KubeClient, namespace = 'default'): Promise<string> {
+  const probe = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'vcluster-cidr-probe', namespace },
     spec: { clusterIP: '0.0.0.1', ports: [{ port: 443 }] },
-  });
+  };
   try {
-    await kubectl(['create', '--dry-run=server', '-f', '-', '-o', 'name'], probe);
+    await client.create(probe, { dryRun: true });
   } catch (err) {
     const cidr = parseServiceCidr(err instanceof Error ? err.message : String(err));
     if (cidr) return cidr;

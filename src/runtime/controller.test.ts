@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger } from '../lib/logger.js';
-import { FakeClock } from './clock.js';
+import { FakeClock } from '../lib/clock.js';
 import { Controller, type ReconcileReport } from './controller.js';
 import { ExponentialFailureRateLimiter } from './rate-limiter.js';
 import { TerminalError, type Request, type Result } from './reconcile.js';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../lib/logger.js';
 import { formatError } from '../lib/errors.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, type Clock } from '../lib/clock.js';
 import type { RateLimiter } from './rate-limiter.js';
 import {
   isTerminalError,

@@ -2,7 +2,8 @@
  * Per-item retry delays, as client-go's workqueue rate limiters: exponential per-item backoff, an
  * overall token bucket, and the max of several.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../lib/clock.js';
+import { TokenBucket } from '../lib/token-bucket.js';
 
 export interface RateLimiter<T> {
   /** The delay before `item` may be retried; counts a failure. */
@@ -39,23 +40,17 @@ export class ExponentialFailureRateLimiter<T> implements RateLimiter<T> {
 
 /** An overall token bucket (client-go BucketRateLimiter): `qps` tokens per second, `burst` at most. */
 export class BucketRateLimiter<T> implements RateLimiter<T> {
-  #tokens: number;
-  #last: number;
+  readonly #bucket: TokenBucket;
   constructor(
-    private readonly clock: Clock,
+    clock: Clock,
     readonly qps = 10,
     readonly burst = 100,
   ) {
-    this.#tokens = burst;
-    this.#last = clock.now();
+    this.#bucket = new TokenBucket(qps, burst, clock);
   }
 
   when(_item: T): number {
-    const now = this.clock.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.qps);
-    this.#last = now;
-    this.#tokens -= 1; // reserve a token, possibly in the future
-    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / this.qps) * 1000);
+    return Math.ceil(this.#bucket.reserve()); // reserves a token, possibly in the future
   }
 
   forget(_item: T): void {}

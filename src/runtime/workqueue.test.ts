@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FakeClock } from './clock.js';
+import { FakeClock } from '../lib/clock.js';
 import { ExponentialFailureRateLimiter } from './rate-limiter.js';
 import { URGENT_STREAK, WorkQueue } from './workqueue.js';
 

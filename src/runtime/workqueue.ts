@@ -10,7 +10,7 @@
  * an item already queued), except that after URGENT_STREAK urgent items in a row one waiting normal
  * item goes first, so a steady stream of urgent items cannot starve the rest.
  */
-import { realClock, type Clock, type TimerHandle } from './clock.js';
+import { realClock, type Clock, type TimerHandle } from '../lib/clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 /** Urgent items handed out in a row before one waiting normal item gets its turn. */

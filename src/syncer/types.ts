@@ -48,6 +48,23 @@ export interface SyncToVirtualEvent<T> {
   readonly host: T;
 }
 
+/** The status of a kind, as its objects carry it. */
+export type StatusOf<T> = T extends { readonly status?: infer S } ? S : never;
+
+/**
+ * What `sync` answers: when to look again, and both objects as they should be. The generic controller
+ * writes the difference to the objects it passed in (the apply step, patcher/apply.ts): the host
+ * object first, then the virtual object, then the virtual status. A side left undefined is not written.
+ */
+export interface SyncResult<T> extends Result {
+  /** The complete host object as it should be, derived from the `host` passed in (status ignored). */
+  readonly host?: T;
+  /** The complete virtual object as it should be, derived from the `virtual` passed in (status ignored). */
+  readonly virtual?: T;
+  /** The virtual object's status as it should be (written through the status subresource). */
+  readonly virtualStatus?: StatusOf<T>;
+}
+
 /** Name mapping between the two sides for one kind (vCluster's Mapper). */
 export interface Mapper {
   readonly gvk: GroupVersionKind;
@@ -84,8 +101,8 @@ export interface Syncer<T extends KubeObject> {
   readonly mapper: Mapper;
   /** virtual exists, host doesn't */
   syncToHost(ctx: SyncContext, event: SyncToHostEvent<T>): Promise<Result>;
-  /** both exist */
-  sync(ctx: SyncContext, event: SyncEvent<T>): Promise<Result>;
+  /** both exist; the objects it answers are written by the controller's apply step */
+  sync(ctx: SyncContext, event: SyncEvent<T>): Promise<SyncResult<T>>;
   /** host exists, virtual doesn't */
   syncToVirtual(ctx: SyncContext, event: SyncToVirtualEvent<T>): Promise<Result>;
   /**

@@ -5,7 +5,7 @@ import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 import { startControlPlane, type AfterReady } from '../../controlplane/start.js';
 import { binarySource, type CliContext } from '../context.js';
 import { publishKubeconfig } from '../../lifecycle/publish-kubeconfig.js';
-import { startSyncer } from '../../syncer/engine/start-syncer.js';
+import { startSyncer } from '../../controlplane/start-syncer.js';
 import { applySeed, writeInClusterKubeconfig } from '../../drivers/kubernetes/seed.js';
 import { dataDir } from '../../controlplane/datadir.js';
 import { bootstrapIfNeeded } from '../../drivers/kubernetes/bootstrap.js';
@@ -17,7 +17,7 @@ import { applyPendingRestore } from '../../operations/snapshot/restore-pod.js';
 function afterReady(ctx: CliContext): AfterReady {
   return async (ready) => {
     const binaries = await requireBinaries(binarySource(ctx), ['kubectl']);
-    await publishKubeconfig(ready, binaries.path('kubectl'));
+    await publishKubeconfig(ready);
     return startSyncer(ready, binaries.versions.kubernetes);
   };
 }
@@ -39,7 +39,7 @@ export function startCommand(ctx: CliContext): Command {
       if (opts.inClusterHost) await writeInClusterKubeconfig(dataDir(opts.dataDir).hostKubeconfig);
       const binaries = await requireBinaries(binarySource(ctx), CONTROL_PLANE_BINARIES);
       // no seed (a Helm install): make the PKI and state.json here
-      await bootstrapIfNeeded({ dir: dataDir(opts.dataDir), kubectl: binaries.path('kubectl'), vclusterName: ctx.env.vclusterName, log: ctx.log, inClusterHost: opts.inClusterHost });
+      await bootstrapIfNeeded({ dir: dataDir(opts.dataDir), vclusterName: ctx.env.vclusterName, log: ctx.log, inClusterHost: opts.inClusterHost });
       const abort = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => abort.abort());
       await startControlPlane({

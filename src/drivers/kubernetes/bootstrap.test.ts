@@ -116,7 +116,6 @@ describe('bootstrapDataDir prerequisites', () => {
       await assert.rejects(
         bootstrapDataDir({
           dir: dataDir(root),
-          kubectl: '/nonexistent',
           vclusterName: 'v',
           log: silentLogger(),
           namespaceFile: join(root, 'missing'),

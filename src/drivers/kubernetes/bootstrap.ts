@@ -14,7 +14,8 @@ import type { DataDir } from '../../controlplane/datadir.js';
 import { ensurePki } from '../../controlplane/pki/store.js';
 import { virtualClusterPkiSpec } from '../../controlplane/plan.js';
 import { writeVClusterState, type VClusterState } from '../../controlplane/state.js';
-import { kubectlFor } from '../../k8s/kubectl.js';
+import { openKubeClient } from '../../k8s/client.js';
+import { Kinds, type Service } from '../../k8s/types.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { validateNamespace, validateVClusterName } from '../../lifecycle/naming.js';
@@ -47,8 +48,6 @@ export function bootstrapIdentity(
 
 export interface BootstrapInput {
   readonly dir: DataDir;
-  /** The pinned kubectl (the init container copies it to /binaries). */
-  readonly kubectl: string;
   /** $VCLUSTER_NAME (the chart sets it to the release name). */
   readonly vclusterName: string | undefined;
   readonly log: Logger;
@@ -73,11 +72,15 @@ export async function bootstrapDataDir(b: BootstrapInput): Promise<VClusterState
     log.info({ file: b.dir.configFile }, 'bootstrap: no config in the seed, wrote the defaults');
   }
   const config = await loadConfig({ files: [b.dir.configFile] });
-  const kubectl = kubectlFor(b.kubectl, b.dir.hostKubeconfig);
-  const serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(kubectl, namespace));
-  const clusterIp = (
-    await kubectl(['get', 'service', name, '-n', namespace, '-o', 'jsonpath={.spec.clusterIP}'])
-  ).stdout.trim();
+  const host = await openKubeClient({ kubeconfigPath: b.dir.hostKubeconfig });
+  let serviceCidr: string;
+  let clusterIp: string;
+  try {
+    serviceCidr = config.networking.serviceCIDR || (await detectServiceCidr(host, namespace));
+    clusterIp = (await host.get<Service>(Kinds.Service, { namespace, name })).spec?.clusterIP ?? '';
+  } finally {
+    host.close();
+  }
   const spec = virtualClusterPkiSpec(name, serviceCidr, config);
   await ensurePki(b.dir.pkiDir, {
     ...spec,

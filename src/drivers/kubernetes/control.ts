@@ -1,5 +1,8 @@
 /** Status, pause and resume of a kubernetes-driver vcluster: read from and done to StatefulSet <name>. */
+import { ignoreNotFound } from '../../k8s/errors.js';
+import { Kinds, type Pod, type StatefulSet } from '../../k8s/types.js';
 import type { HostAccess } from '../../lifecycle/host-access.js';
+import { sleep } from '../../lib/sleep.js';
 import type { VClusterStatus } from '../../lifecycle/local-driver.js';
 import { waitPodReady } from './deploy.js';
 
@@ -22,19 +25,26 @@ export function statusFromObjects(sts: StatefulSetView | undefined, pod: PodView
   return 'Starting';
 }
 
-async function getJson<T>(host: HostAccess, args: readonly string[]): Promise<T | undefined> {
-  const { stdout } = await host.kubectl([...args, '--ignore-not-found', '-o', 'json']);
-  return stdout.trim() ? (JSON.parse(stdout) as T) : undefined;
-}
-
 export async function podDriverStatus(host: HostAccess, name: string, namespace: string): Promise<VClusterStatus> {
-  const sts = await getJson<StatefulSetView>(host, ['get', 'statefulset', name, '-n', namespace]);
-  const pod = await getJson<PodView>(host, ['get', 'pod', `${name}-0`, '-n', namespace]);
+  const client = await host.client();
+  const sts = await ignoreNotFound(client.get<StatefulSet>(Kinds.StatefulSet, { namespace, name }));
+  const pod = await ignoreNotFound(client.get<Pod>(Kinds.Pod, { namespace, name: `${name}-0` }));
   return statusFromObjects(sts, pod);
 }
 
+/** Waits up to `timeoutMs` for pod <name>-0 to be gone; false when it is still there. */
+async function waitPodGone(host: HostAccess, name: string, namespace: string, timeoutMs: number): Promise<boolean> {
+  const client = await host.client();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await ignoreNotFound(client.get(Kinds.Pod, { namespace, name: `${name}-0` }))) === undefined) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(500);
+  }
+}
+
 export async function scaleControlPlane(host: HostAccess, name: string, namespace: string, replicas: 0 | 1): Promise<void> {
-  await host.kubectl(['scale', 'statefulset', name, '-n', namespace, `--replicas=${replicas}`]);
+  await (await host.client()).patch(Kinds.StatefulSet, { namespace, name }, { spec: { replicas } }, { type: 'merge' });
   if (replicas === 1) await waitPodReady(host, name, namespace);
-  else await host.kubectl(['wait', '--for=delete', `pod/${name}-0`, '-n', namespace, '--timeout=60s']).catch(() => undefined);
+  else await waitPodGone(host, name, namespace, 60_000).catch(() => undefined);
 }

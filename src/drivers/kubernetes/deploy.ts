@@ -8,7 +8,6 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { Config } from '../../config/index.js';
 import { ensurePki } from '../../controlplane/pki/store.js';
 import { virtualClusterPkiSpec } from '../../controlplane/plan.js';
@@ -16,7 +15,9 @@ import type { VClusterState } from '../../controlplane/state.js';
 import { configHash } from './config-hash.js';
 import { controlPlaneImages } from './image-refs.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
-import type { HostAccess } from '../../lifecycle/host-access.js';
+import { ignoreNotFound } from '../../k8s/errors.js';
+import { Kinds, type Node, type Pod, type Service } from '../../k8s/types.js';
+import { applyToHost, type HostAccess } from '../../lifecycle/host-access.js';
 import type { HostObject } from '../../lifecycle/host-objects.js';
 import { NODE_TYPE_LABEL } from '../../host/node/layout.js';
 import {
@@ -51,12 +52,12 @@ export interface DeployInput {
 
 /** Whether the host has a node that runs our images: the embedded host's real node. */
 export async function hasRealNode(host: HostAccess): Promise<boolean> {
-  const { stdout } = await host.kubectl(['get', 'nodes', '-l', `${NODE_TYPE_LABEL}=real`, '-o', 'name']);
-  return stdout.trim().length > 0;
+  const { items } = await (await host.client()).list<Node>(Kinds.Node, { labelSelector: `${NODE_TYPE_LABEL}=real` });
+  return items.length > 0;
 }
 
 async function applyObjects(host: HostAccess, objects: readonly HostObject[]): Promise<void> {
-  await host.kubectl(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+  await applyToHost(await host.client(), objects);
 }
 
 /** The seed's files: config.yaml, state.json and every file of the PKI dir. */
@@ -71,7 +72,7 @@ async function seedFiles(pkiDir: string, configYaml: string, state: VClusterStat
 export async function deployKubernetes(host: HostAccess, d: DeployInput): Promise<VClusterState> {
   const service = controlPlaneService(d.name, d.namespace);
   await applyObjects(host, [service, ...controlPlaneRbac(d.name, d.namespace)]);
-  const clusterIp = (await host.kubectl(['get', 'service', d.name, '-n', d.namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+  const clusterIp = (await (await host.client()).get<Service>(Kinds.Service, { namespace: d.namespace, name: d.name })).spec?.clusterIP ?? '';
   // The serving certificate must name every way in: port-forward (127.0.0.1), the Service, its ClusterIP.
   const spec = virtualClusterPkiSpec(d.name, d.serviceCidr, d.config);
   await ensurePki(d.localPkiDir, { ...spec, extraSans: [...(spec.extraSans ?? []), ...podServingSans(d.name, d.namespace, clusterIp)] });
@@ -100,11 +101,8 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
   const deadline = Date.now() + timeoutS * 1000;
   for (;;) {
     let crashLooping: string | undefined;
-    const { stdout } = await host.kubectl(['get', 'pod', pod, '-n', namespace, '--ignore-not-found', '-o', 'json']);
-    if (stdout.trim()) {
-      const p = JSON.parse(stdout) as {
-        status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[]; initContainerStatuses?: { name: string; state?: Record<string, { reason?: string; message?: string }> }[] };
-      };
+    const p = await ignoreNotFound((await host.client()).get<Pod>(Kinds.Pod, { namespace, name: pod }));
+    if (p) {
       if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
       const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
       const waiting = statuses.map((c) => ({ name: c.name, w: c.state?.waiting })).find((c) => c.w?.reason && !['ContainerCreating', 'PodInitializing'].includes(c.w.reason));

@@ -9,6 +9,8 @@ import Database from 'better-sqlite3';
 import { loadConfig } from '../../config/index.js';
 import { isOurProcess, readPidFile } from '../../controlplane/supervisor/pidfile.js';
 import { podDriverStatus } from '../../drivers/kubernetes/control.js';
+import { ignoreNotFound } from '../../k8s/errors.js';
+import { Kinds, type Pod } from '../../k8s/types.js';
 import type { LifecycleContext } from '../../lifecycle/context.js';
 import { statusOf, supervisorPid } from '../../lifecycle/local-driver.js';
 import { formatError } from '../../lib/errors.js';
@@ -74,14 +76,9 @@ async function localHealth(vc: LocatedVCluster): Promise<Health[]> {
   return health;
 }
 
-interface PodView {
-  status?: { conditions?: { type: string; status: string }[]; containerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
-}
-
 async function podHealth(vc: LocatedVCluster): Promise<Health[]> {
-  const { stdout } = await vc.host.kubectl(['get', 'pod', `${vc.state.name}-0`, '-n', vc.state.namespace, '--ignore-not-found', '-o', 'json']);
-  if (!stdout.trim()) return [{ check: `pod ${vc.state.name}-0`, ok: false, detail: 'absent' }];
-  const pod = JSON.parse(stdout) as PodView;
+  const pod = await ignoreNotFound((await vc.host.client()).get<Pod>(Kinds.Pod, { namespace: vc.state.namespace, name: `${vc.state.name}-0` }));
+  if (!pod) return [{ check: `pod ${vc.state.name}-0`, ok: false, detail: 'absent' }];
   const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   return [
     { check: `pod ${vc.state.name}-0`, ok: ready, detail: ready ? 'Ready' : 'not Ready' },

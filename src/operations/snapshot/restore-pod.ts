@@ -13,6 +13,7 @@ import { readVClusterState } from '../../controlplane/state.js';
 import { waitPodReady } from '../../drivers/kubernetes/deploy.js';
 import { ErrorCode, VClusterError, formatError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { Kinds, type Service } from '../../k8s/types.js';
 import type { LifecycleContext } from '../../lifecycle/context.js';
 import { runBinary } from '../exec-binary.js';
 import { CONTROL_PLANE_CONTAINER, POD_CLI, POD_DATA_DIR, runPodCli, type LocatedVCluster } from '../locate.js';
@@ -70,7 +71,7 @@ async function pkiForPod(vc: LocatedVCluster, contents: SnapshotContents): Promi
   try {
     for (const [file, data] of contents.pki) await writeFile(join(tmp, file), data, { mode: 0o600 });
     const { name, namespace } = vc.state;
-    const clusterIp = (await vc.host.kubectl(['get', 'service', name, '-n', namespace, '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+    const clusterIp = (await (await vc.host.client()).get<Service>(Kinds.Service, { namespace, name })).spec?.clusterIP ?? '';
     const spec = virtualClusterPkiSpec(name, vc.state.serviceCidr, await loadConfig({ files: [vc.dir.configFile] }));
     const sans = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, ...(clusterIp ? [clusterIp] : [])];
     await ensurePki(tmp, { ...spec, extraSans: [...(spec.extraSans ?? []), ...sans] });

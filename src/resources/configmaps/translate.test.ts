@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConfigMap } from '../../syncer/translate/kube-types.js';
+import type { ConfigMap } from '../../k8s/types.js';
 import { shouldSyncConfigMap, syncConfigMapData, toHostConfigMap } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 

@@ -1,5 +1,5 @@
 /** ConfigMaps, virtual → host (data and metadata both ways). Pure. */
-import type { ConfigMap } from '../../syncer/translate/kube-types.js';
+import type { ConfigMap } from '../../k8s/types.js';
 import { mergeBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { deepCopy } from '../../syncer/translate/object.js';

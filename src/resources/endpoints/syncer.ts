@@ -1,14 +1,15 @@
 /**
- * Endpoints of selector-less Services (manual endpoints) go to the host; endpoints of Services with a
- * selector are the host's own endpoints controller's work: the syncer's filter skips them, so the host
- * controller's Endpoints of the twin (which carry our managed-by label, copied from the Service) are
- * neither touched nor reported as a name conflict.
+ * Endpoints of selector-less Services (manual endpoints) go to the host: subsets virtual → host, labels
+ * and annotations both ways (3-way, virtual wins a tie). Endpoints of Services with a selector are the
+ * host's own endpoints controller's work: the syncer's filter skips them, so the host controller's
+ * Endpoints of the twin (which carry our managed-by label, copied from the Service) are neither touched
+ * nor reported as a name conflict.
  */
 import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import type { Informer } from '../../k8s/informer.js';
 import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
+import { mergeObjectMetadata, withMetadata } from '../../syncer/patcher/labels-annotations.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { resourceKind, type Syncer } from '../../syncer/types.js';
 import { shouldSyncEndpoints, toHostEndpoints } from './translate.js';
@@ -43,15 +44,16 @@ export function createEndpointsSyncer(virtualServices: Informer<Service>): Synce
       }
       return {};
     },
-    async sync(ctx, { host, virtual }) {
+    sync(ctx, { hostOld, host, virtualOld, virtual }) {
       const want = wanted(virtual);
-      if (want === 'wait') return { requeueAfterMs: SERVICE_WAIT_MS };
-      if (!want) return {};
+      if (want === 'wait') return Promise.resolve({ requeueAfterMs: SERVICE_WAIT_MS });
+      if (!want) return Promise.resolve({});
       const desired = toHostEndpoints(virtual, { names: ctx.names });
-      if (!jsonEqual(toJson(desired.subsets ?? []), toJson(host.subsets ?? []))) {
-        await ctx.host.update(typed({ ...host, ...(desired.subsets ? { subsets: desired.subsets } : {}) }));
-      }
-      return {};
+      const merged = mergeObjectMetadata(ctx.names, { virtualOld, virtual, hostOld, host }, { gvk: GVK.Endpoints });
+      return Promise.resolve({
+        host: withMetadata({ ...host, ...(desired.subsets ? { subsets: desired.subsets } : {}) }, merged.host),
+        virtual: withMetadata(virtual, merged.virtual),
+      });
     },
     async syncToVirtual(ctx, { host }) {
       await ignoreNotFound(

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Endpoints, Service } from '../../syncer/translate/kube-types.js';
+import type { Endpoints, Service } from '../../k8s/types.js';
 import { shouldSyncEndpoints, toHostEndpoints } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 

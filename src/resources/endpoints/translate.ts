@@ -7,7 +7,7 @@ import type {
   Endpoints,
   ObjectReference,
   Service,
-} from '../../syncer/translate/kube-types.js';
+} from '../../k8s/types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName, type NameContext } from '../../syncer/translate/names.js';
 import { deepCopy } from '../../syncer/translate/object.js';

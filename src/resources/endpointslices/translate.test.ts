@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EndpointSlice } from '../../syncer/translate/kube-types.js';
+import type { EndpointSlice } from '../../k8s/types.js';
 import { toHostEndpointSlice } from './translate.js';
 
 const base = (service: string): EndpointSlice => ({

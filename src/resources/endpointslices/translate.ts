@@ -2,7 +2,7 @@
  * EndpointSlices of selector-less Services, virtual → host: the kubernetes.io/service-name label
  * points at the host Service and pod targetRefs are translated.
  */
-import type { EndpointSlice } from '../../syncer/translate/kube-types.js';
+import type { EndpointSlice } from '../../k8s/types.js';
 import { K8S_SERVICE_NAME_LABEL } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event } from '../../syncer/translate/kube-types.js';
+import type { Event } from '../../k8s/types.js';
 import { rewriteMessage, toVirtualEvent, virtualEventName } from './translate.js';
 
 function hostEvent(kind: string, annotations: Record<string, string> = {}): Event {

@@ -3,7 +3,7 @@
  * object is copied into the object's virtual namespace with every host name replaced by the
  * virtual one, so tenants never see host names.
  */
-import type { Event, ObjectReference } from '../../syncer/translate/kube-types.js';
+import type { Event, ObjectReference } from '../../k8s/types.js';
 import { FORCE_SYNC_ANNOTATION } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 

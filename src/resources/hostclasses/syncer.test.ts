@@ -1,48 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeKubeClient } from '../../k8s/fake.js';
-import { InformerFactory } from '../../k8s/informer.js';
+import type { FakeKubeClient } from '../../k8s/fake.js';
 import { Kinds, type IngressClass, type PriorityClass, type StorageClass, type TypedObject } from '../../k8s/types.js';
-import { silentLogger } from '../../lib/logger.js';
 import type { KubeObject } from '../../syncer/types.js';
+import { withControllerHarness, type ControllerBuilder } from '../shared/controller-harness.js';
 import { hostClassesController } from './syncer.js';
 import { INGRESS_CLASSES, PRIORITY_CLASSES, STORAGE_CLASSES, type HostClassKind } from './translate.js';
 
 const names = { vclusterName: 'vc1', hostNamespace: 'team-a' };
 const MB = 'vcluster.loft.sh/managed-by';
 
-async function run<T extends KubeObject>(k: HostClassKind<T>, hostObjects: TypedObject[], virtualObjects: TypedObject[], body: (virtual: FakeKubeClient, host: FakeKubeClient, until: (what: string, check: () => void) => Promise<void>) => Promise<void>): Promise<void> {
-  const virtual = new FakeKubeClient({ objects: virtualObjects });
-  const host = new FakeKubeClient({ objects: hostObjects });
-  const abort = new AbortController();
-  const vf = new InformerFactory(virtual);
-  const hf = new InformerFactory(host);
+function run<T extends KubeObject>(k: HostClassKind<T>, hostObjects: TypedObject[], virtualObjects: TypedObject[], body: (virtual: FakeKubeClient, host: FakeKubeClient, until: (what: string, check: () => void) => Promise<void>) => Promise<void>): Promise<void> {
   const type = { apiVersion: k.apiVersion, kind: k.kind };
-  const controller = hostClassesController<T>({ names, virtual, host, log: silentLogger(), signal: abort.signal }, k, {
-    virtualClasses: vf.informerFor<T>(type),
-    hostClasses: hf.informerFor<T>(type),
-  });
-  const informers = [vf.start(abort.signal), hf.start(abort.signal)];
-  await Promise.all([vf.waitForSync(), hf.waitForSync()]);
-  const running = controller.start(abort.signal);
-  const until = async (what: string, check: () => void): Promise<void> => {
-    const deadline = Date.now() + 3_000;
-    for (;;) {
-      try {
-        check();
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: err });
-      }
-      await new Promise<void>((resolve) => setTimeout(resolve, 10));
-    }
-  };
-  try {
-    await body(virtual, host, until);
-  } finally {
-    abort.abort();
-    await Promise.all([...informers, running]);
-  }
+  const build: ControllerBuilder = (ctx, f) => hostClassesController<T>(ctx, k, { virtualClasses: f.virtual.informerFor<T>(type), hostClasses: f.host.informerFor<T>(type) });
+  return withControllerHarness(build, { names, hostObjects, virtualObjects }, (h) => body(h.virtual, h.host, (what, check) => h.until(what, check)));
 }
 
 const fast: StorageClass & TypedObject = {

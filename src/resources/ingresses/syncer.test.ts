@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kinds, type Ingress, type Secret, type TypedObject } from '../../k8s/types.js';
 import type { NameMapping } from '../../syncer/mappings/mapping.js';
-import type { ReferenceStore } from '../shared/referenced-secrets.js';
+import type { ReferenceStore } from '../shared/referenced-syncer.js';
 import { startSyncHarness, toHostCases } from '../shared/sync-harness.js';
 import { createIngressSyncer } from './syncer.js';
 

@@ -5,7 +5,7 @@ import { NAME_ANNOTATION, NAMESPACE_ANNOTATION } from '../../syncer/translate/co
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName, type NameContext } from '../../syncer/translate/names.js';
 import type { Syncer } from '../../syncer/types.js';
-import { copyReferencedSecrets, releaseReferencedSecrets, type ReferenceStore } from '../shared/referenced-secrets.js';
+import { copyReferenced, releaseReferenced, type ReferenceStore } from '../shared/referenced-syncer.js';
 import { specSyncer } from '../shared/spec-syncer.js';
 import { INGRESS_SECRET_ANNOTATIONS, ingressSecretRefs, toHostIngress } from './translate.js';
 
@@ -28,12 +28,13 @@ export function createIngressSyncer(deps: IngressSyncerDeps = {}): Syncer<Ingres
     statusFromHost: true,
     beforeHostWrite: async (ctx, virtual) => {
       const ref = { namespace: virtual.metadata?.namespace ?? '', name: virtual.metadata?.name ?? '' };
-      await copyReferencedSecrets(ctx, deps.references, ingressMapping(ctx.names, ref), ingressSecretRefs(virtual));
+      const secrets = ingressSecretRefs(virtual).map((r) => ({ kind: 'Secret' as const, ...r }));
+      await copyReferenced(ctx, deps.references, ingressMapping(ctx.names, ref), secrets);
     },
     afterHostDelete: async (ctx, host) => {
       const name = host.metadata?.annotations?.[NAME_ANNOTATION] ?? '';
       const namespace = host.metadata?.annotations?.[NAMESPACE_ANNOTATION] ?? '';
-      if (name !== '') await releaseReferencedSecrets(ctx, deps.references, ingressMapping(ctx.names, { namespace, name }));
+      if (name !== '') await releaseReferenced(ctx, deps.references, ingressMapping(ctx.names, { namespace, name }));
     },
   });
 }

@@ -4,8 +4,8 @@
  * name a Secret (`name` or `ns/name`) translated. The Secrets an Ingress names go to the host with it.
  * Pure.
  */
-import type { Ingress, IngressBackend } from '../../syncer/translate/kube-types.js';
-import type { SecretRef } from '../shared/referenced-secrets.js';
+import type { Ingress, IngressBackend } from '../../k8s/types.js';
+import type { SecretRef } from '../shared/referenced-syncer.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { deepCopy } from '../../syncer/translate/object.js';

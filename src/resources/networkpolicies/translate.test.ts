@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkPolicy } from '../../k8s/types.js';
-import type { NetworkPolicyPeer } from '../../syncer/translate/kube-types.js';
+import type { NetworkPolicyPeer } from '../../k8s/types.js';
 import { parseLabelSelector } from '../../k8s/fake.js';
 import { hashedLabelKey, namespaceLabelKey } from '../../syncer/translate/labels.js';
 import { labelSelectorString, type LabelSelector } from '../../syncer/translate/selectors.js';

@@ -11,7 +11,7 @@
  * - ipBlock peers, ports and policyTypes kept.
  * Pure.
  */
-import type { NetworkPolicy, NetworkPolicyPeer } from '../../syncer/translate/kube-types.js';
+import type { NetworkPolicy, NetworkPolicyPeer } from '../../k8s/types.js';
 import { NAMESPACE_LABEL } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { namespaceLabelKey } from '../../syncer/translate/labels.js';

@@ -9,7 +9,7 @@ import type { Informer } from '../../k8s/informer.js';
 import { Kinds, type Node, type Pod, type TypedObject } from '../../k8s/types.js';
 import { Controller } from '../../runtime/controller.js';
 import type { Request, Result } from '../../runtime/reconcile.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { jsonEqual, toJson } from '../../lib/json.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import type { SyncContext } from '../../syncer/types.js';
 import type { KubeletEndpoints } from '../../syncer/kubelet-proxy/endpoints.js';

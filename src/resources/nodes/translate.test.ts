@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Node, Pod } from '../../syncer/translate/kube-types.js';
+import type { Node, Pod } from '../../k8s/types.js';
 import {
   fakeKubeletHostname,
   fakeNode,

@@ -11,7 +11,7 @@ import type {
   Service,
   ServicePort,
   Taint,
-} from '../../syncer/translate/kube-types.js';
+} from '../../k8s/types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 import { kubeletServiceName, safeConcatName, type NameContext } from '../../syncer/translate/names.js';

@@ -1,15 +1,22 @@
 /**
- * PersistentVolumeClaims (vcluster-behavior.md §2.8 PVCs): the claim goes to the host; once the host
+ * PersistentVolumeClaims (vcluster-behavior.md §2.8 PVCs): the claim goes to the host (labels and
+ * annotations then flow both ways, 3-way, the bind annotations host → virtual only); once the host
  * binds it, the virtual claim takes the host's status and volume name, and a fake PersistentVolume of
  * that name appears in the virtual cluster (the virtual PV binder is off: there are no kubelets).
  */
 import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import { Kinds, type PersistentVolume, type PersistentVolumeClaim, type TypedObject } from '../../k8s/types.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
+import { mergeObjectMetadata, withMetadata } from '../../syncer/patcher/labels-annotations.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
-import { fakePersistentVolume, syncPersistentVolumeClaim, toHostPersistentVolumeClaim } from './translate.js';
+import {
+  BIND_ANNOTATIONS,
+  DEPRECATED_STORAGE_CLASS_ANNOTATION,
+  fakePersistentVolume,
+  syncPersistentVolumeClaim,
+  toHostPersistentVolumeClaim,
+} from './translate.js';
 
 const typed = <T extends object>(o: T): T & TypedObject => o as T & TypedObject;
 const refOf = (o: PersistentVolumeClaim): { namespace: string; name: string } => ({ namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' });
@@ -43,7 +50,7 @@ export function createPersistentVolumeClaimSyncer(): Syncer<PersistentVolumeClai
       return {};
     },
 
-    async sync(ctx, { host, virtual }) {
+    async sync(ctx, { hostOld, host, virtualOld, virtual }) {
       if (virtual.metadata?.deletionTimestamp) {
         if (!host.metadata?.deletionTimestamp) await ignoreNotFound(ctx.host.delete(Kinds.PersistentVolumeClaim, refOf(host)));
         return {};
@@ -53,17 +60,21 @@ export function createPersistentVolumeClaimSyncer(): Syncer<PersistentVolumeClai
         ctx.log.warn({ claim: `${refOf(virtual).namespace}/${refOf(virtual).name}` }, 'host claim bound to another volume than the virtual claim names');
         return {};
       }
-      if (!jsonEqual(toJson(synced.host.spec), toJson(host.spec))) await ctx.host.update(typed(synced.host));
-      let current = virtual;
-      if (!jsonEqual(toJson(synced.virtual.spec), toJson(virtual.spec)) || !jsonEqual(toJson(synced.virtual.metadata?.annotations ?? {}), toJson(virtual.metadata?.annotations ?? {}))) {
-        current = await ctx.virtual.update(typed({ ...synced.virtual, status: virtual.status }));
-      }
+      // The fake volume is there before the virtual claim names it (the apply step writes that next).
       const volume = host.spec?.volumeName;
-      if (volume && host.status?.phase === 'Bound') await ensureFakeVolume(ctx, volume, current);
-      if (synced.virtual.status && !jsonEqual(toJson(synced.virtual.status), toJson(current.status ?? {}))) {
-        await ctx.virtual.updateStatus(typed({ ...current, status: synced.virtual.status }));
-      }
-      return {};
+      if (volume && host.status?.phase === 'Bound') await ensureFakeVolume(ctx, volume, synced.virtual);
+      // labels and annotations both ways; the bind annotations only come back (syncPersistentVolumeClaim)
+      const merged = mergeObjectMetadata(ctx.names, { virtualOld, virtual: synced.virtual, hostOld, host: synced.host }, {
+        gvk: GVK.PersistentVolumeClaim,
+        translated: [DEPRECATED_STORAGE_CLASS_ANNOTATION],
+        translatedHost: toHostPersistentVolumeClaim(virtual, { names: ctx.names }).metadata?.annotations ?? {},
+        exclude: BIND_ANNOTATIONS,
+      });
+      return {
+        host: withMetadata(synced.host, merged.host),
+        virtual: withMetadata(synced.virtual, merged.virtual),
+        ...(synced.virtual.status ? { virtualStatus: synced.virtual.status } : {}),
+      };
     },
 
     async syncToVirtual(ctx, { host }) {

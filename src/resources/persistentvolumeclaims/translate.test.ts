@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PersistentVolumeClaim } from '../../syncer/translate/kube-types.js';
+import type { PersistentVolumeClaim } from '../../k8s/types.js';
 import {
   fakePersistentVolume,
   fakePersistentVolumeNeeded,

@@ -8,7 +8,7 @@ import type {
   PersistentVolume,
   PersistentVolumeClaim,
   PersistentVolumeClaimSpec,
-} from '../../syncer/translate/kube-types.js';
+} from '../../k8s/types.js';
 import { HOST_PV_ANNOTATION, SKIP_TRANSLATE_ANNOTATION } from '../../syncer/translate/constants.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostLabelSelector } from '../../syncer/translate/selectors.js';

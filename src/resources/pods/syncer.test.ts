@@ -5,6 +5,7 @@ import { Kinds, type Event, type Pod, type TypedObject } from '../../k8s/types.j
 import { silentLogger } from '../../lib/logger.js';
 import type { SyncContext } from '../../syncer/types.js';
 import { REQUEUE_SOON_MS } from '../../syncer/decide.js';
+import { itCases, toHostCases } from '../shared/sync-harness.js';
 import { createPodSyncer } from './syncer.js';
 
 const names = { vclusterName: 'vc1', hostNamespace: 'team-a' };
@@ -242,4 +243,39 @@ describe('pod syncer: cluster DNS and service links', () => {
     assert.equal(env.get('REDIS_MASTER_SERVICE_HOST'), '10.96.4.7');
     assert.equal(env.get('REDIS_MASTER_PORT_6379_TCP'), 'tcp://10.96.4.7:6379');
   });
+});
+
+describe('pod syncer (harness)', () => {
+  const pod: Pod & TypedObject = { ...virtualPod(), metadata: { name: 'web', namespace: 'default', uid: 'pod-uid', labels: { app: 'web' } } };
+  itCases(
+    toHostCases<Pod>({
+      syncer: createPodSyncer({ kubeIP: undefined, clusterDomain: 'cluster.local', kubeletVersion: 'v1.36.3' }),
+      names,
+      virtual: pod,
+      hostKey: { namespace: 'team-a', name: 'web-x-default-x-vc1' },
+      checkHost: (host) => {
+        assert.equal(host.spec?.containers[0]?.image, 'nginx');
+        assert.equal(host.metadata?.labels?.app, 'web');
+      },
+      // the image is one of the few mutable fields of a pod
+      editVirtual: (v) => ({ ...v, spec: { ...v.spec, containers: [{ name: 'c', image: 'nginx:1.27' }] } }),
+      checkEdited: (host) => assert.equal(host.spec?.containers[0]?.image, 'nginx:1.27'),
+      fromHost: [
+        {
+          name: 'the host schedules and starts the pod: the virtual pod is bound to the node and takes the status',
+          write: async (host, copy) => {
+            const scheduled = await host.update({ ...copy, spec: { ...copy.spec!, nodeName: 'node-1' } });
+            return host.updateStatus({ ...scheduled, status: { phase: 'Running', podIP: '10.0.0.5' } });
+          },
+          check: (v) => {
+            assert.equal(v.spec?.nodeName, 'node-1');
+            assert.equal(v.status?.phase, 'Running');
+            assert.equal(v.status?.podIP, '10.0.0.5');
+          },
+        },
+      ],
+      // a pod cannot be rescheduled: its controller makes a new one
+      hostDeleted: 'virtual-deleted',
+    }),
+  );
 });

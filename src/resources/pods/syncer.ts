@@ -5,26 +5,23 @@
  */
 import {
   Kinds,
-  type ConfigMap,
   type Node,
   type Pod,
-  type Secret,
   type Service,
   type TypedObject,
 } from '../../k8s/types.js';
 import { ignoreNotFound, isAlreadyExists, isConflict, isForbidden, isNotFound } from '../../k8s/errors.js';
 import type { KubeClient } from '../../k8s/client.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { applyDesired } from '../../syncer/patcher/apply.js';
 import { mergeAnnotations, mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
 import { REQUEUE_SOON_MS } from '../../syncer/decide.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
-import { toHostConfigMap } from '../configmaps/translate.js';
 import { fakeNode } from '../nodes/translate.js';
 import type { KubeletEndpoints } from '../../syncer/kubelet-proxy/endpoints.js';
-import { toHostSecret } from '../secrets/translate.js';
+import { copyReferenced, releaseReferenced, type ReferencedObject } from '../shared/referenced-syncer.js';
 import {
   hostPodSpecUpdate,
   toHostPod,
@@ -37,11 +34,11 @@ import { tokenSecretName } from './translate/token.js';
 import type { MappingsStore } from '../../syncer/mappings/store.js';
 import type { NameMapping } from '../../syncer/mappings/mapping.js';
 import { randomUUID } from 'node:crypto';
-import { warnOnVirtual } from '../shared/events.js';
+import { warnOnVirtual } from '../../syncer/events.js';
 import { podSecurityMessage, podSecurityViolations } from './translate/security.js';
 import { usesClusterDns } from './translate/dns.js';
 import type { PodSecurityStandard } from '../../config/index.js';
-import type { Toleration } from '../../syncer/translate/kube-types.js';
+import type { Toleration } from '../../k8s/types.js';
 
 export interface PodSyncerDeps {
   /** ClusterIP of the vcluster's host Service: the in-cluster `kubernetes` address. */
@@ -109,14 +106,9 @@ function podMapping(ctx: SyncContext, ref: { namespace: string; name: string }):
   };
 }
 
-function referenceMappings(ctx: SyncContext, refs: readonly PodReference[]): NameMapping[] {
-  return refs
-    .filter((r) => r.kind === 'ConfigMap' || r.kind === 'Secret')
-    .map((r) => ({
-      gvk: r.kind === 'ConfigMap' ? GVK.ConfigMap : GVK.Secret,
-      virtual: { namespace: r.namespace, name: r.name },
-      host: { namespace: ctx.names.hostNamespace, name: hostName(ctx.names, r.name, r.namespace) },
-    }));
+/** The ConfigMaps and Secrets among a pod's references (the referenced syncer copies and collects them). */
+function copiedReferences(refs: readonly PodReference[]): ReferencedObject[] {
+  return refs.flatMap((r) => (r.kind === 'ConfigMap' || r.kind === 'Secret' ? [{ kind: r.kind, namespace: r.namespace, name: r.name }] : []));
 }
 
 /** Drops a pod's mapping and deletes the host copies of the ConfigMaps/Secrets no other pod references. */
@@ -131,15 +123,7 @@ async function releasePod(
       name: tokenSecretName({ names: ctx.names }, ref.name, ref.namespace),
     }),
   );
-  if (!deps.mappings) return;
-  for (const orphan of await deps.mappings.release(podMapping(ctx, ref))) {
-    const kind = orphan.gvk.kind === 'ConfigMap' ? Kinds.ConfigMap : Kinds.Secret;
-    await ignoreNotFound(ctx.host.delete(kind, orphan.host));
-    ctx.log.info(
-      { kind: orphan.gvk.kind, host: orphan.host.name },
-      'deleted host copy no pod references any more',
-    );
-  }
+  await releaseReferenced(ctx, deps.mappings, podMapping(ctx, ref));
 }
 
 const POD = resourceKind<Pod>(GVK.Pod, true);
@@ -176,22 +160,6 @@ async function requestTokens(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod
     if (answer.status?.token) tokens[req.key] = answer.status.token;
   }
   return tokens;
-}
-
-/** Copies the ConfigMaps and Secrets a pod references to the host, so the pod can start. */
-async function syncReferences(ctx: SyncContext, deps: PodSyncerDeps, refs: readonly PodReference[]): Promise<void> {
-  const options = { names: ctx.names };
-  for (const ref of refs) {
-    // Most references (kube-root-ca.crt, shared config) are on the host already: skip the round trips.
-    if ((ref.kind === 'ConfigMap' || ref.kind === 'Secret') && deps.hostCopyExists?.(ref.kind, hostName(ctx.names, ref.name, ref.namespace))) continue;
-    if (ref.kind === 'ConfigMap') {
-      const cm = await ignoreNotFound(ctx.virtual.get<ConfigMap>(Kinds.ConfigMap, ref));
-      if (cm) await createOrKeep(ctx.host, toHostConfigMap(cm, options));
-    } else if (ref.kind === 'Secret') {
-      const secret = await ignoreNotFound(ctx.virtual.get<Secret>(Kinds.Secret, ref));
-      if (secret) await createOrKeep(ctx.host, toHostSecret(secret, options));
-    }
-  }
 }
 
 async function ensureVirtualNode(ctx: SyncContext, deps: PodSyncerDeps, nodeName: string): Promise<void> {
@@ -283,8 +251,10 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         ...(deps.enforceTolerations ? { enforceTolerations: deps.enforceTolerations } : {}),
         ...(hostRuntimeClassName === undefined ? {} : { hostRuntimeClassName }),
       });
-      await deps.mappings?.record(podMapping(ctx, vref), referenceMappings(ctx, translated.references));
-      await syncReferences(ctx, deps, translated.references);
+      // The ConfigMaps and Secrets the pod mounts are on the host before it (the referenced syncer's work).
+      await copyReferenced(ctx, deps.mappings, podMapping(ctx, vref), copiedReferences(translated.references), {
+        ...(deps.hostCopyExists ? { hostCopyExists: deps.hostCopyExists } : {}),
+      });
       if (translated.tokenSecret) await createOrKeep(ctx.host, translated.tokenSecret);
       try {
         await ctx.host.create(typed(translated.pod));
@@ -353,11 +323,9 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         }
         current = bound;
       }
-      // Status host → virtual.
+      // Status host → virtual, on its own first: a refused host write must not hold it back.
       const status = virtualPodStatus(host, current);
-      if (status && !jsonEqual(toJson(status), toJson(current.status ?? {}))) {
-        current = await ctx.virtual.updateStatus(typed({ ...current, status }));
-      }
+      if (status) current = (await applyDesired(ctx, POD, { host, virtual: current }, { virtualStatus: status })).virtual;
       // Labels and annotations both ways.
       const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual: current, hostOld, host });
       const annotations = mergeAnnotations(
@@ -380,31 +348,16 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
           excludePrefixes: ['vcluster.loft.sh/'],
         },
       );
-      if (
-        !jsonEqual(labels.virtual, current.metadata?.labels ?? {}) ||
-        !jsonEqual(annotations.virtual, current.metadata?.annotations ?? {})
-      ) {
-        current = await ctx.virtual.update(
-          typed({
-            ...current,
-            metadata: { ...current.metadata, labels: labels.virtual, annotations: annotations.virtual },
-          }),
-        );
-      }
-      // Spec (the mutable fields) and metadata virtual → host.
+      // Spec (the mutable fields) and metadata virtual → host; both written by the apply step here, as
+      // the binding above had to come first.
       const desired = hostPodSpecUpdate(current, host, deps.enforceTolerations);
-      const desiredMeta = {
-        ...host.metadata,
-        labels: labels.host,
-        annotations: { ...(host.metadata?.annotations ?? {}), ...annotations.host },
-      };
-      if (
-        !jsonEqual(toJson(desired.spec), toJson(host.spec)) ||
-        !jsonEqual(labels.host, host.metadata?.labels ?? {}) ||
-        !jsonEqual(toJson(desiredMeta.annotations), toJson(host.metadata?.annotations ?? {}))
-      ) {
-        await ctx.host.update(typed({ ...desired, metadata: desiredMeta }));
-      }
+      await applyDesired(ctx, POD, { host, virtual: current }, {
+        host: {
+          ...desired,
+          metadata: { ...host.metadata, labels: labels.host, annotations: { ...(host.metadata?.annotations ?? {}), ...annotations.host } },
+        },
+        virtual: { ...current, metadata: { ...current.metadata, labels: labels.virtual, annotations: annotations.virtual } },
+      });
       return {};
     },
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Pod } from '../../syncer/translate/kube-types.js';
+import type { Pod } from '../../k8s/types.js';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import {

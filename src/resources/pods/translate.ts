@@ -10,7 +10,7 @@ import type {
   Pod,
   PodSpec,
   Secret,
-} from '../../syncer/translate/kube-types.js';
+} from '../../k8s/types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { namespaceLabelsForPod } from '../../syncer/translate/labels.js';
 import { hostName, hostNameCluster } from '../../syncer/translate/names.js';

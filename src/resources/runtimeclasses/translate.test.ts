@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RuntimeClass } from '../../syncer/translate/kube-types.js';
+import type { RuntimeClass } from '../../k8s/types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { decideRuntimeClass, hostRuntimeClassFor, isImported, virtualRuntimeClassFromHost, type RuntimeClassAction } from './translate.js';
 

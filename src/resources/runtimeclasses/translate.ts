@@ -2,13 +2,14 @@
  * RuntimeClasses (vcluster-behavior.md §2.8 "StorageClasses, PriorityClasses, RuntimeClasses"). The
  * host's classes are the real ones: a host class is what makes a handler usable on the host's nodes.
  * - sync.fromHost.runtimeClasses: host classes are copied into the virtual cluster under the same
- *   name (labelled managed-by, so tenant-made classes are never touched) and removed with them.
+ *   name (labelled managed-by, so tenant-made classes are never touched) and removed with them; the
+ *   copies are read-only (a tenant edit is reverted, also one that drops the label: see isCopy).
  * - a tenant pod runs on the host with the host class of the same name, else a host class with the
  *   same handler, else none (the host's default runtime): a class made inside the virtual cluster
  *   has no meaning on the host, and the host's admission would refuse a pod naming an unknown class.
  * Pure.
  */
-import type { RuntimeClass } from '../../syncer/translate/kube-types.js';
+import type { RuntimeClass } from '../../k8s/types.js';
 import { MARKER_LABEL } from '../../syncer/translate/constants.js';
 import { deepCopy } from '../../syncer/translate/object.js';
 
@@ -33,6 +34,19 @@ export function virtualRuntimeClassFromHost(host: RuntimeClass, vclusterName: st
 /** Whether a virtual class was imported from the host by this vcluster (and is thus ours to change). */
 export function isImported(virtual: RuntimeClass, vclusterName: string): boolean {
   return virtual.metadata?.labels?.[MARKER_LABEL] === vclusterName;
+}
+
+/**
+ * Whether a virtual class is the import controller's copy of the (live) host class of its name: one it
+ * labelled, or one without any managed-by label that has the host class's handler: a copy whose label
+ * the tenant removed. As with the host classes import (hostclasses/translate.ts), such a copy is
+ * reverted, not taken over. The handler is immutable, as hostclasses tells copies by their immutable
+ * fields: a class the tenant made under a host class's name with its own handler stays the tenant's.
+ */
+function isCopy(virtual: RuntimeClass, host: RuntimeClass | undefined, vclusterName: string): boolean {
+  if (isImported(virtual, vclusterName)) return true;
+  if (host === undefined || virtual.metadata?.labels?.[MARKER_LABEL] !== undefined) return false;
+  return virtual.handler === host.handler;
 }
 
 export type RuntimeClassAction =
@@ -63,9 +77,10 @@ export function decideRuntimeClass(
   virtual: RuntimeClass | undefined,
   vclusterName: string,
 ): RuntimeClassAction {
-  if (virtual !== undefined && !isImported(virtual, vclusterName)) return { type: 'none' }; // the tenant's own
-  if (host === undefined || host.metadata?.deletionTimestamp) return virtual === undefined ? { type: 'none' } : { type: 'delete' };
-  const desired = virtualRuntimeClassFromHost(host, vclusterName);
+  const live = host === undefined || host.metadata?.deletionTimestamp ? undefined : host;
+  if (virtual !== undefined && !isCopy(virtual, live, vclusterName)) return { type: 'none' }; // the tenant's own
+  if (live === undefined) return virtual === undefined ? { type: 'none' } : { type: 'delete' };
+  const desired = virtualRuntimeClassFromHost(live, vclusterName);
   if (virtual === undefined) return { type: 'create', desired };
   if (virtual.handler !== desired.handler) return { type: 'delete' };
   return differs(virtual, desired) ? { type: 'update', desired } : { type: 'none' };

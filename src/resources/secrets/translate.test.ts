@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Secret } from '../../syncer/translate/kube-types.js';
+import type { Secret } from '../../k8s/types.js';
 import { shouldSyncSecret, syncSecretData, toHostSecret } from './translate.js';
 import { identity, markers, options, ownerRefs } from '../shared/testing.js';
 

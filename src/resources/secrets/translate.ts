@@ -1,5 +1,5 @@
 /** Secrets, virtual → host (data, type and metadata both ways). Pure. */
-import type { Secret } from '../../syncer/translate/kube-types.js';
+import type { Secret } from '../../k8s/types.js';
 import { copyBidirectional, mergeBidirectional } from '../../syncer/patcher/bidirectional.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { deepCopy } from '../../syncer/translate/object.js';

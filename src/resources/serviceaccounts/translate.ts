@@ -1,5 +1,5 @@
 /** ServiceAccounts (opt-in), virtual → host. Pure. */
-import type { ServiceAccount } from '../../syncer/translate/kube-types.js';
+import type { ServiceAccount } from '../../k8s/types.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { namespacedHostMeta, type TranslateOptions } from '../shared/options.js';

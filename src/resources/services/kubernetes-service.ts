@@ -8,7 +8,7 @@
  */
 import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import { Kinds, type EndpointSlice, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { jsonEqual, toJson } from '../../lib/json.js';
 import type { Result, SyncContext } from '../../syncer/types.js';
 import { kubernetesEndpoints, kubernetesEndpointSlice, kubernetesServiceSpec } from './translate.js';
 

@@ -5,6 +5,7 @@ import { Kinds, type Endpoints, type EndpointSlice, type Service, type TypedObje
 import { silentLogger } from '../../lib/logger.js';
 import type { SyncContext } from '../../syncer/types.js';
 import { MIRROR_RESYNC_MS, MIRROR_WAIT_MS } from './kubernetes-service.js';
+import { itCases, toHostCases } from '../shared/sync-harness.js';
 import { createServiceSyncer } from './syncer.js';
 
 const names = { vclusterName: 'vc1', hostNamespace: 'team-a' };
@@ -109,4 +110,50 @@ describe('services syncer: default/kubernetes', () => {
     assert.deepEqual(result, { requeueAfterMs: MIRROR_WAIT_MS });
     assert.equal(virtual.peek(Kinds.Endpoints, { namespace: 'default', name: 'kubernetes' }), undefined);
   });
+});
+
+describe('services syncer (harness)', () => {
+  const web: Service & TypedObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default', uid: 'web-uid' },
+    spec: { type: 'ClusterIP', clusterIP: '10.96.0.30', clusterIPs: ['10.96.0.30'], selector: { app: 'web' }, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+  };
+  const hostSelector = { app: 'web', 'vcluster.loft.sh/managed-by': 'vc1', 'vcluster.loft.sh/namespace': 'default' };
+  itCases(
+    toHostCases<Service>({
+      syncer: createServiceSyncer(),
+      names,
+      virtual: web,
+      hostKey: { namespace: 'team-a', name: 'web-x-default-x-vc1' },
+      checkHost: (host) => {
+        assert.deepEqual(host.spec?.selector, hostSelector);
+        assert.equal(host.spec?.clusterIP, '10.96.0.30', 'the virtual ClusterIP asked for');
+        assert.deepEqual(host.spec?.ports?.map((p) => p.port), [80]);
+      },
+      editVirtual: (v) => ({ ...v, spec: { ...v.spec, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] } }),
+      checkEdited: (host) => assert.deepEqual(host.spec?.ports?.map((p) => p.port), [8080]),
+      fromHost: [
+        {
+          name: 'the status the host writes comes back',
+          write: (host, copy) => host.updateStatus({ ...copy, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Ok', message: '', lastTransitionTime: '2024-01-01T00:00:00Z' }] } }),
+          check: (v) => assert.equal(v.status?.conditions?.[0]?.type, 'Ready'),
+        },
+        {
+          name: 'a spec field changed on the host (sessionAffinity) comes back',
+          write: (host, copy) => host.update({ ...copy, spec: { ...copy.spec, sessionAffinity: 'ClientIP' } }),
+          check: (v) => assert.equal(v.spec?.sessionAffinity, 'ClientIP'),
+        },
+        {
+          name: 'a ClusterIP the host allocated: the virtual Service is recreated with it',
+          write: (host, copy) => host.update({ ...copy, spec: { ...copy.spec, clusterIP: '10.96.0.99', clusterIPs: ['10.96.0.99'] } }),
+          check: (v) => {
+            assert.equal(v.spec?.clusterIP, '10.96.0.99');
+            assert.notEqual(v.metadata?.uid, web.metadata.uid);
+          },
+        },
+      ],
+      warnsOnNameTaken: false,
+    }),
+  );
 });

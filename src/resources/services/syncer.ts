@@ -1,19 +1,21 @@
 /**
- * Services (vcluster-behavior.md §2.8): spec both ways, the ClusterIP taken from the host (the virtual
- * Service is recreated with the host's IP, so both sides agree), status back. `default/kubernetes` is
- * the virtual apiserver's own and is not synced.
+ * Services (vcluster-behavior.md §2.8): spec, labels and annotations both ways, the ClusterIP taken
+ * from the host (the virtual Service is recreated with the host's IP, so both sides agree), status
+ * back. `default/kubernetes` is the virtual apiserver's own and is not synced.
  */
 import { mirrorKubernetesService } from './kubernetes-service.js';
 import { formatError } from '../../lib/errors.js';
 import { ignoreNotFound, isAlreadyExists, isInvalid } from '../../k8s/errors.js';
 import { Kinds, type Endpoints, type Service, type TypedObject } from '../../k8s/types.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
-import { mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
+import { jsonEqual, toJson } from '../../lib/json.js';
+import { mergeObjectMetadata, withMetadata } from '../../syncer/patcher/labels-annotations.js';
+import { BLOCK_DELETION_ANNOTATION } from '../../syncer/translate/constants.js';
 import { namespacedMapper } from '../../syncer/mapper.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { resourceKind, type Syncer } from '../../syncer/types.js';
 import {
   clusterIpDiffers,
+  EXCLUDED_SERVICE_ANNOTATIONS,
   hostServiceRequest,
   isKubernetesService,
   nodePortsDiffer,
@@ -156,31 +158,19 @@ export function createServiceSyncer(): Syncer<Service> {
         }
         const annotations = { ...(virtual.metadata?.annotations ?? {}) };
         delete annotations[RESTORE_ENDPOINTS_ANNOTATION];
-        await ctx.virtual.update(typed({ ...virtual, metadata: { ...virtual.metadata, annotations } }));
-        return {};
+        return { virtual: { ...virtual, metadata: { ...virtual.metadata, annotations } } };
       }
       const synced = syncService({ virtualOld, virtual, hostOld, host }, { names: ctx.names });
-      const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual: virtual, hostOld, host });
-      const desiredHost = { ...synced.host, metadata: { ...synced.host.metadata, labels: labels.host } };
-      if (
-        !jsonEqual(toJson(desiredHost.spec), toJson(host.spec)) ||
-        !jsonEqual(labels.host, host.metadata?.labels ?? {})
-      ) {
-        await ctx.host.update(typed(desiredHost));
-      }
-      let current = virtual;
-      if (
-        !jsonEqual(toJson(synced.virtual.spec), toJson(virtual.spec)) ||
-        !jsonEqual(labels.virtual, virtual.metadata?.labels ?? {})
-      ) {
-        current = await ctx.virtual.update(
-          typed({ ...synced.virtual, metadata: { ...synced.virtual.metadata, labels: labels.virtual } }),
-        );
-      }
-      if (synced.virtual.status && !jsonEqual(toJson(synced.virtual.status), toJson(current.status ?? {}))) {
-        await ctx.virtual.updateStatus(typed({ ...current, status: synced.virtual.status }));
-      }
-      return {};
+      // synced.host differs from host in metadata only by the block-deletion annotation, kept out of the merge
+      const merged = mergeObjectMetadata(ctx.names, { virtualOld, virtual: synced.virtual, hostOld, host: synced.host }, {
+        gvk: GVK.Service,
+        exclude: [...EXCLUDED_SERVICE_ANNOTATIONS, BLOCK_DELETION_ANNOTATION, RESTORE_ENDPOINTS_ANNOTATION],
+      });
+      return {
+        host: withMetadata(synced.host, merged.host),
+        virtual: withMetadata(synced.virtual, merged.virtual),
+        ...(synced.virtual.status ? { virtualStatus: synced.virtual.status } : {}),
+      };
     },
 
     async syncToVirtual(ctx, { host }) {

@@ -11,9 +11,9 @@ import type {
   ServicePort,
   ServiceSpec,
   ServiceStatus,
-} from '../../syncer/translate/kube-types.js';
+} from '../../k8s/types.js';
 import { copyBidirectional } from '../../syncer/patcher/bidirectional.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
+import { jsonEqual, toJson } from '../../lib/json.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { BLOCK_DELETION_ANNOTATION } from '../../syncer/translate/constants.js';
 import { hostLabels, virtualLabels } from '../../syncer/translate/labels.js';

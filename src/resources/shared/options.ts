@@ -1,5 +1,5 @@
 /** What every pure resource translation needs to know about the vcluster. */
-import type { ObjectMeta } from '../../syncer/translate/kube-types.js';
+import type { ObjectMeta } from '../../k8s/types.js';
 import type { GroupVersionKind } from '../../syncer/translate/gvk.js';
 import { hostMetadata, type OwnerTarget } from '../../syncer/translate/metadata.js';
 import { hostName, type NameContext } from '../../syncer/translate/names.js';

@@ -1,18 +1,19 @@
 /**
  * The syncer of the plain toHost kinds (Ingress, NetworkPolicy, PodDisruptionBudget, PriorityClass):
  * the spec goes virtual → host, labels and annotations both ways (3-way, virtual wins a tie), the
- * status (when the kind has one the host writes) host → virtual. A host copy deleted out of band is
+ * status (when the kind has one the host writes) host → virtual; `sync` answers both objects as they
+ * should be and the controller's apply step writes them. A host copy deleted out of band is
  * recreated from the virtual object; a managed host copy without a virtual object is deleted; a host
  * object of the translated name that is not ours is never touched (the tenant gets a Warning event).
  */
 import { ignoreNotFound, isAlreadyExists } from '../../k8s/errors.js';
 import type { TypedObject } from '../../k8s/types.js';
 import { clusterMapper, namespacedMapper } from '../../syncer/mapper.js';
-import { jsonEqual, toJson } from '../../syncer/patcher/json.js';
-import { mergeAnnotations, mergeObjectLabels } from '../../syncer/patcher/labels-annotations.js';
+import { objectPatch } from '../../syncer/patcher/apply.js';
+import { mergeObjectMetadata, withMetadata } from '../../syncer/patcher/labels-annotations.js';
 import type { GroupVersionKind } from '../../syncer/translate/gvk.js';
-import { resourceKind, type KubeObject, type SyncContext, type Syncer } from '../../syncer/types.js';
-import { warnOnVirtual } from './events.js';
+import { resourceKind, type KubeObject, type StatusOf, type SyncContext, type Syncer } from '../../syncer/types.js';
+import { warnOnVirtual } from '../../syncer/events.js';
 import type { TranslateOptions } from './options.js';
 
 /** Top-level fields that are not "spec": identity, metadata and the status the host owns. */
@@ -50,8 +51,8 @@ function specOf(o: KubeObject): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => !NOT_SPEC.has(k) && v !== undefined));
 }
 
-function statusOf(o: KubeObject): unknown {
-  return (o as { status?: unknown }).status;
+function statusOf<T extends KubeObject>(o: T): StatusOf<T> | undefined {
+  return (o as { status?: StatusOf<T> }).status;
 }
 
 /** The host object with the desired spec (fields the desired object lacks removed). */
@@ -63,7 +64,6 @@ function withSpec<T extends KubeObject>(host: T, desired: T): T {
 
 export function specSyncer<T extends KubeObject>(spec: SpecSyncerSpec<T>): Syncer<T> {
   const kind = resourceKind<T>(spec.gvk, spec.namespaced);
-  const translated = new Set(spec.translatedAnnotations ?? []);
   const mapper = spec.namespaced ? namespacedMapper(spec.gvk) : clusterMapper(spec.gvk);
   return {
     name: spec.name,
@@ -93,51 +93,19 @@ export function specSyncer<T extends KubeObject>(spec: SpecSyncerSpec<T>): Synce
     async sync(ctx, { hostOld, host, virtualOld, virtual }) {
       if (virtual.metadata?.deletionTimestamp) return {};
       const desired = spec.toHost(virtual, { names: ctx.names });
-      const labels = mergeObjectLabels(ctx.names, { virtualOld, virtual, hostOld, host });
-      const drop = (m: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined =>
-        m === undefined ? undefined : Object.fromEntries(Object.entries(m).filter(([k]) => !translated.has(k)));
-      const annotations = mergeAnnotations(
-        {
-          virtualOld: drop(virtualOld?.metadata?.annotations),
-          virtual: drop(virtual.metadata?.annotations),
-          hostOld: drop(hostOld?.metadata?.annotations),
-          host: drop(host.metadata?.annotations),
-        },
-        {
-          identity: {
-            gvk: spec.gvk,
-            virtualName: virtual.metadata?.name ?? '',
-            virtualNamespace: virtual.metadata?.namespace ?? '',
-            ...(virtual.metadata?.uid ? { virtualUid: virtual.metadata.uid } : {}),
-            hostName: host.metadata?.name ?? '',
-            hostNamespace: host.metadata?.namespace ?? '',
-          },
-          hostExtra: Object.fromEntries(Object.entries(desired.metadata?.annotations ?? {}).filter(([k]) => translated.has(k))),
-        },
-      );
-      const virtualAnnotations = { ...annotations.virtual };
-      for (const k of translated) {
-        const value = virtual.metadata?.annotations?.[k];
-        if (value !== undefined) virtualAnnotations[k] = value;
-      }
-      const desiredHost = withSpec(
-        { ...host, metadata: { ...host.metadata, labels: labels.host, annotations: annotations.host } },
-        desired,
-      );
-      if (!jsonEqual(toJson(desiredHost), toJson(host))) {
-        await spec.beforeHostWrite?.(ctx, virtual);
-        await ctx.host.update(typed(desiredHost));
-      }
-      let current = virtual;
-      const meta = { ...virtual.metadata, labels: labels.virtual, annotations: virtualAnnotations };
-      if (!jsonEqual(toJson(meta), toJson({ ...virtual.metadata, labels: virtual.metadata?.labels ?? {}, annotations: virtual.metadata?.annotations ?? {} }))) {
-        current = await ctx.virtual.update(typed({ ...virtual, metadata: meta }));
-      }
+      const merged = mergeObjectMetadata(ctx.names, { virtualOld, virtual, hostOld, host }, {
+        gvk: spec.gvk,
+        translated: spec.translatedAnnotations ?? [],
+        translatedHost: desired.metadata?.annotations ?? {},
+      });
+      const desiredHost = withSpec(withMetadata(host, merged.host), desired);
+      if (objectPatch(host, desiredHost) !== undefined) await spec.beforeHostWrite?.(ctx, virtual);
       const status = statusOf(host);
-      if (spec.statusFromHost && status !== undefined && !jsonEqual(toJson(status), toJson(statusOf(current) ?? null))) {
-        await ctx.virtual.updateStatus(typed({ ...current, status }));
-      }
-      return {};
+      return {
+        host: desiredHost,
+        virtual: withMetadata(virtual, merged.virtual),
+        ...(spec.statusFromHost && status !== undefined ? { virtualStatus: status } : {}),
+      };
     },
 
     async syncToVirtual(ctx, { host }) {

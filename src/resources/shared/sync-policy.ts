@@ -1,5 +1,5 @@
 /** When a ConfigMap or Secret goes to the host (vcluster-behavior.md §2.8 ConfigMaps / Secrets). */
-import type { ObjectMeta } from '../../syncer/translate/kube-types.js';
+import type { ObjectMeta } from '../../k8s/types.js';
 import { FORCE_SYNC_ANNOTATION } from '../../syncer/translate/constants.js';
 
 export interface ReferencePolicy {

@@ -1,7 +1,8 @@
 /**
  * The one generic sync controller (vcluster-behavior.md §2.3): a level-based reconciler keyed by the
  * virtual name. It reads the virtual object and its host counterpart from the informer caches, the
- * states it saw last, and calls the syncer's syncToHost / sync / syncToVirtual. Host events of
+ * states it saw last, and calls the syncer's syncToHost / sync / syncToVirtual; what `sync` answers
+ * is written by the one apply step (patcher/apply.ts). Host events of
  * managed objects are mapped back to the virtual key. Resources never see the queue.
  */
 import type { Informer } from '../../k8s/informer.js';
@@ -11,6 +12,7 @@ import { requestKey, type Request, type Result } from '../../runtime/reconcile.j
 import type { KubeObject, SyncContext, Syncer } from '../types.js';
 import { REQUEUE_SOON_MS, decideSync } from '../decide.js';
 import { ObjectCache } from '../object-cache.js';
+import { applySyncResult } from '../patcher/apply.js';
 import { ignoreNotFound, isConflict } from '../../k8s/errors.js';
 import { formatError } from '../../lib/errors.js';
 
@@ -76,7 +78,12 @@ export function syncController<T extends KubeObject>(o: SyncControllerOptions<T>
     let result: Result;
     switch (decision.action) {
       case 'sync':
-        result = await syncer.sync(ctx, { hostOld, host: host!, virtualOld, virtual: virtual! });
+        result = await applySyncResult(
+          ctx,
+          syncer.kind,
+          { host: host!, virtual: virtual! },
+          await syncer.sync(ctx, { hostOld, host: host!, virtualOld, virtual: virtual! }),
+        );
         o.onSync?.('both', performance.now() - started);
         break;
       case 'sync-to-host':

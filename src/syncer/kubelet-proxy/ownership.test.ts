@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../translate/kube-types.js';
+import type { Pod } from '../../k8s/types.js';
 import { checkOwnership, hostPodRef, virtualPodOf } from './ownership.js';
 import { filterSummary } from './stats.js';
 

@@ -4,7 +4,7 @@
  * (a host pod that merely has the right name is refused). Also the reverse (host pod → virtual pod)
  * for /stats/summary. Pure.
  */
-import type { Pod } from '../translate/kube-types.js';
+import type { Pod } from '../../k8s/types.js';
 import { MARKER_LABEL, NAME_ANNOTATION, NAMESPACE_ANNOTATION } from '../translate/constants.js';
 import { hostName, type NameContext } from '../translate/names.js';
 import type { HostPodRef } from './routes.js';

@@ -4,7 +4,7 @@
  * the command on the host machine itself: through the proxy, exec on such a pod always runs a fixed
  * `echo` instead, so a tenant's command never runs outside a container. Pure.
  */
-import type { Pod } from '../translate/kube-types.js';
+import type { Pod } from '../../k8s/types.js';
 
 export const SIMULATED_EXEC_MESSAGE =
   'simulated by kwok: this pod runs on a simulated node, no container runs there, so the command was not run';

@@ -3,8 +3,8 @@
  * virtual value changed since last seen it goes to the host, else if the host value changed it comes
  * back; virtual wins a tie. Pure.
  */
-import { applyMergePatch, computePatch } from './merge-patch.js';
-import { jsonEqual, toJson } from './json.js';
+import { applyMergePatch, computePatch } from '../../lib/merge-patch.js';
+import { jsonEqual, toJson } from '../../lib/json.js';
 
 export interface BidirectionalInput<T> {
   readonly virtualOld: T | undefined;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ObjectMeta } from './kube-types.js';
+import type { ObjectMeta } from '../../k8s/types.js';
 import { GVK } from './gvk.js';
 import { hostMetadata, virtualMetadata } from './metadata.js';
 import type { NameContext } from './names.js';

@@ -2,7 +2,7 @@
  * vCluster's HostMetadata / VirtualMetadata (vcluster-behavior.md §1.5): a fresh metadata block for
  * the other side, with server-owned fields reset and the syncer's labels and annotations applied.
  */
-import type { ObjectMeta, OwnerReference } from './kube-types.js';
+import type { ObjectMeta, OwnerReference } from '../../k8s/types.js';
 import { hostAnnotations, virtualAnnotations, type ObjectIdentity } from './annotations.js';
 import type { GroupVersionKind } from './gvk.js';
 import { hostLabels, virtualLabels } from './labels.js';

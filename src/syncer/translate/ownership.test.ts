@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { ObjectMeta } from './kube-types.js';
+import type { ObjectMeta } from '../../k8s/types.js';
 import { GVK } from './gvk.js';
 import { hostMetadata } from './metadata.js';
 import { hostName, type NameContext } from './names.js';

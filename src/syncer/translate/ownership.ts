@@ -2,7 +2,7 @@
  * Is a host object ours, whose twin is it, and may it be deleted as an orphan
  * (vcluster-behavior.md §1.6)? The syncer never modifies or deletes a host object these checks reject.
  */
-import type { ObjectMeta } from './kube-types.js';
+import type { ObjectMeta } from '../../k8s/types.js';
 import {
   HOST_NAME_ANNOTATION,
   HOST_NAMESPACE_ANNOTATION,

@@ -40,7 +40,7 @@ import { HpackDecoder, HpackError, type HeaderList } from './hpack.js';
 import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 import { checkRequestHeaders, checkTrailers } from './request-headers.js';
 import { H2Stream, type StreamHandler, type StreamOwner } from './stream.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../../../lib/token-bucket.js';
 
 export { H2Stream, type StreamHandler } from './stream.js';
 
@@ -119,7 +119,7 @@ export class H2Connection implements StreamOwner {
     this.now = o.now ?? Date.now;
     this.serverQueue = o.serverQueue ?? { queuedBytes: 0 };
     this.lastActivity = this.now();
-    this.resets = new TokenBucket(this.limits.resetBurst, this.limits.resetsPerSecond, this.now);
+    this.resets = new TokenBucket(this.limits.resetsPerSecond, this.limits.resetBurst, { now: this.now });
     if (typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
     this.push(
       settingsFrame([
@@ -409,7 +409,7 @@ export class H2Connection implements StreamOwner {
 
   /** A stream the peer reset, or one we had to refuse or reset because of it: rapid-reset defence. */
   private chargeReset(): void {
-    if (!this.resets.take()) throw new Http2ConnectionError(H2Error.ENHANCE_YOUR_CALM, 'too many stream resets');
+    if (!this.resets.tryTake()) throw new Http2ConnectionError(H2Error.ENHANCE_YOUR_CALM, 'too many stream resets');
   }
 
   private onFrame(f: RawFrame): void {

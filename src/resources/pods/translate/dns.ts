@@ -2,7 +2,7 @@
  * DNS wiring of host pods (vcluster-behavior.md §2.8 Pods): the virtual cluster's DNS service as
  * nameserver with the virtual namespace's search path, and host aliases for `kubernetes`.
  */
-import type { HostAlias, PodDNSConfig, PodSpec } from '../../../syncer/translate/kube-types.js';
+import type { HostAlias, PodDNSConfig, PodSpec } from '../../../k8s/types.js';
 
 /** Whether the pod resolves through cluster DNS (and so needs the virtual DNS config). */
 export function usesClusterDns(spec: PodSpec): boolean {

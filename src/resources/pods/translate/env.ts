@@ -9,7 +9,7 @@ import type {
   EnvVar,
   ObjectFieldSelector,
   Service,
-} from '../../../syncer/translate/kube-types.js';
+} from '../../../k8s/types.js';
 import { hostLabelKey } from '../../../syncer/translate/labels.js';
 import type { NameContext } from '../../../syncer/translate/names.js';
 import { hostName } from '../../../syncer/translate/names.js';

@@ -2,7 +2,7 @@
  * /etc/hosts rewriting for pods with a subdomain (the host pod has none): an init container writes
  * a hosts file with the pod's FQDN into an emptyDir mounted over /etc/hosts in every container.
  */
-import type { Container, PodSpec, Volume, VolumeMount } from '../../../syncer/translate/kube-types.js';
+import type { Container, PodSpec, Volume, VolumeMount } from '../../../k8s/types.js';
 
 export const REWRITE_HOSTS_NAME = 'vcluster-rewrite-hosts';
 export const DEFAULT_REWRITE_HOSTS_IMAGE = 'mirror.gcr.io/library/alpine:3.20';

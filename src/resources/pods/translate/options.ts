@@ -1,5 +1,5 @@
 /** Everything a pod translation needs, beyond the pod itself. */
-import type { Service, Toleration } from '../../../syncer/translate/kube-types.js';
+import type { Service, Toleration } from '../../../k8s/types.js';
 import type { TranslateOptions } from '../../shared/options.js';
 
 export interface PodTranslateOptions extends TranslateOptions {

@@ -1,5 +1,5 @@
 /** The pod bookkeeping annotations on host pods (vcluster-behavior.md §2.8 Pods, metadata). */
-import type { OwnerReference, Pod } from '../../../syncer/translate/kube-types.js';
+import type { OwnerReference, Pod } from '../../../k8s/types.js';
 
 export const POD_NAME_ANNOTATION = 'vcluster.loft.sh/name';
 export const POD_NAMESPACE_ANNOTATION = 'vcluster.loft.sh/namespace';

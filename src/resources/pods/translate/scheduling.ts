@@ -7,7 +7,7 @@ import type {
   PodAffinityTerm,
   Toleration,
   TopologySpreadConstraint,
-} from '../../../syncer/translate/kube-types.js';
+} from '../../../k8s/types.js';
 import { hostLabelKey } from '../../../syncer/translate/labels.js';
 import type { NameContext } from '../../../syncer/translate/names.js';
 import { deepCopy } from '../../../syncer/translate/object.js';

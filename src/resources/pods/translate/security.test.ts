@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PodSecurityStandard } from '../../../config/index.js';
 import type { Pod } from '../../../k8s/types.js';
-import type { Container, PodSpec } from '../../../syncer/translate/kube-types.js';
+import type { Container, PodSpec } from '../../../k8s/types.js';
 import { podSecurityMessage, podSecurityViolations } from './security.js';
 
 /** A pod that passes `restricted`; each case changes one thing. */

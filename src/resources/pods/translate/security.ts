@@ -9,7 +9,7 @@
  */
 import type { PodSecurityStandard } from '../../../config/index.js';
 import type { Pod } from '../../../k8s/types.js';
-import type { Container, PodSpec, Volume } from '../../../syncer/translate/kube-types.js';
+import type { Container, PodSpec, Volume } from '../../../k8s/types.js';
 
 type Level = Exclude<PodSecurityStandard, 'privileged'>;
 

@@ -3,7 +3,7 @@
  * virtual QoS class, with container statuses limited to containers the virtual spec has (so
  * injected sidecars and the hosts-rewrite init container stay hidden). Spec changes virtual → host.
  */
-import type { ContainerStatus, Pod, PodStatus, Toleration } from '../../../syncer/translate/kube-types.js';
+import type { ContainerStatus, Pod, PodStatus, Toleration } from '../../../k8s/types.js';
 import { deepCopy } from '../../../syncer/translate/object.js';
 import { mergeTolerations } from './scheduling.js';
 

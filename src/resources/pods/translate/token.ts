@@ -8,7 +8,7 @@ import type {
   ProjectedVolumeSource,
   Secret,
   VolumeProjection,
-} from '../../../syncer/translate/kube-types.js';
+} from '../../../k8s/types.js';
 import { SKIP_BACKSYNC_ANNOTATION } from '../../../syncer/translate/constants.js';
 import { GVK } from '../../../syncer/translate/gvk.js';
 import { hostName } from '../../../syncer/translate/names.js';

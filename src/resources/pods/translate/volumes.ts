@@ -7,7 +7,7 @@ import type {
   DownwardAPIVolumeFile,
   LocalObjectReference,
   Volume,
-} from '../../../syncer/translate/kube-types.js';
+} from '../../../k8s/types.js';
 import { hostName, type NameContext } from '../../../syncer/translate/names.js';
 import { deepCopy } from '../../../syncer/translate/object.js';
 import { hostFieldRef } from './env.js';

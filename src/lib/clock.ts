@@ -1,28 +1,39 @@
 /**
- * Time as a dependency: everything in the runtime that waits takes a Clock, so tests drive time
- * with FakeClock instead of sleeping.
+ * Time as a dependency: everything that waits or measures takes a Clock, so tests drive time with
+ * FakeClock instead of sleeping. The one clock of the code base (the runtime's work queue and
+ * controllers, the KubeClient's throttle and retries, token buckets).
  */
+import { setTimeout as sleepTimer } from 'node:timers/promises';
 
 /** An opaque handle for a scheduled callback. */
 export type TimerHandle = object;
 
 export interface Clock {
-  /** Milliseconds since the epoch. */
+  /** Milliseconds, monotonic: only differences mean anything (not wall time). */
   now(): number;
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** Resolves after `ms`; rejects (with the abort reason) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock (Date.now and global timers). Timers do not keep the process alive. */
+/** The real clock (performance.now and global timers). Timers do not keep the process alive. */
 export const realClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimeout: (callback, delayMs) => {
     const timer = setTimeout(callback, Math.max(0, delayMs));
     timer.unref();
     return timer;
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  sleep: (ms, signal) => sleepTimer(ms, undefined, signal ? { signal } : undefined),
 };
+
+/** What a sleep cut short rejects with: the signal's reason, as timers/promises does. */
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new DOMException('The operation was aborted', 'AbortError');
+}
 
 interface FakeTimer {
   readonly id: number;
@@ -52,6 +63,22 @@ export class FakeClock implements Clock {
 
   clearTimeout(handle: TimerHandle): void {
     this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+
+  /** Resolves once `advance` has moved time `ms` forward. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError(signal));
+      const onAbort = (): void => {
+        this.clearTimeout(timer);
+        reject(abortError(signal));
+      };
+      const timer = this.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Number of scheduled timers that have not fired. */

@@ -1,4 +1,4 @@
-/** JSON values and the few helpers the patcher needs on them. */
+/** JSON values and the few helpers JSON merge patches and object comparison need on them. */
 
 export type JsonPrimitive = string | number | boolean | null;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };

@@ -1,25 +1,26 @@
 /**
  * The syncer as `vcluster start` runs it once the virtual API serves: clients for both sides (the
  * virtual admin kubeconfig, the host kubeconfig saved at create), the host Service's ClusterIP, then
- * the manager.
+ * the manager with the resources registry (the syncer framework imports no resource).
  */
-import { openKubeClient } from '../../k8s/client.js';
-import { Kinds, type Service } from '../../k8s/types.js';
-import type { ReadyControlPlane } from '../../controlplane/start.js';
-import { startSyncerManager } from './manager.js';
-import { SyncerMetrics } from './metrics.js';
-import { Registry } from '../../lib/metrics.js';
-import { serveMetrics } from '../../lib/metrics-server.js';
-import { openEtcdKv } from '../mappings/etcd-kv.js';
-import { MappingsStore } from '../mappings/store.js';
+import { openKubeClient } from '../k8s/client.js';
+import { Kinds, type Service } from '../k8s/types.js';
+import type { ReadyControlPlane } from './start.js';
+import { startSyncerManager } from '../syncer/engine/manager.js';
+import { SyncerMetrics } from '../syncer/engine/metrics.js';
+import { Registry } from '../lib/metrics.js';
+import { serveMetrics } from '../lib/metrics-server.js';
+import { openEtcdKv } from '../syncer/mappings/etcd-kv.js';
+import { MappingsStore } from '../syncer/mappings/store.js';
 import { randomUUID } from 'node:crypto';
-import { backingStoreOf } from '../../config/index.js';
-import { startClusterDns } from '../../coredns/start.js';
-import { startInClusterApi } from '../../controlplane/in-cluster-api.js';
-import { freePort } from '../../lib/net.js';
-import { updateVClusterState } from '../../controlplane/state.js';
-import { KubeletProxy } from '../kubelet-proxy/server.js';
-import { HostApiSource } from '../kubelet-proxy/upstream.js';
+import { backingStoreOf } from '../config/index.js';
+import { startClusterDns } from '../coredns/start.js';
+import { startInClusterApi } from './in-cluster-api.js';
+import { freePort } from '../lib/net.js';
+import { updateVClusterState } from './state.js';
+import { KubeletProxy } from '../syncer/kubelet-proxy/server.js';
+import { HostApiSource } from '../syncer/kubelet-proxy/upstream.js';
+import { RESOURCES } from '../resources/registry.js';
 
 /** The kubelet proxy on the port of state.json (chosen and saved now for a vcluster created before it existed). */
 async function startKubeletProxy(ready: ReadyControlPlane): Promise<{ proxy: KubeletProxy; hostApi: HostApiSource }> {
@@ -87,6 +88,7 @@ export async function startSyncer(
   const dns = await startClusterDns({ config: ready.config, virtual, host, log: ready.log, signal: ready.signal });
   const stop = await startSyncerManager(
     {
+      registry: RESOURCES,
       virtual,
       host,
       names: { vclusterName: ready.state.name, hostNamespace: ready.state.namespace },

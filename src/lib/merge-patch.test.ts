@@ -64,6 +64,12 @@ describe('applyMergePatch', () => {
       patch: { a: { bb: { ccc: null } } },
       want: { a: { bb: {} } },
     },
+    {
+      name: 'removes, adds and replaces a list in one patch',
+      target: { a: 1, b: { c: 2, d: 3 }, l: [1] },
+      patch: { b: { c: null, e: 4 }, l: [2] },
+      want: { a: 1, b: { d: 3, e: 4 }, l: [2] },
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(applyMergePatch(c.target, c.patch), c.want));
 });

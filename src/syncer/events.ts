@@ -1,6 +1,6 @@
 /** Warning events on virtual objects, so tenants see why a sync failed (vCluster's SyncError events). */
-import type { TypedObject } from '../../k8s/types.js';
-import type { KubeObject, SyncContext } from '../../syncer/types.js';
+import type { TypedObject } from '../k8s/types.js';
+import type { KubeObject, SyncContext } from './types.js';
 
 export async function warnOnVirtual(
   ctx: SyncContext,
