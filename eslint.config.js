@@ -5,10 +5,10 @@ import tseslint from 'typescript-eslint';
 // Layers (ARCHITECTURE.md §3): which src folders a folder may not import. Checked on the import text:
 // a relative specifier climbing out of the folder ('../../resources/pods/syncer.js') into a forbidden one.
 const SRC_FOLDERS = [
-  'binaries', 'cli', 'config', 'controlplane', 'coredns', 'drivers', 'host', 'images',
-  'k8s', 'kine', 'lib', 'lifecycle', 'operations', 'resources', 'runtime', 'syncer',
+  'binaries', 'cli', 'config', 'controlplane', 'coredns', 'drivers', 'embedded-host', 'images',
+  'k8s', 'kine', 'lib', 'operations', 'resources', 'runtime', 'syncer', 'vclusters',
 ];
-const APP = ['cli', 'controlplane', 'drivers', 'host', 'lifecycle', 'operations'];
+const APP = ['cli', 'controlplane', 'drivers', 'embedded-host', 'operations', 'vclusters'];
 const except = (...allowed) => SRC_FOLDERS.filter((f) => !allowed.includes(f));
 const layer = (folder, forbidden, files = [`src/${folder}/**/*.ts`]) => ({
   files,

@@ -34,7 +34,7 @@ const CASES: readonly Case[] = [
   { file: 'src/syncer/engine/x.ts', code: "import { Kinds } from '../../k8s/types.js';", forbidden: false },
   { file: 'src/resources/pods/x.ts', code: "import type { Syncer } from '../../syncer/types.js';", forbidden: false },
   { file: 'src/resources/pods/x.ts', code: "import { startCommand } from '../../cli/commands/start.js';", forbidden: true },
-  { file: 'src/resources/pods/translate/x.ts', code: "import { dataDir } from '../../../controlplane/datadir.js';", forbidden: true },
+  { file: 'src/resources/pods/translate-parts/x.ts', code: "import { dataDir } from '../../../controlplane/datadir.js';", forbidden: true },
   { file: 'src/lib/x.ts', code: "import type { Config } from '../config/index.js';", forbidden: true },
   { file: 'src/lib/x.ts', code: "import { formatError } from './errors.js';", forbidden: false },
   { file: 'src/k8s/x.ts', code: "import type { Syncer } from '../syncer/types.js';", forbidden: true },

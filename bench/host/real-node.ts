@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run } from '../../src/lib/process.js';
-import { realNodeLayout } from '../../src/host/node/layout.js';
+import { realNodeLayout } from '../../src/embedded-host/node/layout.js';
 import { runCli } from '../../test/support/cli.js';
 import { testBinaries } from '../../test/support/binaries.js';
 import { pidsIn } from '../../test/support/processes.js';

@@ -5,7 +5,7 @@ import type { BinarySource } from '../binaries/locate.js';
 import { join } from 'node:path';
 import { requireBinaries } from '../binaries/locate.js';
 import type { BinaryName } from '../binaries/versions.js';
-import type { LifecycleContext } from '../lifecycle/context.js';
+import type { LifecycleContext } from '../vclusters/context.js';
 
 export interface CliContext {
   readonly env: Environment;

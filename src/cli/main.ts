@@ -13,7 +13,7 @@ import { readEnvironment } from './environment.js';
  * processes — `vcluster kine`, `vcluster start` — carry only what they use.
  */
 type CommandLoader = (ctx: CliContext) => Promise<Command[]>;
-const lifecycle: CommandLoader = async (ctx) => (await import('./commands/lifecycle.js')).lifecycleCommands(ctx);
+const lifecycle: CommandLoader = async (ctx) => (await import('./commands/vclusters.js')).lifecycleCommands(ctx);
 const operations: CommandLoader = async (ctx) => (await import('./commands/operations.js')).operationsCommands(ctx, () => allCommands(ctx));
 const COMMANDS: Readonly<Record<string, CommandLoader>> = {
   create: lifecycle,

@@ -33,7 +33,7 @@ const REGISTRY = 'src/resources/registry.ts';
 const ENTRY = (kind: string): string => `src/resources/${kind}/entry.ts`;
 const PLAN = 'src/controlplane/plan.ts';
 const RESOLVE = 'src/config/resolve.ts';
-const POLICY_OBJECTS = 'src/lifecycle/policy-objects.ts';
+const POLICY_OBJECTS = 'src/vclusters/policy-objects.ts';
 const START_SYNCER = 'src/controlplane/start-syncer.ts';
 
 const IMAGE_REFS = 'src/drivers/kubernetes/image-refs.ts';
@@ -112,7 +112,7 @@ const KEYS: Readonly<Record<string, KeyUse>> = {
     through: { in: RESOLVE, text: 'config.controlPlane.coredns.enabled' },
   },
   'networking.podCIDR': { refused: '10.100.0.0/16' },
-  'networking.serviceCIDR': { read: [{ in: 'src/lifecycle/create.ts', text: 'config.networking.serviceCIDR' }] },
+  'networking.serviceCIDR': { read: [{ in: 'src/vclusters/create.ts', text: 'config.networking.serviceCIDR' }] },
   'networking.advanced.clusterDomain': {
     read: [
       { in: ENTRY('pods'), text: 'networking.advanced.clusterDomain' },
@@ -143,7 +143,7 @@ const KEYS: Readonly<Record<string, KeyUse>> = {
   'experimental.syncSettings.virtualQPS': { read: [{ in: START_SYNCER, text: 'sync.virtualQPS' }] },
   'experimental.syncSettings.virtualBurst': { read: [{ in: START_SYNCER, text: 'sync.virtualBurst' }] },
   serviceCIDR: {
-    read: [{ in: 'src/lifecycle/create.ts', text: 'config.networking.serviceCIDR' }],
+    read: [{ in: 'src/vclusters/create.ts', text: 'config.networking.serviceCIDR' }],
     through: { in: 'src/config/validate.ts', text: 'rest.networking.serviceCIDR || serviceCIDR' },
   },
 };

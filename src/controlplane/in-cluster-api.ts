@@ -8,13 +8,13 @@
  * the Endpoints of Service NAME. On any other host (no such local address) nothing is done.
  */
 import { networkInterfaces } from 'node:os';
-import { startApiRelay, type ApiRelay } from '../host/api-relay.js';
+import { startApiRelay, type ApiRelay } from '../embedded-host/api-relay.js';
 import type { KubeClient } from '../k8s/client.js';
 import { ignoreNotFound, isAlreadyExists } from '../k8s/errors.js';
 import { Kinds, type Endpoints, type TypedObject } from '../k8s/types.js';
 import { freePort } from '../lib/net.js';
 import type { Logger } from '../lib/logger.js';
-import { releaseLabels } from '../lifecycle/naming.js';
+import { releaseLabels } from '../vclusters/naming.js';
 
 /** The addresses of this machine's interfaces. */
 export function localAddresses(): Set<string> {

@@ -18,7 +18,7 @@ export const COREDNS_NAME = 'coredns';
 export const DNS_SERVICE_NAME = 'kube-dns';
 /** The port CoreDNS listens on in the pod (unprivileged); the Service maps 53 to it. */
 export const COREDNS_PORT = 1053;
-/** The label and taint of the embedded host's real node (src/host/node/layout.ts). */
+/** The label and taint of the embedded host's real node (src/embedded-host/node/layout.ts). */
 const REAL_NODE_LABEL = 'vcluster-ts.io/node-type';
 const REAL_NODE_TAINT = 'vcluster-ts.io/real-node';
 

@@ -10,7 +10,7 @@ import type { Logger } from '../lib/logger.js';
 import { IMAGE_REFS } from '../images/catalog.js';
 import { deployCoredns } from './deploy.js';
 
-/** The label of the embedded host's real nodes (src/host/node/layout.ts). */
+/** The label of the embedded host's real nodes (src/embedded-host/node/layout.ts). */
 const REAL_NODE_SELECTOR = 'vcluster-ts.io/node-type=real';
 
 export interface ClusterDnsOptions {

@@ -5,10 +5,10 @@
  */
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { CommandFailed, runBinary } from './exec-binary.js';
-import type { LifecycleContext } from '../lifecycle/context.js';
-import { hostAccess, type HostAccess } from '../lifecycle/host-access.js';
-import { resolveNamespace, validateVClusterName } from '../lifecycle/naming.js';
-import { findLocal, type LocalVCluster } from '../lifecycle/registry.js';
+import type { LifecycleContext } from '../vclusters/context.js';
+import { hostAccess, type HostAccess } from '../vclusters/host-access.js';
+import { resolveNamespace, validateVClusterName } from '../vclusters/naming.js';
+import { findLocal, type LocalVCluster } from '../vclusters/registry.js';
 
 export interface LocatedVCluster extends LocalVCluster {
   readonly host: HostAccess;

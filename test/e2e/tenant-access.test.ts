@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { run } from '../../src/lib/process.js';
-import { SIMULATED_LOG_LINE, SIMULATED_PORT_FORWARD_BODY } from '../../src/host/kwok-debugging.js';
+import { SIMULATED_LOG_LINE, SIMULATED_PORT_FORWARD_BODY } from '../../src/embedded-host/kwok-debugging.js';
 import { SIMULATED_EXEC_MESSAGE } from '../../src/syncer/kubelet-proxy/simulated.js';
 import { runCli } from '../support/cli.js';
 import { testBinaries } from '../support/binaries.js';

@@ -1,6 +1,6 @@
 /**
  * chart/ and `vcluster create --driver kubernetes` must not drift: `helm template` of the chart and the
- * functions create applies (src/drivers/kubernetes/render.ts, src/lifecycle/host-objects.ts,
+ * functions create applies (src/drivers/kubernetes/render.ts, src/vclusters/host-objects.ts,
  * policy-objects.ts) give the same objects for the same name, namespace and config — compared object by
  * object, ignoring only what is made per install (the seed's PKI and state.json). Also `helm lint`,
  * and chart/values.yaml's config section = the vcluster.yaml defaults. helm (helm.sh/helm/v4) is built
@@ -27,8 +27,8 @@ import {
   configSecret,
   workloadServiceAccount,
   type HostObject,
-} from '../../src/lifecycle/host-objects.js';
-import { policyObjects } from '../../src/lifecycle/policy-objects.js';
+} from '../../src/vclusters/host-objects.js';
+import { policyObjects } from '../../src/vclusters/policy-objects.js';
 import { buildHelm, byKey, CHART_DIR, parseStream, type KubeObject } from '../support/helm.js';
 
 const NAME = 'drift-vc';

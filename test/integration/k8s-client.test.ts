@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readHostState } from '../../src/host/state.js';
+import { readHostState } from '../../src/embedded-host/state.js';
 import { ErrorCode, VClusterError } from '../../src/lib/errors.js';
 import { freePort } from '../../src/lib/net.js';
 import { run } from '../../src/lib/process.js';

@@ -4,7 +4,7 @@ import { ensureBinaries } from '../../binaries/build.js';
 import { binarySet, isExecutable } from '../../binaries/locate.js';
 import { BINARY_NAMES, expectedVersion, parseVersionOutput, versionArgs } from '../../binaries/versions.js';
 import { run } from '../../lib/process.js';
-import { CNI_PLUGINS, SYSTEM_TOOLS } from '../../host/node/preflight.js';
+import { CNI_PLUGINS, SYSTEM_TOOLS } from '../../embedded-host/node/preflight.js';
 import { binarySource, println, type CliContext } from '../context.js';
 import { outputOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../table.js';

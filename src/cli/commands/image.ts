@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { requireBinaries } from '../../binaries/locate.js';
-import { importIntoRealNodes } from '../../host/node/images.js';
+import { importIntoRealNodes } from '../../embedded-host/node/images.js';
 import { UsageError } from '../../lib/errors.js';
 import { buildImage, findImage, imageNames, type BuiltImage } from '../../images/catalog.js';
 import { binarySource, println, type CliContext } from '../context.js';

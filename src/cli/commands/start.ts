@@ -4,7 +4,7 @@ import { requireBinaries } from '../../binaries/locate.js';
 import { CONTROL_PLANE_BINARIES } from '../../binaries/control-plane.js';
 import { startControlPlane, type AfterReady } from '../../controlplane/start.js';
 import { binarySource, type CliContext } from '../context.js';
-import { publishKubeconfig } from '../../lifecycle/publish-kubeconfig.js';
+import { publishKubeconfig } from '../../vclusters/publish-kubeconfig.js';
 import { startSyncer } from '../../controlplane/start-syncer.js';
 import { applySeed, writeInClusterKubeconfig } from '../../drivers/kubernetes/seed.js';
 import { dataDir } from '../../controlplane/datadir.js';

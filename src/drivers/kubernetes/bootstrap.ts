@@ -18,8 +18,8 @@ import { openKubeClient } from '../../k8s/client.js';
 import { Kinds, type Service } from '../../k8s/types.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { validateNamespace, validateVClusterName } from '../../lifecycle/naming.js';
-import { detectServiceCidr } from '../../lifecycle/service-cidr.js';
+import { validateNamespace, validateVClusterName } from '../../vclusters/naming.js';
+import { detectServiceCidr } from '../../vclusters/service-cidr.js';
 import { NAME_ENV, podServingSans, podState } from './render.js';
 
 /** The host context recorded in a bootstrapped state.json: there is no CLI context, only the pod's own access. */

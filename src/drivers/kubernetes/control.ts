@@ -1,9 +1,9 @@
 /** Status, pause and resume of a kubernetes-driver vcluster: read from and done to StatefulSet <name>. */
 import { ignoreNotFound } from '../../k8s/errors.js';
 import { Kinds, type Pod, type StatefulSet } from '../../k8s/types.js';
-import type { HostAccess } from '../../lifecycle/host-access.js';
+import type { HostAccess } from '../../vclusters/host-access.js';
 import { sleep } from '../../lib/sleep.js';
-import type { VClusterStatus } from '../../lifecycle/local-driver.js';
+import type { VClusterStatus } from '../../vclusters/local-driver.js';
 import { waitPodReady } from './deploy.js';
 
 interface StatefulSetView {

@@ -17,9 +17,9 @@ import { controlPlaneImages } from './image-refs.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import { ignoreNotFound } from '../../k8s/errors.js';
 import { Kinds, type Node, type Pod, type Service } from '../../k8s/types.js';
-import { applyToHost, type HostAccess } from '../../lifecycle/host-access.js';
-import type { HostObject } from '../../lifecycle/host-objects.js';
-import { NODE_TYPE_LABEL } from '../../host/node/layout.js';
+import { applyToHost, type HostAccess } from '../../vclusters/host-access.js';
+import type { HostObject } from '../../vclusters/host-objects.js';
+import { NODE_TYPE_LABEL } from '../../embedded-host/node/layout.js';
 import {
   controlPlaneRbac,
   controlPlaneService,

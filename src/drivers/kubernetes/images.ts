@@ -7,10 +7,10 @@ import { readJsonFile, writeJsonFile } from '../../lib/json-file.js';
 import { z } from 'zod';
 import { readdir, stat } from 'node:fs/promises';
 import { buildImage, type BuiltImage } from '../../images/catalog.js';
-import { importIntoRealNodes } from '../../host/node/images.js';
+import { importIntoRealNodes } from '../../embedded-host/node/images.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import { run } from '../../lib/process.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
 
 const LoadedSchema = z.record(z.string(), z.string());
 const BuiltSchema = z.object({ ref: z.string(), digest: z.string(), bytes: z.number(), file: z.string() });

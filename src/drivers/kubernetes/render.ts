@@ -7,8 +7,8 @@
  * and the Secret `vc-seed-<name>` a first start fills /data from. Pure.
  */
 import type { VClusterState } from '../../controlplane/state.js';
-import type { HostObject } from '../../lifecycle/host-objects.js';
-import { releaseLabels } from '../../lifecycle/naming.js';
+import type { HostObject } from '../../vclusters/host-objects.js';
+import { releaseLabels } from '../../vclusters/naming.js';
 
 /** The port the virtual kube-apiserver serves on inside the pod (the Service maps 443 to it). */
 export const POD_API_PORT = 8443;

@@ -11,8 +11,8 @@ import { isOurProcess, readPidFile } from '../../controlplane/supervisor/pidfile
 import { podDriverStatus } from '../../drivers/kubernetes/control.js';
 import { ignoreNotFound } from '../../k8s/errors.js';
 import { Kinds, type Pod } from '../../k8s/types.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
-import { statusOf, supervisorPid } from '../../lifecycle/local-driver.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
+import { statusOf, supervisorPid } from '../../vclusters/local-driver.js';
 import { formatError } from '../../lib/errors.js';
 import { virtualApi } from '../history/virtual-api.js';
 import { locateVCluster, POD_DATA_DIR, type LocatedVCluster } from '../locate.js';

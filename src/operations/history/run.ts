@@ -5,8 +5,8 @@
 import { dataDir } from '../../controlplane/datadir.js';
 import { readVClusterState } from '../../controlplane/state.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
-import { statusOf } from '../../lifecycle/local-driver.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
+import { statusOf } from '../../vclusters/local-driver.js';
 import { locateVCluster, POD_DATA_DIR, runPodCli } from '../locate.js';
 import { objectHistory, type ObjectHistory } from './history.js';
 import type { ObjectTarget } from './keys.js';

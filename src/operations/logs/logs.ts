@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { open, stat } from 'node:fs/promises';
 import { ErrorCode, ProcessError, VClusterError, isErrnoException } from '../../lib/errors.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
 import { dataDir } from '../../controlplane/datadir.js';
 import { CONTROL_PLANE_CONTAINER, locateVCluster, podCliArgs, POD_DATA_DIR } from '../locate.js';
 import { componentLogFile, lastLines, type LogComponent } from './components.js';

@@ -2,7 +2,7 @@
  * Where `vcluster debug mappings` reads: the local data dir's state.db, or, for the kubernetes driver,
  * the same command run inside pod NAME-0 (`--data-dir /data -o json`).
  */
-import type { LifecycleContext } from '../../lifecycle/context.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
 import { locateVCluster, POD_DATA_DIR, runPodCli } from '../locate.js';
 import { readStoredMappings, toMappingRows, type MappingRow } from './view.js';
 

@@ -8,9 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError } from '../../lib/errors.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
-import { createVCluster, type CreateOptions, type CreateResult } from '../../lifecycle/create.js';
-import { deleteVCluster } from '../../lifecycle/delete.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
+import { createVCluster, type CreateOptions, type CreateResult } from '../../vclusters/create.js';
+import { deleteVCluster } from '../../vclusters/delete.js';
 import { readSnapshotFile, restoreVCluster, type RestoreResult } from './restore.js';
 
 export async function createFromSnapshot(ctx: LifecycleContext, opts: CreateOptions & { readonly restore: string }): Promise<CreateResult & { restored: RestoreResult }> {

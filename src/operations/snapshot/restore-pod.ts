@@ -14,7 +14,7 @@ import { waitPodReady } from '../../drivers/kubernetes/deploy.js';
 import { ErrorCode, VClusterError, formatError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { Kinds, type Service } from '../../k8s/types.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
 import { runBinary } from '../exec-binary.js';
 import { CONTROL_PLANE_CONTAINER, POD_CLI, POD_DATA_DIR, runPodCli, type LocatedVCluster } from '../locate.js';
 import { buildSnapshotArchive, parseSnapshotArchive, type SnapshotContents } from './archive.js';

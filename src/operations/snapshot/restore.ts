@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, VClusterError, formatError, isErrnoException } from '../../lib/errors.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
-import { startLocal, stopLocal, supervisorPid } from '../../lifecycle/local-driver.js';
-import { contextName } from '../../lifecycle/naming.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
+import { startLocal, stopLocal, supervisorPid } from '../../vclusters/local-driver.js';
+import { contextName } from '../../vclusters/naming.js';
 import { certificateContext, addContext, getCluster, getContext, readKubeconfigFile, updateKubeconfigFile } from '../../k8s/kubeconfig.js';
 import { PKI_FILES } from '../../controlplane/pki/layout.js';
 import { locateVCluster, type LocatedVCluster } from '../locate.js';

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { DataDir } from '../../controlplane/datadir.js';
 import { readVClusterState, type VClusterState } from '../../controlplane/state.js';
 import { ErrorCode, VClusterError, isErrnoException } from '../../lib/errors.js';
-import type { LifecycleContext } from '../../lifecycle/context.js';
+import type { LifecycleContext } from '../../vclusters/context.js';
 import { locateVCluster, POD_DATA_DIR, runPodCli } from '../locate.js';
 import { buildSnapshotArchive, parseSnapshotArchive, type SnapshotManifest } from './archive.js';
 import { backupDatabase, checkKineDatabase } from './database.js';

@@ -30,13 +30,13 @@ import {
   type PodReference,
 } from './translate.js';
 import { tokenAnnotationKeys } from './translate.js';
-import { tokenSecretName } from './translate/token.js';
+import { tokenSecretName } from './translate-parts/token.js';
 import type { MappingsStore } from '../../syncer/mappings/store.js';
 import type { NameMapping } from '../../syncer/mappings/mapping.js';
 import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../../syncer/events.js';
-import { podSecurityMessage, podSecurityViolations } from './translate/security.js';
-import { usesClusterDns } from './translate/dns.js';
+import { podSecurityMessage, podSecurityViolations } from './translate-parts/security.js';
+import { usesClusterDns } from './translate-parts/dns.js';
 import type { PodSecurityStandard } from '../../config/index.js';
 import type { Toleration } from '../../k8s/types.js';
 

@@ -18,13 +18,13 @@ import {
   formatLabelsAnnotation,
   podBookkeepingAnnotations,
   POD_ANNOTATION_MERGE_EXCLUSIONS,
-} from './translate/pod-annotations.js';
+} from './translate-parts/pod-annotations.js';
 import { mergeAnnotations } from '../../syncer/patcher/labels-annotations.js';
 import { GVK } from '../../syncer/translate/gvk.js';
-import { defaultHostname, usesClusterDns, virtualDnsConfig } from './translate/dns.js';
-import { hostFieldPath } from './translate/env.js';
-import { hostAffinityTerm } from './translate/scheduling.js';
-import { rewriteHostPath } from './translate/volumes.js';
+import { defaultHostname, usesClusterDns, virtualDnsConfig } from './translate-parts/dns.js';
+import { hostFieldPath } from './translate-parts/env.js';
+import { hostAffinityTerm } from './translate-parts/scheduling.js';
+import { rewriteHostPath } from './translate-parts/volumes.js';
 import { names, owner } from '../shared/testing.js';
 
 function fixture(name: string): unknown {

@@ -22,22 +22,22 @@ import {
   HOSTS_REWRITTEN_ANNOTATION,
   podBookkeepingAnnotations,
   tokenAnnotationKeys,
-} from './translate/pod-annotations.js';
-import { defaultHostname, kubernetesHostAlias, usesClusterDns, virtualDnsConfig } from './translate/dns.js';
-import { kubernetesServiceEnv, serviceLinkEnv, translateContainerEnv } from './translate/env.js';
+} from './translate-parts/pod-annotations.js';
+import { defaultHostname, kubernetesHostAlias, usesClusterDns, virtualDnsConfig } from './translate-parts/dns.js';
+import { kubernetesServiceEnv, serviceLinkEnv, translateContainerEnv } from './translate-parts/env.js';
 import {
   DEFAULT_REWRITE_HOSTS_IMAGE,
   rewriteHostsInitContainer,
   withRewrittenHosts,
-} from './translate/hosts.js';
-import { clusterDomainOf, type PodTranslateOptions } from './translate/options.js';
-import { uniqueReferences, type PodReference } from './translate/references.js';
-import { hostAffinity, hostTopologySpread, mergeTolerations } from './translate/scheduling.js';
-import { tokenAnnotation, tokenRequests, tokenSecret, tokenSecretName } from './translate/token.js';
-import { PROPAGATED_MOUNT_PATHS, translateVolume } from './translate/volumes.js';
+} from './translate-parts/hosts.js';
+import { clusterDomainOf, type PodTranslateOptions } from './translate-parts/options.js';
+import { uniqueReferences, type PodReference } from './translate-parts/references.js';
+import { hostAffinity, hostTopologySpread, mergeTolerations } from './translate-parts/scheduling.js';
+import { tokenAnnotation, tokenRequests, tokenSecret, tokenSecretName } from './translate-parts/token.js';
+import { PROPAGATED_MOUNT_PATHS, translateVolume } from './translate-parts/volumes.js';
 
 export type { PodTranslateOptions, PodReference };
-export { tokenRequests, virtualPodStatus, hostPodSpecUpdate, parseToleration } from './translate/exports.js';
+export { tokenRequests, virtualPodStatus, hostPodSpecUpdate, parseToleration } from './translate-parts/exports.js';
 
 export interface PodTranslation {
   readonly pod: Pod;

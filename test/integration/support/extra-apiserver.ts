@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KUBELET_CLIENT_CERT } from '../../../src/host/node/prepare.js';
+import { KUBELET_CLIENT_CERT } from '../../../src/embedded-host/node/prepare.js';
 import type { BinarySet } from '../../../src/binaries/locate.js';
-import { hostComponents } from '../../../src/host/plan.js';
-import { hostPaths } from '../../../src/host/paths.js';
-import type { HostState } from '../../../src/host/state.js';
+import { hostComponents } from '../../../src/embedded-host/plan.js';
+import { hostPaths } from '../../../src/embedded-host/paths.js';
+import type { HostState } from '../../../src/embedded-host/state.js';
 import { freePort } from '../../../src/lib/net.js';
 
 export interface ExtraApiServer {

@@ -26,8 +26,8 @@ import { addHostContext, removeHostContext, useHostContextIfUnset } from './user
 import { sweepRealNodes } from './serve.js';
 import { findNodeSystem } from './node/preflight.js';
 import { buildImage, NODE_IMAGES } from '../images/catalog.js';
-import { listLocal } from '../lifecycle/registry.js';
-import { contextName } from '../lifecycle/naming.js';
+import { listLocal } from '../vclusters/registry.js';
+import { contextName } from '../vclusters/naming.js';
 import { removeContext, updateKubeconfigFile } from '../k8s/kubeconfig.js';
 
 export interface HostCommandContext {

@@ -11,7 +11,7 @@ import type { HostAccess } from './host-access.js';
 
 export type Driver = 'local' | 'kubernetes';
 
-/** The label the embedded host's real nodes carry (src/host/node). */
+/** The label the embedded host's real nodes carry (src/embedded-host/node). */
 export const REAL_NODE_LABEL = 'vcluster-ts.io/node-type';
 
 export interface NodeFacts {

@@ -3,14 +3,14 @@
  * its options and calls one service in src/lifecycle.
  */
 import { Command } from 'commander';
-import { connectVCluster, disconnectVCluster } from '../../lifecycle/connect.js';
-import { createVCluster } from '../../lifecycle/create.js';
+import { connectVCluster, disconnectVCluster } from '../../vclusters/connect.js';
+import { createVCluster } from '../../vclusters/create.js';
 import { createFromSnapshot } from '../../operations/snapshot/create-restore.js';
 import { keepForwarding } from '../../drivers/kubernetes/port-forward.js';
 import { UsageError } from '../../lib/errors.js';
-import { deleteVCluster } from '../../lifecycle/delete.js';
-import { age, listVClusters } from '../../lifecycle/list.js';
-import { pauseVCluster, resumeVCluster } from '../../lifecycle/pause.js';
+import { deleteVCluster } from '../../vclusters/delete.js';
+import { age, listVClusters } from '../../vclusters/list.js';
+import { pauseVCluster, resumeVCluster } from '../../vclusters/pause.js';
 import { lifecycleContext, println, type CliContext } from '../context.js';
 import { intOption, outputOption, type OutputFormat } from '../options.js';
 import { renderTable } from '../table.js';
