@@ -122,7 +122,7 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
       const logs = await host.kubectl(['logs', pod, '-n', namespace, '-c', 'syncer', '--tail=15']).then((r) => r.stdout, () => '');
       throw new VClusterError(`pod ${namespace}/${pod} is not Ready after ${timeoutS} s${logs ? `; last syncer log lines:\n${logs}` : ''}`, { code: ErrorCode.TIMEOUT });
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
