@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything vcluster-ts needs on a fresh Debian machine (idempotent):
-#   Debian packages (sqlite3 CLI, a C++ toolchain for better-sqlite3; runc, the CNI plugins, iptables and
+#   Debian packages (sqlite3 CLI, a C++ toolchain for better-sqlite3; PostgreSQL for kine's tests; runc, the CNI plugins, iptables and
 #   busybox-static for the embedded host's real node; gcc for its pause image), npm packages, and the
 #   pinned upstream binaries built from the Go modules in deps/kubernetes and deps/containerd into the
 #   version-keyed caches.
@@ -19,6 +19,8 @@ command -v gcc >/dev/null || need_apt+=(gcc libc6-dev)
 [ -x /usr/sbin/ip ] || need_apt+=(iproute2)
 command -v nsenter >/dev/null || need_apt+=(util-linux)
 command -v tcpdump >/dev/null || need_apt+=(tcpdump)
+# kine's PostgreSQL backend tests start a private server with initdb/pg_ctl (unix socket only)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 command -v jq >/dev/null || need_apt+=(jq)             # the seed tutorial's blocks use jq (kubernetes-driver e2e)   # the e2e tier watches that no traffic leaves the machine
 # the busybox image of the real node needs the static build (Debian's `busybox` package is dynamic)
 dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_apt+=(busybox-static)

@@ -104,18 +104,33 @@ describe('checkConfig', () => {
       }),
       want: [
         'controlPlane.backingStore: only one of database.embedded, database.external, etcd.external may be enabled',
-        'controlPlane.backingStore.database.external.enabled: not supported yet (use the embedded database or etcd.external)',
-        'controlPlane.backingStore.database.external.dataSource: not supported yet',
+        "controlPlane.backingStore.database.external.dataSource: expected a PostgreSQL URL like postgres://vcluster@db.example:5432/vcluster (the one external database kine supports), got \"postgres://x\"",
       ],
     },
     {
-      name: 'external database (kine has no PostgreSQL backend yet)',
+      name: 'external database without a data source',
       config: withConfig((c) => {
         c.controlPlane.backingStore.database.external.enabled = true;
       }),
       want: [
-        'controlPlane.backingStore.database.external.enabled: not supported yet (use the embedded database or etcd.external)',
+        'controlPlane.backingStore.database.external.dataSource: required when database.external is enabled (postgres://user[:password]@host[:port]/database)',
       ],
+    },
+    {
+      name: 'external database other than PostgreSQL',
+      config: withConfig((c) => {
+        c.controlPlane.backingStore.database.external = { enabled: true, dataSource: 'mysql://root:secret@tcp(127.0.0.1:3306)/vcluster' };
+      }),
+      want: [
+        "controlPlane.backingStore.database.external.dataSource: expected a PostgreSQL URL like postgres://vcluster@db.example:5432/vcluster (the one external database kine supports), got \"mysql://root:***@tcp(127.0.0.1:3306)/vcluster\"",
+      ],
+    },
+    {
+      name: 'external PostgreSQL database',
+      config: withConfig((c) => {
+        c.controlPlane.backingStore.database.external = { enabled: true, dataSource: 'postgres://vcluster@/vcluster?host=/run/postgresql' };
+      }),
+      want: [],
     },
     {
       name: 'keys accepted for vCluster compatibility but not implemented: only their defaults',

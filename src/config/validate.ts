@@ -11,6 +11,7 @@ import {
   UNSUPPORTED_NESTED_KEYS,
   UNSUPPORTED_TOP_LEVEL_KEYS,
 } from './defaults.js';
+import { parseEndpoint } from '../kine/config.js';
 import { ConfigValidationError, type ConfigIssue, type PathSegment } from './errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
@@ -182,16 +183,18 @@ function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
       message: 'only one of database.embedded, database.external, etcd.external may be enabled',
     });
   }
-  // kine has no PostgreSQL backend yet: refused here rather than when `vcluster start` plans the store
+  // the control plane's kine serves the store from this PostgreSQL database (kine's --endpoint)
   const external = store.database.external;
-  if (external.enabled) {
+  if (external.enabled && external.dataSource === '') {
     issues.push({
-      path: [...base, 'database', 'external', 'enabled'],
-      message: `${NOT_SUPPORTED_YET} (use the embedded database or etcd.external)`,
+      path: [...base, 'database', 'external', 'dataSource'],
+      message: 'required when database.external is enabled (postgres://user[:password]@host[:port]/database)',
     });
-  }
-  if (external.dataSource !== '') {
-    issues.push({ path: [...base, 'database', 'external', 'dataSource'], message: NOT_SUPPORTED_YET });
+  } else if (external.dataSource !== '' && !isPostgresDataSource(external.dataSource)) {
+    issues.push({
+      path: [...base, 'database', 'external', 'dataSource'],
+      message: `expected a PostgreSQL URL like postgres://vcluster@db.example:5432/vcluster (the one external database kine supports), got ${describeValue(external.dataSource.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@'))}`,
+    });
   }
   const etcd = store.etcd.external;
   if (etcd.enabled && etcd.endpoint === '') {
@@ -204,6 +207,14 @@ function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
       path: [...base, 'etcd', 'external', 'endpoint'],
       message: `expected http(s) URLs like https://127.0.0.1:2379, got ${describeValue(etcd.endpoint)}`,
     });
+  }
+}
+
+function isPostgresDataSource(v: string): boolean {
+  try {
+    return parseEndpoint(v, 'dataSource').kind === 'postgres';
+  } catch {
+    return false;
   }
 }
 

@@ -1,10 +1,9 @@
 /**
- * The components of a virtual cluster's control plane, in start order: kine (embedded SQLite only) →
+ * The components of a virtual cluster's control plane, in start order: kine (embedded SQLite or an external PostgreSQL database) →
  * kube-apiserver → kube-controller-manager; and the spec of its PKI. Pure.
  */
 import type { BinarySet } from '../binaries/locate.js';
 import { backingStoreOf, policiesOf, type Config } from '../config/index.js';
-import { UsageError } from '../lib/errors.js';
 import { renderAdmissionConfig } from './components/admission-config.js';
 import { buildApiServer } from './components/apiserver.js';
 import { buildControllerManager } from './components/controller-manager.js';
@@ -46,9 +45,10 @@ export function controlPlaneComponents(p: PlanInput): ComponentSpec[] {
       if (store.tls.keyFile) etcdTls.push(`--etcd-keyfile=${store.tls.keyFile}`);
       break;
     case 'external-database':
-      throw new UsageError(
-        'controlPlane.backingStore.database.external: an external database is not supported yet; use the embedded SQLite database or etcd.external',
-      );
+      // the same kine on the same socket, its log in the external PostgreSQL database
+      specs.push(buildKine({ cliArgv: p.cliArgv, database: p.dir.database, endpoint: store.dataSource, socket: p.dir.kineSocket }));
+      etcdServers = `unix://${p.dir.kineSocket}`;
+      break;
   }
   const k8s = p.config.controlPlane.distro.k8s;
   specs.push(

@@ -2,16 +2,25 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kineOptionsFromFlags, type KineFlags } from '../cli/commands/kine.js';
 import { UsageError } from '../lib/errors.js';
-import { parseDuration, parseEndpoint, parseListenAddress } from './config.js';
+import { describeStore, parseDuration, parseEndpoint, parseListenAddress } from './config.js';
 
 describe('parseEndpoint', () => {
-  const cases: [string, string, string][] = [
-    ['sqlite URL', 'sqlite:///data/state.db', '/data/state.db'],
-    ['kine DSN params are ignored', 'sqlite:///data/state.db?_journal=WAL&cache=shared', '/data/state.db'],
-    ['bare absolute path', '/data/state.db', '/data/state.db'],
+  const cases: [string, string, ReturnType<typeof parseEndpoint>][] = [
+    ['sqlite URL', 'sqlite:///data/state.db', { kind: 'sqlite', path: '/data/state.db' }],
+    ['kine DSN params are ignored', 'sqlite:///data/state.db?_journal=WAL&cache=shared', { kind: 'sqlite', path: '/data/state.db' }],
+    ['bare absolute path', '/data/state.db', { kind: 'sqlite', path: '/data/state.db' }],
+    ['postgres over a unix socket', 'postgres://kine@/k8s?host=/run/pg', { kind: 'postgres', url: 'postgres://kine@/k8s?host=/run/pg' }],
+    ['postgresql:// with host and port', 'postgresql://u:p@db:5432/kine', { kind: 'postgres', url: 'postgresql://u:p@db:5432/kine' }],
   ];
-  for (const [name, input, want] of cases) it(name, () => assert.equal(parseEndpoint(input), want));
-  it('rejects other databases naming the flag', () => assert.throws(() => parseEndpoint('postgres://x/y'), (e: unknown) => e instanceof UsageError && e.message.startsWith('--endpoint')));
+  for (const [name, input, want] of cases) it(name, () => assert.deepEqual(parseEndpoint(input), want));
+  const bad: [string, string][] = [
+    ['another database', 'mysql://x/y'],
+    ['postgres without a database', 'postgres://u@host/'],
+  ];
+  for (const [name, input] of bad) {
+    it(`rejects ${name} naming the flag`, () => assert.throws(() => parseEndpoint(input), (e: unknown) => e instanceof UsageError && e.message.startsWith('--endpoint')));
+  }
+  it('hides the password when describing a store', () => assert.equal(describeStore({ kind: 'postgres', url: 'postgres://u:secret@h/db' }), 'postgres://u:***@h/db'));
 });
 
 describe('parseListenAddress', () => {

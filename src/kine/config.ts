@@ -1,11 +1,16 @@
 /** kine's options and the pure parsing of its endpoint and listen address. */
 import { isAbsolute, resolve } from 'node:path';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { UsageError } from '../lib/errors.js';
 import type { Durability } from './sqlite/schema.js';
 
+/** Where the log lives: a SQLite file (the default) or a PostgreSQL database. */
+export type StoreEndpoint =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
 export interface KineOptions {
-  /** Path of the SQLite database file. */
-  readonly dbPath: string;
+  readonly store: StoreEndpoint;
   readonly listen: ListenAddress;
   /** synchronous=FULL survives power loss; NORMAL survives process crashes only (kine's default). @default 'FULL' */
   readonly durability: Durability;
@@ -46,19 +51,42 @@ export const DEFAULTS = {
   maxRequestBytes: 1.5 * 1024 * 1024,
 } as const;
 
-/** `sqlite://<path>[?params]` (params are accepted and ignored) or a bare path. */
-export function parseEndpoint(endpoint: string, flag = '--endpoint'): string {
+/**
+ * `sqlite://<path>[?params]` (params are accepted and ignored), a bare path, or
+ * `postgres://[user[:password]@][host][:port]/<db>[?host=<socket dir>&...]` (also `postgresql://`),
+ * handed to the PostgreSQL client as it is.
+ */
+export function parseEndpoint(endpoint: string, flag = '--endpoint'): StoreEndpoint {
   let path = endpoint;
   if (endpoint.includes('://')) {
     const m = /^([a-z0-9+]+):\/\/(.*)$/i.exec(endpoint);
-    if (m === null || m[1]?.toLowerCase() !== 'sqlite') {
-      throw new UsageError(`${flag}: unsupported endpoint '${endpoint}' (only sqlite://<path> is supported)`);
+    const scheme = m?.[1]?.toLowerCase();
+    if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url: parsePostgresUrl(endpoint, flag) };
+    if (m === null || scheme !== 'sqlite') {
+      throw new UsageError(`${flag}: unsupported endpoint '${endpoint}' (expected sqlite://<path> or postgres://…)`);
     }
     path = m[2] ?? '';
   }
   path = path.split('?')[0] ?? '';
   if (path === '') throw new UsageError(`${flag}: missing database path in '${endpoint}'`);
-  return isAbsolute(path) ? path : resolve(path);
+  return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
+}
+
+function parsePostgresUrl(endpoint: string, flag: string): string {
+  let database: string | null | undefined;
+  try {
+    database = parseConnectionString(endpoint).database;
+  } catch {
+    throw new UsageError(`${flag}: invalid PostgreSQL URL '${endpoint}'`);
+  }
+  if (database === undefined || database === null || database === '') throw new UsageError(`${flag}: missing database name in '${endpoint}' (postgres://user@host/<db>)`);
+  return endpoint;
+}
+
+/** A URL or path for logs, without any password. */
+export function describeStore(s: StoreEndpoint): string {
+  if (s.kind === 'sqlite') return s.path;
+  return s.url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
 
 /** `unix://<path>`, `unix:<path>`, `[tcp|http]://host:port` or `host:port`. */

@@ -13,6 +13,7 @@ import { ETCD_RPCS } from '../../src/kine/grpc/etcd-messages.js';
 import { openEtcdKv } from '../../src/syncer/mappings/etcd-kv.js';
 import { waitForEtcdApi } from './kine/client.js';
 import { killAll, removeDir, startEtcd, startKineProcess, stopProcess, tempDir, type Proc } from './kine/harness.js';
+import { testStores } from './kine/stores.js';
 
 async function script(url: string): Promise<unknown[]> {
   const kv = openEtcdKv(url);
@@ -42,46 +43,53 @@ async function script(url: string): Promise<unknown[]> {
   return out;
 }
 
-describe('kine gRPC client against etcd and kine', { timeout: 120_000 }, () => {
-  let dir = '';
-  let kine: Proc | undefined;
-  let kineUrl = '';
-  before(async () => {
-    dir = tempDir('kine-grpc-client');
-    kineUrl = `unix://${join(dir, 'kine.sock')}`;
-    kine = startKineProcess(dir, kineUrl);
-    await waitForEtcdApi(kineUrl);
-  });
-  after(async () => {
-    await killAll();
-    removeDir(dir);
-  });
+const stores = testStores();
+after(() => stores.stop());
 
-  it('gets the same answers from kine as from etcd', async () => {
-    mkdirSync(join(dir, 'etcd'));
-    const etcd = await startEtcd(join(dir, 'etcd'));
-    await waitForEtcdApi(etcd.url);
-    const [fromEtcd, fromKine] = await Promise.all([script(etcd.url), script(kineUrl)]);
-    assert.deepEqual(fromKine, fromEtcd);
-    assert.deepEqual(fromKine[0], [
-      ['/vcluster/mappings/v1/pod/default/a', '{"a":2}'],
-      ['/vcluster/mappings/v1/pod/default/b', 'ünïcode'],
-    ]);
-    assert.deepEqual(fromKine[4], [3, 'etcdserver: key is not provided']);
-  });
-
-  it('reports a stopped kine as UNAVAILABLE and reconnects when it is back', async () => {
-    const kv = openEtcdKv(kineUrl);
-    try {
-      await kv.put('/k', 'v1');
-      if (kine !== undefined) await stopProcess(kine);
-      await assert.rejects(kv.put('/k', 'v2'), (err: unknown) => err instanceof GrpcCallError && err.status.code === 14);
-      kine = startKineProcess(dir, kineUrl);
+for (const store of stores.list) {
+  describe(`kine gRPC client against etcd and kine (${store.name})`, { timeout: 120_000, skip: store.skip }, () => {
+    let dir = '';
+    let kine: Proc | undefined;
+    let kineUrl = '';
+    let endpoint = '';
+    before(async () => {
+      dir = tempDir('kine-grpc-client');
+      kineUrl = `unix://${join(dir, 'kine.sock')}`;
+      endpoint = store.endpoint(dir);
+      kine = startKineProcess(dir, kineUrl, [], endpoint);
       await waitForEtcdApi(kineUrl);
-      await kv.put('/k', 'v3');
-      assert.deepEqual((await kv.rangePrefix('/k')).map((e) => e.value.toString()), ['v3']);
-    } finally {
-      kv.close();
-    }
+    });
+    after(async () => {
+      await killAll();
+      removeDir(dir);
+    });
+
+    it('gets the same answers from kine as from etcd', async () => {
+      mkdirSync(join(dir, 'etcd'));
+      const etcd = await startEtcd(join(dir, 'etcd'));
+      await waitForEtcdApi(etcd.url);
+      const [fromEtcd, fromKine] = await Promise.all([script(etcd.url), script(kineUrl)]);
+      assert.deepEqual(fromKine, fromEtcd);
+      assert.deepEqual(fromKine[0], [
+        ['/vcluster/mappings/v1/pod/default/a', '{"a":2}'],
+        ['/vcluster/mappings/v1/pod/default/b', 'ünïcode'],
+      ]);
+      assert.deepEqual(fromKine[4], [3, 'etcdserver: key is not provided']);
+    });
+
+    it('reports a stopped kine as UNAVAILABLE and reconnects when it is back', async () => {
+      const kv = openEtcdKv(kineUrl);
+      try {
+        await kv.put('/k', 'v1');
+        if (kine !== undefined) await stopProcess(kine);
+        await assert.rejects(kv.put('/k', 'v2'), (err: unknown) => err instanceof GrpcCallError && err.status.code === 14);
+        kine = startKineProcess(dir, kineUrl, [], endpoint);
+        await waitForEtcdApi(kineUrl);
+        await kv.put('/k', 'v3');
+        assert.deepEqual((await kv.rangePrefix('/k')).map((e) => e.value.toString()), ['v3']);
+      } finally {
+        kv.close();
+      }
+    });
   });
-});
+}

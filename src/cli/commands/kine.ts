@@ -32,7 +32,7 @@ export function kineOptionsFromFlags(f: KineFlags): KineOptions {
   const listen = parseListenAddress(f.listenAddress);
   const tls = parseTls(listen, f);
   return {
-    dbPath: parseEndpoint(f.endpoint),
+    store: parseEndpoint(f.endpoint),
     listen,
     ...(tls === undefined ? {} : { tls }),
     durability: parseDurability(f.durability),
@@ -48,7 +48,7 @@ export function kineOptionsFromFlags(f: KineFlags): KineOptions {
 export function kineCommand(deps: { log: Logger }): Command {
   return new Command('kine')
     .description('serve the etcd v3 API (KV, Watch, Lease, Maintenance, Cluster) from a SQLite database in kine\'s schema')
-    .requiredOption('--endpoint <url>', 'storage: sqlite://<dir>/state.db')
+    .requiredOption('--endpoint <url>', 'storage: sqlite://<dir>/state.db or postgres://<user>@<host>/<db> (?host=<socket dir> for a unix socket)')
     .option('--listen-address <addr>', 'unix://<path> or <host>:<port>', '127.0.0.1:2379')
     .addOption(
       new Option('--durability <mode>', 'SQLite synchronous mode: FULL survives power loss, NORMAL only process crashes')

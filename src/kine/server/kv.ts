@@ -1,6 +1,6 @@
 /** etcd KV service: Range, Put, DeleteRange, Txn, Compact. */
 import type { Logger } from '../../lib/logger.js';
-import type { Backend } from '../backend/backend.js';
+import { then, type Backend } from '../backend/backend.js';
 import { Errors } from '../errors.js';
 import { header, unary, type UnaryMethods } from './handlers.js';
 import { classifyTxn } from './txn-shapes.js';
@@ -21,14 +21,18 @@ export function kvService(o: KvServiceOptions): UnaryMethods {
     if (n > o.maxRequestBytes) throw Errors.requestTooLarge();
   };
   return {
-    Range: unary(log, 'Range', (raw) => {
-      const r = backend.range(decodeRange(raw));
-      return { header: header(r.revision), kvs: r.result.kvs.map(encodeKv), more: r.result.more, count: r.result.count };
-    }),
+    Range: unary(log, 'Range', (raw) =>
+      then(backend.range(decodeRange(raw)), (r) => ({
+        header: header(r.revision),
+        kvs: r.result.kvs.map(encodeKv),
+        more: r.result.more,
+        count: r.result.count,
+      })),
+    ),
     Put: unary(log, 'Put', async (raw) => {
       const req = decodePut(raw);
       tooLarge(req.key.length + req.value.length);
-      const r = await backend.txnQueued({ compare: [], success: [{ type: 'put', put: req }], failure: [] });
+      const r = await backend.txn({ compare: [], success: [{ type: 'put', put: req }], failure: [] });
       const op = r.result.responses[0];
       const out: Wire = { header: header(r.revision) };
       if (op?.type === 'put' && op.put.prevKv !== undefined) out.prev_kv = encodeKv(op.put.prevKv);
@@ -37,7 +41,7 @@ export function kvService(o: KvServiceOptions): UnaryMethods {
     DeleteRange: unary(log, 'DeleteRange', async (raw) => {
       const req = decodeDelete(raw);
       if (req.key.length === 0) throw Errors.emptyKey();
-      const r = await backend.txnQueued({ compare: [], success: [{ type: 'delete', delete: req }], failure: [] });
+      const r = await backend.txn({ compare: [], success: [{ type: 'delete', delete: req }], failure: [] });
       const op = r.result.responses[0];
       const d = op?.type === 'delete' ? op.delete : { deleted: 0, prevKvs: [] };
       return { header: header(r.revision), deleted: d.deleted, prev_kvs: d.prevKvs.map(encodeKv) };
@@ -47,7 +51,7 @@ export function kvService(o: KvServiceOptions): UnaryMethods {
       let size = 0;
       for (const op of [...req.success, ...req.failure]) if (op.type === 'put') size += op.put.key.length + op.put.value.length;
       tooLarge(size);
-      const r = await backend.txnQueued(req);
+      const r = await backend.txn(req);
       if (log.isLevelEnabled('trace')) log.trace({ shape: classifyTxn(req), succeeded: r.result.succeeded }, 'txn');
       const h = header(r.revision);
       return { header: h, succeeded: r.result.succeeded, responses: r.result.responses.map(encodeResponseOp) };

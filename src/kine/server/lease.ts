@@ -1,6 +1,6 @@
 /** etcd Lease service: grant, revoke, keep-alive stream, time-to-live, list. */
 import type { Logger } from '../../lib/logger.js';
-import type { Backend } from '../backend/backend.js';
+import { then, type Backend } from '../backend/backend.js';
 import { toGrpcStatus } from '../errors.js';
 import type { BidiMethod } from '../grpc/server.js';
 import { header, unary, type UnaryMethods } from './handlers.js';
@@ -10,22 +10,26 @@ export function leaseService(backend: Backend, log: Logger): UnaryMethods {
   return {
     LeaseGrant: unary(log, 'LeaseGrant', (raw) => {
       const o = asObject(raw, 'lease grant request');
-      const l = backend.leaseGrant(intField(o, 'TTL'), intField(o, 'ID'));
-      return { header: header(backend.revision()), ID: l.id, TTL: l.ttl, error: '' };
+      return then(backend.leaseGrant(intField(o, 'TTL'), intField(o, 'ID')), (l) => ({
+        header: header(backend.currentRevision()),
+        ID: l.id,
+        TTL: l.ttl,
+        error: '',
+      }));
     }),
     LeaseRevoke: unary(log, 'LeaseRevoke', (raw) => {
       const o = asObject(raw, 'lease revoke request');
-      return { header: header(backend.leaseRevoke(intField(o, 'ID'))) };
+      return then(backend.leaseRevoke(intField(o, 'ID')), (rev) => ({ header: header(rev) }));
     }),
     LeaseTimeToLive: unary(log, 'LeaseTimeToLive', (raw) => {
       const o = asObject(raw, 'lease time-to-live request');
       const id = intField(o, 'ID');
       const t = backend.leaseTimeToLive(id);
-      if (t === undefined) return { header: header(backend.revision()), ID: id, TTL: -1 };
-      return { header: header(backend.revision()), ID: id, TTL: t.ttl, grantedTTL: t.grantedTtl, keys: boolField(o, 'keys') ? t.keys : [] };
+      if (t === undefined) return { header: header(backend.currentRevision()), ID: id, TTL: -1 };
+      return { header: header(backend.currentRevision()), ID: id, TTL: t.ttl, grantedTTL: t.grantedTtl, keys: boolField(o, 'keys') ? t.keys : [] };
     }),
     LeaseLeases: unary(log, 'LeaseLeases', () => ({
-      header: header(backend.revision()),
+      header: header(backend.currentRevision()),
       leases: backend.leaseList().map((ID) => ({ ID })),
     })),
   };
@@ -38,7 +42,7 @@ export function leaseKeepAlive(backend: Backend): BidiMethod {
       try {
         const id = intField(asObject(raw, 'lease keep-alive request'), 'ID');
         const ttl = backend.leaseKeepAlive(id);
-        call.write({ header: header(backend.revision()), ID: id, TTL: ttl });
+        call.write({ header: header(backend.currentRevision()), ID: id, TTL: ttl });
       } catch (err) {
         call.end(toGrpcStatus(err));
       }

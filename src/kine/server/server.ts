@@ -1,18 +1,17 @@
 /**
- * Assembles kine: SQLite log -> backend -> gRPC services, bound to a unix socket or loopback TCP.
+ * Assembles kine: log (SQLite or PostgreSQL) -> backend -> gRPC services, bound to a unix socket or loopback TCP.
  * `startKine` returns once the server is listening; it stops when the AbortSignal fires.
  */
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import { VClusterError, ErrorCode } from '../../lib/errors.js';
-import { Backend } from '../backend/backend.js';
-import type { KineOptions } from '../config.js';
-import { SqlLog } from '../sqlite/sql-log.js';
-import { WalCheckpointer } from '../sqlite/checkpointer.js';
+import type { Backend } from '../backend/backend.js';
+import { describeStore, type KineOptions } from '../config.js';
 import { toGrpcStatus } from '../errors.js';
 import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
 import { GrpcServer } from '../grpc/server.js';
+import { openStore } from './store.js';
 import { readTls } from './tls-files.js';
 import type { UnaryMethods } from './handlers.js';
 import { kvService } from './kv.js';
@@ -31,17 +30,8 @@ export interface RunningKine {
 export async function startKine(options: KineOptions, log: Logger, signal: AbortSignal): Promise<RunningKine> {
   if (signal.aborted) throw new VClusterError('kine: aborted before start');
   const tls = options.tls === undefined ? undefined : readTls(options.tls);
-  mkdirSync(dirname(options.dbPath), { recursive: true });
-  const sql = SqlLog.open(options.dbPath, { durability: options.durability });
-  const backend = new Backend(sql, { log: log.child({ layer: 'backend' }), compactBatchSize: options.compactBatchSize });
-  backend.start();
-  let checkpointer: WalCheckpointer | undefined;
-  try {
-    checkpointer = await WalCheckpointer.start({ dbPath: options.dbPath, log }, () => sql.detachCheckpointer());
-    sql.attachCheckpointer(checkpointer);
-  } catch (err) {
-    log.warn({ err, db: options.dbPath }, 'no background WAL checkpoints; SQLite checkpoints inside commits');
-  }
+  const store = await openStore(options.store, { durability: options.durability, compactBatchSize: options.compactBatchSize }, log);
+  const backend = store.backend;
 
   const grpcLog = log.child({ layer: 'grpc' });
   const server = new GrpcServer({
@@ -56,10 +46,7 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
   const closeAll = async (): Promise<void> => {
     for (const s of sessions) s.close();
     await server.close(1000);
-    await backend.stop();
-    sql.detachCheckpointer();
-    await checkpointer?.stop();
-    sql.close();
+    await store.close();
     if (options.listen.kind === 'unix') rmSync(options.listen.path, { force: true });
   };
   try {
@@ -99,10 +86,10 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
 
   let compactTimer: NodeJS.Timeout | undefined;
   if (options.compactIntervalMs > 0) {
-    let previous = backend.revision();
+    let previous = backend.currentRevision();
     compactTimer = setInterval(() => {
-      const target = Math.min(previous, backend.revision() - options.compactMinRetain);
-      previous = backend.revision();
+      const target = Math.min(previous, backend.currentRevision() - options.compactMinRetain);
+      previous = backend.currentRevision();
       if (target > backend.compactRevision()) {
         backend.compact(target, false).catch((err: unknown) => log.warn({ err, target }, 'periodic compaction failed'));
       }
@@ -110,7 +97,7 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
     compactTimer.unref();
   }
 
-  log.info({ url, db: options.dbPath, durability: options.durability, revision: backend.revision() }, 'kine listening');
+  log.info({ url, db: describeStore(options.store), durability: options.durability, revision: backend.currentRevision() }, 'kine listening');
   const stopped = new Promise<void>((res) => {
     const onAbort = (): void => {
       if (compactTimer !== undefined) clearInterval(compactTimer);

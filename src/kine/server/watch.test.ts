@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../lib/logger.js';
-import { Backend } from '../backend/backend.js';
+import type { Backend } from '../backend/backend.js';
+import { LogBackend } from '../backend/log-backend.js';
 import type { BidiCall } from '../grpc/server.js';
 import { SqlLog } from '../sqlite/sql-log.js';
 import { WatchSession } from './watch.js';
@@ -33,7 +34,7 @@ class FakeCall implements BidiCall {
 
 const dir = mkdtempSync(join(tmpdir(), 'kine-watch-'));
 const sql = SqlLog.open(join(dir, 'state.db'), { durability: 'NORMAL' });
-const backend = new Backend(sql, { log: silentLogger() });
+const backend = new LogBackend(sql, { log: silentLogger() });
 backend.start();
 after(async () => {
   await backend.stop();
@@ -83,5 +84,78 @@ describe('WatchSession', () => {
     const events = call.sent.flatMap(eventsOf);
     const rev = backend.revision();
     assert.deepEqual(events, [`/b/1@${rev - 2}`, `/b/2@${rev - 1}`, `/b/3@${rev}`]);
+  });
+});
+
+/** The SQLite backend starting watches a turn later, as an asynchronous (PostgreSQL) backend does. */
+function deferredWatches(b: LogBackend): Backend {
+  const later = <T>(fn: () => T): Promise<T> => new Promise((res) => setImmediate(() => res(fn())));
+  return {
+    start: () => b.start(),
+    stop: () => b.stop(),
+    currentRevision: () => b.currentRevision(),
+    compactRevision: () => b.compactRevision(),
+    range: (r) => b.range(r),
+    txn: (t) => b.txn(t),
+    compact: (r, p) => b.compact(r, p),
+    watch: (r, start, l) => later(() => b.watch(r, start, l)),
+    replay: (r, from, sink) => later(() => b.replay(r, from, sink)),
+    dbSize: () => b.dbSize(),
+    leaseGrant: (ttl, id) => b.leaseGrant(ttl, id),
+    leaseRevoke: (id) => b.leaseRevoke(id),
+    leaseKeepAlive: (id) => b.leaseKeepAlive(id),
+    leaseTimeToLive: (id) => b.leaseTimeToLive(id),
+    leaseList: () => b.leaseList(),
+  };
+}
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('WatchSession on an asynchronous backend', () => {
+  it('answers no progress request until the watch has replayed its history', async () => {
+    put('/c/1', '1');
+    const from = backend.revision();
+    const call = new FakeCall();
+    const s = new WatchSession(call, { backend: deferredWatches(backend), log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
+    s.handle({ create_request: { key: Buffer.from('/c/'), range_end: Buffer.from('/c0'), start_revision: String(from) } });
+    s.handle({ progress_request: {} });
+    assert.deepEqual(call.sent.map((m) => m.created ?? false), [true], 'created only: the replay is still running');
+    await nextTurn();
+    s.handle({ progress_request: {} });
+    put('/c/2', '2');
+    s.close();
+    assert.deepEqual(call.sent.map((m) => [m.watch_id, eventsOf(m).join(',')]), [
+      [0, ''],
+      [0, `/c/1@${from}`],
+      [-1, ''],
+      [0, `/c/2@${from + 1}`],
+    ]);
+  });
+
+  it('a watch cancelled while it starts gets no events', async () => {
+    const call = new FakeCall();
+    const s = new WatchSession(call, { backend: deferredWatches(backend), log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
+    s.handle({ create_request: { key: Buffer.from('/d/'), range_end: Buffer.from('/d0') } });
+    s.handle({ cancel_request: { watch_id: '0' } });
+    await nextTurn();
+    put('/d/1', '1');
+    s.close();
+    assert.deepEqual(call.sent.map((m) => [m.created ?? false, m.canceled ?? false, eventsOf(m).join(',')]), [[true, false, ''], [false, true, '']]);
+    assert.equal(backend.watcherCount(), 0);
+  });
+
+  it('drops live events while it replays what a lagging client missed, so none is sent twice or out of order', async () => {
+    const call = new FakeCall();
+    const s = new WatchSession(call, { backend: deferredWatches(backend), log: silentLogger(), progressIntervalMs: 0, maxResponseBytes: 1 << 20 });
+    s.handle({ create_request: { key: Buffer.from('/e/'), range_end: Buffer.from('/e0') } });
+    await nextTurn();
+    call.pending = 5000;
+    put('/e/1', '1');
+    call.drain();
+    put('/e/2', '2'); // published before the deferred replay runs: the replay covers it
+    await nextTurn();
+    put('/e/3', '3');
+    s.close();
+    const rev = backend.revision();
+    assert.deepEqual(call.sent.flatMap(eventsOf), [`/e/1@${rev - 2}`, `/e/2@${rev - 1}`, `/e/3@${rev}`]);
   });
 });

@@ -4,7 +4,7 @@
  * so progress requests are answered at once with the current revision.
  */
 import type { Logger } from '../../lib/logger.js';
-import type { Backend, WatchRegistration } from '../backend/backend.js';
+import { then, type Backend, type WatchRegistration, type WatchStart } from '../backend/backend.js';
 import type { WatchListener } from '../backend/watch-hub.js';
 import { Errors } from '../errors.js';
 import type { BidiCall, BidiMethod } from '../grpc/server.js';
@@ -34,6 +34,8 @@ interface ActiveWatch {
   sentSinceTick: boolean;
   /** Set while the client is not reading: live events are dropped and re-read from the store from here on drain (etcd's "unsynced" watchers). */
   resumeFrom: number | undefined;
+  /** An asynchronous backend is replaying what it missed: live events are dropped (the replay reaches past them). */
+  resyncing: boolean;
 }
 
 /** Messages buffered on a stream before its watches stop taking live events. */
@@ -75,7 +77,7 @@ export class WatchSession {
     if (key.length === 0) key = Buffer.from([0]);
     const end = bytesField(c, 'range_end');
     const start = intField(c, 'start_revision');
-    const rev = backend.revision();
+    const rev = backend.currentRevision();
     if (start < 0) {
       this.write({ header: header(rev), watch_id: INVALID_WATCH_ID, created: true, canceled: true, cancel_reason: Errors.compacted().message });
       return;
@@ -107,22 +109,44 @@ export class WatchSession {
       range: { key, end },
       sentSinceTick: false,
       resumeFrom: undefined,
+      resyncing: false,
     };
     this.watches.set(id, w);
     this.write({ header: header(rev), watch_id: id, created: true });
     const listener: WatchListener = { range: { key, end }, onEvents: (events, revision) => this.send(w, events, revision) };
     const res = backend.watch({ key, end }, start, listener);
+    if (res instanceof Promise) {
+      res.then(
+        (r) => this.started(w, r),
+        (err: unknown) => {
+          this.o.log.warn({ err, watch: id }, 'watch start failed');
+          if (this.watches.get(id) !== w) return;
+          this.watches.delete(id);
+          this.write({ header: header(this.o.backend.currentRevision()), watch_id: id, canceled: true, cancel_reason: err instanceof Error ? err.message : String(err) });
+        },
+      );
+    } else {
+      this.started(w, res);
+    }
+  }
+
+  private started(w: ActiveWatch, res: WatchStart): void {
+    const active = this.watches.get(w.id) === w;
     if (res.kind === 'compacted') {
-      this.watches.delete(id);
+      if (!active) return;
+      this.watches.delete(w.id);
       // etcd sends this from its mvcc layer with a zero header revision
-      this.write({ header: header(0), watch_id: id, canceled: true, compact_revision: res.compactRevision });
+      this.write({ header: header(0), watch_id: w.id, canceled: true, compact_revision: res.compactRevision });
       return;
     }
-    w.registration = res.registration;
+    // cancelled (or the stream closed) while an asynchronous backend was starting it
+    if (!active) res.registration.cancel();
+    else w.registration = res.registration;
   }
 
   private send(w: ActiveWatch, events: readonly KvEvent[], revision: number): void {
-    if (w.resumeFrom !== undefined) return; // will be re-read from the store on drain
+    if (w.resumeFrom !== undefined || w.resyncing) return; // will be re-read from the store
+    if (this.watches.get(w.id) !== w) return; // cancelled while an asynchronous backend was replaying
     if (this.call.pending > HIGH_WATER_MESSAGES && events[0] !== undefined) {
       w.resumeFrom = events[0].kv.modRevision;
       this.call.onDrained(() => this.resync());
@@ -137,11 +161,16 @@ export class WatchSession {
       const from = w.resumeFrom;
       if (from === undefined) continue;
       w.resumeFrom = undefined;
-      const ok = this.o.backend.replay(w.range, from, (events, revision) => this.deliver(w, events, revision));
-      if (!ok) {
+      const done = then(this.o.backend.replay(w.range, from, (events, revision) => this.deliver(w, events, revision)), (ok) => {
+        w.resyncing = false;
+        if (ok || this.watches.get(w.id) !== w) return;
         w.registration?.cancel();
         this.watches.delete(w.id);
         this.write({ header: header(0), watch_id: w.id, canceled: true, compact_revision: this.o.backend.compactRevision() });
+      });
+      if (done instanceof Promise) {
+        w.resyncing = true;
+        done.catch((err: unknown) => this.o.log.warn({ err, watch: w.id }, 'watch resync failed'));
       }
     }
   }
@@ -179,20 +208,20 @@ export class WatchSession {
     if (w === undefined) return;
     w.registration?.cancel();
     this.watches.delete(id);
-    this.write({ header: header(this.o.backend.revision()), watch_id: id, canceled: true });
+    this.write({ header: header(this.o.backend.currentRevision()), watch_id: id, canceled: true });
   }
 
   /** WatchProgressRequest: every event up to the current revision has already been written. */
   private progress(): void {
     // etcd answers only when every watch is synced; the apiserver asks again
-    for (const w of this.watches.values()) if (w.resumeFrom !== undefined) return;
-    this.write({ header: header(this.o.backend.revision()), watch_id: INVALID_WATCH_ID });
+    for (const w of this.watches.values()) if (!synced(w)) return;
+    this.write({ header: header(this.o.backend.currentRevision()), watch_id: INVALID_WATCH_ID });
   }
 
   private tick(): void {
-    const rev = this.o.backend.revision();
+    const rev = this.o.backend.currentRevision();
     for (const w of this.watches.values()) {
-      if (!w.progressNotify || w.resumeFrom !== undefined) continue;
+      if (!w.progressNotify || !synced(w)) continue;
       if (!w.sentSinceTick) this.write({ header: header(rev), watch_id: w.id });
       w.sentSinceTick = false;
     }
@@ -205,6 +234,11 @@ export class WatchSession {
     for (const w of this.watches.values()) w.registration?.cancel();
     this.watches.clear();
   }
+}
+
+/** Every event up to the backend's revision has been written (not lagging, not still replaying). */
+function synced(w: ActiveWatch): boolean {
+  return w.resumeFrom === undefined && !w.resyncing && w.registration !== undefined;
 }
 
 export function watchService(o: WatchServiceOptions, sessions: Set<WatchSession>): BidiMethod {

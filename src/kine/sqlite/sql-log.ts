@@ -5,36 +5,14 @@
  */
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { KINE_SCHEMA, SIDE_SCHEMA, type Durability } from './schema.js';
+import type { Durability } from './schema.js';
+import { sqliteDialect } from './dialect.js';
 import { COMPACT_ROW_NAME } from './key-text.js';
 import { VClusterError, ErrorCode } from '../../lib/errors.js';
 import type { WalCheckpointer } from './checkpointer.js';
+import type { NewRow, Row } from '../sql/row.js';
 
-export interface Row {
-  readonly id: number;
-  readonly name: string;
-  readonly created: number;
-  readonly deleted: number;
-  readonly create_revision: number;
-  readonly prev_revision: number;
-  readonly lease: number;
-  readonly value: Buffer | null;
-  readonly old_value: Buffer | null;
-  readonly version: number | null;
-}
-
-export interface NewRow {
-  readonly name: string;
-  readonly created: boolean;
-  readonly deleted: boolean;
-  readonly createRevision: number;
-  readonly prevRevision: number;
-  readonly lease: number;
-  readonly value: Buffer | null;
-  readonly oldValue: Buffer | null;
-  /** Stored in kine_key_version when not undefined. */
-  readonly version: number | undefined;
-}
+export type { NewRow, Row } from '../sql/row.js';
 
 export interface SqlLogOptions {
   readonly durability: Durability;
@@ -101,8 +79,8 @@ export class SqlLog {
     const quick = this.db.pragma('quick_check', { simple: true });
     if (quick !== 'ok') throw new VClusterError(`database integrity check failed: ${String(quick)}`);
     this.db.transaction(() => {
-      for (const sql of KINE_SCHEMA) this.db.exec(sql);
-      for (const sql of SIDE_SCHEMA) this.db.exec(sql);
+      for (const sql of sqliteDialect.schema) this.db.exec(sql);
+      for (const sql of sqliteDialect.sideSchema) this.db.exec(sql);
       const compactRow = this.db
         .prepare<[string], { id: number; prev_revision: number; create_revision: number }>(
           'SELECT id, prev_revision, create_revision FROM kine WHERE name = ? ORDER BY id LIMIT 1',

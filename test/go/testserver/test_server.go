@@ -1,6 +1,6 @@
 // Package testserver is a drop-in replacement for k8s.io/apiserver/pkg/storage/etcd3/testserver:
 // instead of an embedded etcd it starts vcluster-ts's TypeScript kine (one process and one fresh
-// SQLite database per test) and hands the upstream storage tests a client connected to it.
+// SQLite database, or PostgreSQL database with VCLUSTER_TS_KINE_POSTGRES, per test) and hands the upstream storage tests a client connected to it.
 // run.sh rewrites the upstream tests' import of testserver to this package.
 package testserver
 
@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,8 +57,15 @@ func RunEtcd(t testing.TB, cfg *embed.Config) *kubernetes.Client {
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
+	// VCLUSTER_TS_KINE_POSTGRES=<socket dir of a PostgreSQL server> (run.sh with KINE_STORE=postgres):
+	// each test gets its own database there, which kine creates.
+	store := "sqlite://" + filepath.Join(dir, "state.db")
+	if pg := os.Getenv("VCLUSTER_TS_KINE_POSTGRES"); pg != "" {
+		db := strings.NewReplacer("-", "_", ".", "_").Replace(filepath.Base(dir))
+		store = "postgres://postgres@/" + db + "?host=" + pg
+	}
 	cmd := exec.Command("node", filepath.Join(root, "bin/vcluster.js"), "kine",
-		"--endpoint", "sqlite://"+filepath.Join(dir, "state.db"),
+		"--endpoint", store,
 		"--listen-address", "unix://"+sock,
 		"--durability", "NORMAL",
 		"--watch-progress-notify-interval", fmt.Sprintf("%dms", interval.Milliseconds()))

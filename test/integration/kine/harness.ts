@@ -125,14 +125,14 @@ export function removeDir(dir: string): void {
 /**
  * Starts our kine as a child process, `bin/vcluster.js kine ...` (the compiled build when it is fresh,
  * as users run it; else src/ through tsx). KINE_NODE_ARGS adds node flags (e.g. --cpu-prof);
- * KINE_LOG_LEVEL sets the log level (default info).
+ * KINE_LOG_LEVEL sets the log level (default info). `endpoint` defaults to a SQLite file in `dir`.
  */
-export function startKineProcess(dir: string, listen: string, extra: string[] = []): Proc {
+export function startKineProcess(dir: string, listen: string, extra: string[] = [], endpoint = `sqlite://${join(dir, 'state.db')}`): Proc {
   return startProcess(
     process.execPath,
     [
       ...(process.env.KINE_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
-      join(REPO_ROOT, 'bin/vcluster.js'), 'kine', '--endpoint', `sqlite://${join(dir, 'state.db')}`, '--listen-address', listen, ...extra,
+      join(REPO_ROOT, 'bin/vcluster.js'), 'kine', '--endpoint', endpoint, '--listen-address', listen, ...extra,
     ],
     join(dir, 'kine.log'),
     { ...process.env, VCLUSTER_LOG_LEVEL: process.env.KINE_LOG_LEVEL ?? 'info' },
