@@ -1,6 +1,9 @@
 /**
- * bench/kine: the same kube-apiserver workload against our kine, Go kine and etcd, in one run.
- * For each store: start it and a kube-apiserver on it; watch ConfigMaps; create N ConfigMaps at
+ * bench/kine: our kine (both HTTP/2 transports: our own, and node:http2 with --transport node-http2),
+ * Go kine and etcd, in one run, at two levels:
+ *  - store level: etcd's own Go client (./goclient, go.etcd.io/etcd/client/v3, the client kube-apiserver
+ *    uses) straight on the store: serial and 32-way apiserver-shaped create Txns, watch lag;
+ *  - through kube-apiserver, on the same store process afterwards: watch ConfigMaps; create N ConfigMaps at
  * concurrency C (for each C); list them; update them; report creates/s, p50/p99 create and update
  * latency, watch lag p99 (create answered -> ADDED event received), list time, store RSS and
  * on-disk size. Prints one JSON document, then a one-line summary.
@@ -11,8 +14,10 @@
  * unless --client node: the Node client costs ~250 µs of CPU per create on the same 2 cores as
  * kube-apiserver and the store, and its watch timestamps wait behind its own request handling.
  *
- *   node --import tsx bench/kine/run.ts [--n 1000] [--concurrency 1,32] [--rounds 1]
- *        [--stores ts-kine,ts-kine-normal,go-kine,etcd] [--go-kine <path>] [--client go|node]
+ * Store names: ts-kine[-normal][-node-http2] (durability FULL or NORMAL; our HTTP/2 or node:http2), go-kine, etcd.
+ *
+ *   node --import tsx bench/kine/run.ts [--n 1000] [--store-n 2000] [--concurrency 1,32] [--rounds 1]
+ *        [--levels store,api] [--stores ts-kine,ts-kine-node-http2,ts-kine-normal,go-kine,etcd] [--go-kine <path>] [--client go|node]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,7 +34,9 @@ const { values } = parseArgs({
     n: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '1,32' },
-    stores: { type: 'string', default: 'ts-kine,ts-kine-normal,go-kine,etcd' },
+    'store-n': { type: 'string' },
+    levels: { type: 'string', default: 'store,api' },
+    stores: { type: 'string', default: 'ts-kine,ts-kine-node-http2,ts-kine-normal,go-kine,etcd' },
     client: { type: 'string', default: 'go' },
     'go-kine': { type: 'string', default: join(process.env.HOME ?? '/root', '.cache/vcluster-ts/binaries/kine-v0.16.4/kine') },
   },
@@ -39,6 +46,21 @@ const CONCURRENCY = (values.concurrency ?? '1,32').split(',').map(Number);
 const STORES = (values.stores ?? '').split(',').filter((x) => x !== '');
 if (values.client !== 'go' && values.client !== 'node') throw new Error(`--client must be go or node, not ${String(values.client)}`);
 const CLIENT = values.client;
+const LEVELS = new Set((values.levels ?? '').split(',').filter((x) => x !== ''));
+for (const l of LEVELS) if (l !== 'store' && l !== 'api') throw new Error(`--levels takes store and/or api, not ${l}`);
+/** Creates per store-level phase (goclient's --n; its 32-way phase needs at least 32). */
+const STORE_N = Math.max(32, Number(values['store-n'] ?? N));
+for (const s of STORES) parseStore(s); // a misspelt store fails before anything starts
+
+type StoreName = { readonly kind: 'go-kine' | 'etcd' } | { readonly kind: 'ts-kine'; readonly durability: 'FULL' | 'NORMAL'; readonly transport: 'own' | 'node-http2' };
+
+/** `ts-kine[-normal][-node-http2]`, `go-kine` or `etcd`. */
+function parseStore(name: string): StoreName {
+  if (name === 'go-kine' || name === 'etcd') return { kind: name };
+  const m = /^ts-kine(-normal)?(-node-http2)?$/.exec(name);
+  if (m === null) throw new Error(`unknown store ${name} (ts-kine[-normal][-node-http2], go-kine or etcd)`);
+  return { kind: 'ts-kine', durability: m[1] === undefined ? 'FULL' : 'NORMAL', transport: m[2] === undefined ? 'own' : 'node-http2' };
+}
 
 /** Builds ./apiclient (cached by Go's build cache; the binary lives outside the repo). */
 function buildApiClient(): string {
@@ -51,16 +73,26 @@ function buildApiClient(): string {
   });
   return out;
 }
-const API_CLIENT = CLIENT === 'go' ? buildApiClient() : '';
+const API_CLIENT = CLIENT === 'go' && LEVELS.has('api') ? buildApiClient() : '';
 
-type StoreName = 'ts-kine' | 'ts-kine-normal' | 'go-kine' | 'etcd';
+/** Builds ./goclient, the store-level client (cached like ./apiclient). */
+function buildGoClient(): string {
+  const out = join(process.env.HOME ?? '/root', '.cache/vcluster-ts/bench/goclient');
+  mkdirSync(dirname(out), { recursive: true });
+  execFileSync('go', ['build', '-o', out, '.'], {
+    cwd: join(dirname(fileURLToPath(import.meta.url)), 'goclient'),
+    stdio: 'inherit',
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off' },
+  });
+  return out;
+}
+const GO_CLIENT = LEVELS.has('store') ? buildGoClient() : '';
 
-async function startStore(name: StoreName, dir: string): Promise<{ proc: Proc; url: string }> {
+async function startStore(store: StoreName, dir: string): Promise<{ proc: Proc; url: string }> {
   const sock = join(dir, 'kine.sock');
-  switch (name) {
-    case 'ts-kine':
-    case 'ts-kine-normal': {
-      const proc = startKineProcess(dir, `unix://${sock}`, ['--durability', name === 'ts-kine' ? 'FULL' : 'NORMAL']);
+  switch (store.kind) {
+    case 'ts-kine': {
+      const proc = startKineProcess(dir, `unix://${sock}`, ['--durability', store.durability, '--transport', store.transport]);
       await waitForEtcdApi(`unix://${sock}`);
       return { proc, url: `unix://${sock}` };
     }
@@ -325,21 +357,73 @@ async function runPhaseGo(api: ApiServer, storePid: number, c: number): Promise<
   };
 }
 
-async function benchStore(name: StoreName): Promise<Record<string, unknown>> {
+/** Store-level figures from ./goclient, keys under /gc (apart from kube-apiserver's /registry). */
+interface StoreLevelResult {
+  serialOpsPerSec: number;
+  serialP50Ms: number;
+  serialP99Ms: number;
+  c32OpsPerSec: number;
+  c32P99Ms: number;
+  watchLagP50Ms: number;
+  watchLagP99Ms: number;
+  /** CPU the store spent per create over both phases (µs). */
+  storeCpuUsPerCreate: number;
+}
+
+async function runStoreLevel(url: string, storePid: number): Promise<StoreLevelResult> {
+  const cpuBefore = cpuMs(storePid);
+  const out = await new Promise<string>((res, rej) => {
+    const child = spawn(GO_CLIENT, ['--endpoint', url, '--n', String(STORE_N), '--concurrency', '32', '--prefix', '/gc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', rej);
+    child.on('close', (code) => (code === 0 ? res(stdout) : rej(new Error(`goclient exited ${String(code)}: ${stderr.trim()}`))));
+  });
+  const r = JSON.parse(out) as Record<string, number>;
+  const creates = STORE_N + Math.floor(STORE_N / 32) * 32;
+  return {
+    serialOpsPerSec: r.serialOpsPerSec ?? Number.NaN,
+    serialP50Ms: r.serialP50Ms ?? Number.NaN,
+    serialP99Ms: r.serialP99Ms ?? Number.NaN,
+    c32OpsPerSec: r.concOpsPerSec ?? Number.NaN,
+    c32P99Ms: r.concP99Ms ?? Number.NaN,
+    watchLagP50Ms: r.watchLagP50Ms ?? Number.NaN,
+    watchLagP99Ms: r.watchLagP99Ms ?? Number.NaN,
+    storeCpuUsPerCreate: round(((cpuMs(storePid) - cpuBefore) * 1000) / creates, 0),
+  };
+}
+
+async function benchStore(name: string): Promise<Record<string, unknown>> {
   const dir = tempDir(`bench-kine-${name}`);
   const storeDir = join(dir, 'store');
   const apiDir = join(dir, 'api');
   for (const d of [storeDir, apiDir]) mkdirSync(d, { recursive: true });
   try {
-    const store = await startStore(name, storeDir);
-    const api = await startApiServer(apiDir, store.url);
+    const store = await startStore(parseStore(name), storeDir);
+    // idle: started, answered one Status, nothing else yet
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = rssKiB(store.proc.pid);
+    const storeLevel = LEVELS.has('store') ? await runStoreLevel(store.url, store.proc.pid) : undefined;
     const phases: PhaseResult[] = [];
-    for (const c of CONCURRENCY) phases.push(await (CLIENT === 'go' ? runPhaseGo : runPhase)(api, store.proc.pid, c));
+    if (LEVELS.has('api')) {
+      const api = await startApiServer(apiDir, store.url);
+      for (const c of CONCURRENCY) phases.push(await (CLIENT === 'go' ? runPhaseGo : runPhase)(api, store.proc.pid, c));
+      await stopProcess(api.proc);
+    }
     const mem = rssKiB(store.proc.pid);
-    await stopProcess(api.proc);
     await stopProcess(store.proc);
     const bytes = dirBytes(storeDir, (n) => n.endsWith('.log') || n.endsWith('.sock'));
-    return { store: name, phases, storeRssMiB: round(mem.rss / 1024, 1), storePeakRssMiB: round(mem.peak / 1024, 1), diskMiB: round(bytes / 1048576, 2) };
+    return {
+      store: name,
+      ...(storeLevel === undefined ? {} : { storeLevel }),
+      phases,
+      storeIdleRssMiB: round(idle.rss / 1024, 1),
+      storeRssMiB: round(mem.rss / 1024, 1),
+      storePeakRssMiB: round(mem.peak / 1024, 1),
+      diskMiB: round(bytes / 1048576, 2),
+    };
   } finally {
     await killAll();
     removeDir(dir);
@@ -352,7 +436,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const s of STORES) {
     let r: Record<string, unknown>;
     try {
-      r = await benchStore(s as StoreName);
+      r = await benchStore(s);
     } catch (err) {
       r = { store: s, error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
     }
@@ -370,7 +454,7 @@ type AggregatedPhase = PhaseResult & { roundsCreatesPerSec: number[]; roundsCrea
 
 /** Per store: the median of every numeric figure over the successful rounds. */
 function aggregate(store: string, rs: Record<string, unknown>[]): Record<string, unknown> {
-  const ok = rs.filter((r) => Array.isArray(r.phases));
+  const ok = rs.filter((r) => Array.isArray(r.phases) && (r.phases.length > 0 || r.storeLevel !== undefined));
   if (ok.length === 0) return rs[0] ?? { store, error: 'no result' };
   const num = (r: Record<string, unknown>, k: string): number => (typeof r[k] === 'number' ? r[k] : Number.NaN);
   const phases = (ok[0]?.phases as PhaseResult[]).map((_, i) => {
@@ -382,10 +466,18 @@ function aggregate(store: string, rs: Record<string, unknown>[]): Record<string,
     out.roundsCreateP99Ms = ps.map((p) => p.createP99Ms);
     return out as unknown as PhaseResult;
   });
+  const levels = ok.map((r) => r.storeLevel as StoreLevelResult | undefined).filter((x): x is StoreLevelResult => x !== undefined);
+  const first = levels[0];
+  const storeLevel =
+    first === undefined
+      ? undefined
+      : Object.fromEntries((Object.keys(first) as (keyof StoreLevelResult)[]).map((k) => [k, median(levels.map((l) => l[k]))]));
   return {
     store,
     rounds: ok.length,
+    ...(storeLevel === undefined ? {} : { storeLevel, roundsStoreSerialOpsPerSec: levels.map((l) => l.serialOpsPerSec), roundsStoreC32OpsPerSec: levels.map((l) => l.c32OpsPerSec) }),
     phases,
+    storeIdleRssMiB: median(ok.map((r) => num(r, 'storeIdleRssMiB'))),
     storeRssMiB: median(ok.map((r) => num(r, 'storeRssMiB'))),
     storePeakRssMiB: median(ok.map((r) => num(r, 'storePeakRssMiB'))),
     diskMiB: median(ok.map((r) => num(r, 'diskMiB'))),
@@ -393,16 +485,42 @@ function aggregate(store: string, rs: Record<string, unknown>[]): Record<string,
 }
 
 const results = STORES.map((s) => aggregate(s, runs.get(s) ?? []));
-process.stdout.write(`${JSON.stringify({ n: N, concurrency: CONCURRENCY, rounds: ROUNDS, client: CLIENT, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ n: N, storeN: STORE_N, levels: [...LEVELS], concurrency: CONCURRENCY, rounds: ROUNDS, client: CLIENT, results }, null, 2)}\n`);
 const summary = results
   .map((r) => {
     const phases = (r.phases as PhaseResult[] | undefined) ?? [];
-    if (phases.length === 0) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
+    const sl = r.storeLevel as StoreLevelResult | undefined;
+    if (phases.length === 0 && sl === undefined) return `${String(r.store)}: ${typeof r.error === 'string' ? r.error : 'no result'}`;
+    const direct = sl === undefined ? '' : `store-level C=1 ${sl.serialOpsPerSec}/s p99 ${sl.serialP99Ms}ms, C=32 ${sl.c32OpsPerSec}/s p99 ${sl.c32P99Ms}ms, lag99 ${sl.watchLagP99Ms}ms, cpu ${sl.storeCpuUsPerCreate}us; `;
     const ph = phases.map((p) => `C=${p.concurrency} ${p.createsPerSec}/s p99 ${p.createP99Ms}ms lag99 ${p.watchLagP99Ms}ms store ${p.storeCreateMeanMs}ms cpu ${p.storeCpuUsPerCreate}us (api ${p.apiserverCpuUsPerCreate}, client ${p.clientCpuUsPerCreate})`).join(', ');
-    return `${String(r.store)}: ${ph}, rss ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
+    return `${String(r.store)}: ${direct}${phases.length === 0 ? '' : `apiserver ${ph}, `}rss idle ${String(r.storeIdleRssMiB)}MiB peak ${String(r.storePeakRssMiB)}MiB, disk ${String(r.diskMiB)}MiB`;
   })
   .join(' | ');
-process.stdout.write(`summary: N=${N} rounds=${ROUNDS} client=${CLIENT} (medians) ${summary}\n`);
+process.stdout.write(`summary: N=${N} store-N=${STORE_N} rounds=${ROUNDS} client=${CLIENT} (medians) ${summary}\n`);
+
+// The transport A/B (issue 14): each ts-kine store on node:http2 against the same store on our HTTP/2, as ratios node-http2/own.
+for (const r of results.filter((x) => String(x.store).endsWith('-node-http2'))) {
+  const own = results.find((x) => x.store === String(r.store).replace(/-node-http2$/, ''));
+  if (own === undefined) continue;
+  const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '?' : String(round(a / b, 2)));
+  const a = r.storeLevel as StoreLevelResult | undefined;
+  const b = own.storeLevel as StoreLevelResult | undefined;
+  const parts: string[] = [];
+  if (a !== undefined && b !== undefined) {
+    parts.push(`store-level C=1 ops ${ratio(a.serialOpsPerSec, b.serialOpsPerSec)} p99 ${ratio(a.serialP99Ms, b.serialP99Ms)}, C=32 ops ${ratio(a.c32OpsPerSec, b.c32OpsPerSec)} p99 ${ratio(a.c32P99Ms, b.c32P99Ms)}, cpu ${ratio(a.storeCpuUsPerCreate, b.storeCpuUsPerCreate)}`);
+  }
+  const pa = (r.phases as PhaseResult[] | undefined) ?? [];
+  const pb = (own.phases as PhaseResult[] | undefined) ?? [];
+  pa.forEach((p, i) => {
+    const q = pb[i];
+    if (q !== undefined) parts.push(`apiserver C=${p.concurrency} creates/s ${ratio(p.createsPerSec, q.createsPerSec)} p99 ${ratio(p.createP99Ms, q.createP99Ms)} cpu ${ratio(p.storeCpuUsPerCreate, q.storeCpuUsPerCreate)}`);
+  });
+  parts.push(`rss idle ${ratio(num0(r.storeIdleRssMiB), num0(own.storeIdleRssMiB))} peak ${ratio(num0(r.storePeakRssMiB), num0(own.storePeakRssMiB))}`);
+  process.stdout.write(`transport A/B ${String(r.store)} vs ${String(own.store)} (node-http2/own; ops >1 and p99/cpu/rss <1 favour node:http2): ${parts.join('; ')}\n`);
+}
+function num0(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+}
 
 // The issue's targets, checked on the medians: throughput >= Go kine and p99 <= Go kine at every C; watch lag p99 <= 10 ms.
 const goKine = results.find((r) => r.store === 'go-kine')?.phases as AggregatedPhase[] | undefined;

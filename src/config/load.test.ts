@@ -71,6 +71,14 @@ const valid: { file: string; check: (c: Config) => void }[] = [
     check: (c) => assert.equal(c.controlPlane.backingStore.etcd.external.tls.caFile, '/etc/etcd/ca.crt'),
   },
   {
+    file: 'external-postgres.yaml',
+    check: (c) =>
+      assert.deepEqual(c.controlPlane.backingStore.database.external, {
+        enabled: true,
+        dataSource: 'postgres://vcluster:secret@127.0.0.1:5432/vcluster?sslmode=disable',
+      }),
+  },
+  {
     file: 'vcluster-defaults-explicit.yaml',
     check: (c) => {
       assert.equal(c.networking.serviceCIDR, '10.96.0.0/16', 'legacy serviceCIDR folded into networking');

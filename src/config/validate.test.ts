@@ -126,6 +126,14 @@ describe('checkConfig', () => {
       ],
     },
     {
+      name: 'SQLite durability with an external store',
+      config: withConfig((c) => {
+        c.controlPlane.backingStore.database.embedded.durability = 'FULL';
+        c.controlPlane.backingStore.database.external = { enabled: true, dataSource: 'postgres://vcluster@/vcluster?host=/run/postgresql' };
+      }),
+      want: ['controlPlane.backingStore.database.embedded.durability: applies to the embedded SQLite database only, not to database.external or etcd.external'],
+    },
+    {
       name: 'external PostgreSQL database',
       config: withConfig((c) => {
         c.controlPlane.backingStore.database.external = { enabled: true, dataSource: 'postgres://vcluster@/vcluster?host=/run/postgresql' };

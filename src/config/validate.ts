@@ -8,10 +8,11 @@ import type { z } from 'zod';
 import {
   DEFAULT_POD_CIDR,
   DEFAULT_PROXY,
+  DEFAULT_SQLITE_DURABILITY,
   UNSUPPORTED_NESTED_KEYS,
   UNSUPPORTED_TOP_LEVEL_KEYS,
 } from './defaults.js';
-import { parseEndpoint } from '../kine/config.js';
+import { parseEndpoint, withoutPassword } from '../kine/config.js';
 import { ConfigValidationError, type ConfigIssue, type PathSegment } from './errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
@@ -183,6 +184,14 @@ function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
       message: 'only one of database.embedded, database.external, etcd.external may be enabled',
     });
   }
+  // PRAGMA synchronous belongs to the embedded SQLite database: another store would ignore it
+  const embeddedInUse = store.database.embedded.enabled || !(store.database.external.enabled || store.etcd.external.enabled);
+  if (!embeddedInUse && store.database.embedded.durability !== DEFAULT_SQLITE_DURABILITY) {
+    issues.push({
+      path: [...base, 'database', 'embedded', 'durability'],
+      message: 'applies to the embedded SQLite database only, not to database.external or etcd.external',
+    });
+  }
   // the control plane's kine serves the store from this PostgreSQL database (kine's --endpoint)
   const external = store.database.external;
   if (external.enabled && external.dataSource === '') {
@@ -193,7 +202,7 @@ function checkBackingStore(config: Config, issues: ConfigIssue[]): void {
   } else if (external.dataSource !== '' && !isPostgresDataSource(external.dataSource)) {
     issues.push({
       path: [...base, 'database', 'external', 'dataSource'],
-      message: `expected a PostgreSQL URL like postgres://vcluster@db.example:5432/vcluster (the one external database kine supports), got ${describeValue(external.dataSource.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@'))}`,
+      message: `expected a PostgreSQL URL like postgres://vcluster@db.example:5432/vcluster (the one external database kine supports), got ${describeValue(withoutPassword(external.dataSource))}`,
     });
   }
   const etcd = store.etcd.external;

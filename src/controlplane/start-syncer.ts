@@ -58,9 +58,10 @@ export async function startSyncer(
     burst: sync.hostBurst,
     userAgent: 'vcluster-syncer',
   });
-  // The mappings live in the vcluster's own store: our kine's socket (embedded SQLite database).
-  const embedded = backingStoreOf(ready.config).type === 'embedded-database';
-  const kv = embedded ? openEtcdKv(`unix://${ready.dir.kineSocket}`) : undefined;
+  // The mappings live in the vcluster's own store: our kine's socket (its log in the embedded SQLite
+  // database or the external PostgreSQL one); an external etcd has no kine.
+  const viaKine = backingStoreOf(ready.config).type !== 'external-etcd';
+  const kv = viaKine ? openEtcdKv(`unix://${ready.dir.kineSocket}`) : undefined;
   const mappings = kv
     ? new MappingsStore(kv, randomUUID(), ready.log.child({ component: 'mappings' }))
     : undefined;

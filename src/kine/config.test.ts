@@ -21,6 +21,10 @@ describe('parseEndpoint', () => {
     it(`rejects ${name} naming the flag`, () => assert.throws(() => parseEndpoint(input), (e: unknown) => e instanceof UsageError && e.message.startsWith('--endpoint')));
   }
   it('hides the password when describing a store', () => assert.equal(describeStore({ kind: 'postgres', url: 'postgres://u:secret@h/db' }), 'postgres://u:***@h/db'));
+  for (const input of ['postgres://u:secret@host/', 'mysql://u:secret@tcp(h:3306)/kine']) {
+    it(`names ${input.split(':')[0] ?? ''} endpoints in errors without the password`, () =>
+      assert.throws(() => parseEndpoint(input), (e: unknown) => e instanceof UsageError && e.message.includes('u:***@') && !e.message.includes('secret')));
+  }
 });
 
 describe('parseListenAddress', () => {
@@ -54,7 +58,9 @@ describe('kine flags', () => {
     const o = kineOptionsFromFlags(good);
     assert.equal(o.durability, 'NORMAL');
     assert.equal(o.watchProgressNotifyIntervalMs, 5000);
+    assert.equal(o.transport, undefined); // our own HTTP/2 unless asked
   });
+  it('selects the node:http2 transport', () => assert.equal(kineOptionsFromFlags({ ...good, transport: 'node-http2' }).transport, 'node-http2'));
   const bad: [keyof KineFlags, string, string][] = [
     ['durability', 'EXTRA', '--durability'],
     ['listenAddress', 'nonsense', '--listen-address'],
@@ -64,6 +70,7 @@ describe('kine flags', () => {
     ['compactBatchSize', '3', '--compact-batch-size'],
     ['watchProgressNotifyInterval', '5', '--watch-progress-notify-interval'],
     ['emulatedEtcdVersion', 'latest', '--emulated-etcd-version'],
+    ['transport', 'grpc-js', '--transport'],
   ];
   for (const [field, value, flag] of bad) {
     it(`${flag}=${value} is a UsageError naming the flag`, () => {

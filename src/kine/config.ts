@@ -28,6 +28,17 @@ export interface KineOptions {
   readonly maxRequestBytes: number;
   /** TLS on the listener (files in PEM); required on a TCP address that is not loopback. */
   readonly tls?: KineTlsFiles;
+  /** The HTTP/2 under gRPC: ours (grpc/http2/) or node:http2 (grpc/node-http2-server.ts). @default 'own' */
+  readonly transport?: KineTransport;
+}
+
+export const KINE_TRANSPORTS = ['own', 'node-http2'] as const;
+export type KineTransport = (typeof KINE_TRANSPORTS)[number];
+
+export function parseTransport(v: string, flag = '--transport'): KineTransport {
+  const t = KINE_TRANSPORTS.find((x) => x === v);
+  if (t === undefined) throw new UsageError(`${flag}: expected ${KINE_TRANSPORTS.join(' or ')}, got '${v}'`);
+  return t;
 }
 
 export interface KineTlsFiles {
@@ -63,7 +74,7 @@ export function parseEndpoint(endpoint: string, flag = '--endpoint'): StoreEndpo
     const scheme = m?.[1]?.toLowerCase();
     if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', url: parsePostgresUrl(endpoint, flag) };
     if (m === null || scheme !== 'sqlite') {
-      throw new UsageError(`${flag}: unsupported endpoint '${endpoint}' (expected sqlite://<path> or postgres://…)`);
+      throw new UsageError(`${flag}: unsupported endpoint '${withoutPassword(endpoint)}' (expected sqlite://<path> or postgres://…)`);
     }
     path = m[2] ?? '';
   }
@@ -77,16 +88,21 @@ function parsePostgresUrl(endpoint: string, flag: string): string {
   try {
     database = parseConnectionString(endpoint).database;
   } catch {
-    throw new UsageError(`${flag}: invalid PostgreSQL URL '${endpoint}'`);
+    throw new UsageError(`${flag}: invalid PostgreSQL URL '${withoutPassword(endpoint)}'`);
   }
-  if (database === undefined || database === null || database === '') throw new UsageError(`${flag}: missing database name in '${endpoint}' (postgres://user@host/<db>)`);
+  if (database === undefined || database === null || database === '') throw new UsageError(`${flag}: missing database name in '${withoutPassword(endpoint)}' (postgres://user@host/<db>)`);
   return endpoint;
 }
 
 /** A URL or path for logs, without any password. */
 export function describeStore(s: StoreEndpoint): string {
   if (s.kind === 'sqlite') return s.path;
-  return s.url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+  return withoutPassword(s.url);
+}
+
+/** A URL with its password (scheme://user:password@…) masked, for messages and logs. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
 
 /** `unix://<path>`, `unix:<path>`, `[tcp|http]://host:port` or `host:port`. */

@@ -30,5 +30,5 @@ if [ "${KINE_STORE:-sqlite}" = postgres ]; then
   trap '(cd "$pgdir" && "${as[@]}" "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1); rm -rf "$pgdir"' EXIT
   export VCLUSTER_TS_KINE_POSTGRES="$pgdir"
 fi
-VCLUSTER_TS_ROOT="$root" "$work/etcd3.test" -test.count 1 -test.parallel 1 -test.timeout 30m -test.v ${1:+-test.run "$1"} 2>&1 | tee "$work/etcd3.log" | grep -E '^(=== RUN|--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' | grep -v '=== RUN' || true
-echo "pass: $(grep -c -- '--- PASS' "$work/etcd3.log") fail: $(grep -c -- '--- FAIL' "$work/etcd3.log") skip: $(grep -c -- '--- SKIP' "$work/etcd3.log")"
+VCLUSTER_TS_ROOT="$root" "$work/etcd3.test" -test.count 1 -test.parallel 1 -test.timeout 30m -test.v ${1:+-test.run "$1"} 2>&1 | tee "$work/etcd3.log" | grep -a -E '^(=== RUN|--- (PASS|FAIL|SKIP)|PASS|FAIL|ok)' | grep -a -v '=== RUN' || true
+echo "pass: $(grep -a -c -- '--- PASS' "$work/etcd3.log") fail: $(grep -a -c -- '--- FAIL' "$work/etcd3.log") skip: $(grep -a -c -- '--- SKIP' "$work/etcd3.log")"

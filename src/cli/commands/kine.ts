@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import {
-  DEFAULTS, parseDuration, parseDurability, parseEndpoint, parseListenAddress, parseNonNegativeInt, parseTls, type KineOptions,
+  DEFAULTS, KINE_TRANSPORTS, parseDuration, parseDurability, parseEndpoint, parseListenAddress, parseNonNegativeInt, parseTls, parseTransport,
+  type KineOptions,
 } from '../../kine/config.js';
 import { startKine } from '../../kine/server/server.js';
 
@@ -20,6 +21,7 @@ export interface KineFlags {
   readonly certFile?: string;
   readonly keyFile?: string;
   readonly trustedCaFile?: string;
+  readonly transport?: string;
 }
 
 /** Flags -> options; throws UsageError naming the flag. Pure. */
@@ -31,10 +33,12 @@ export function kineOptionsFromFlags(f: KineFlags): KineOptions {
   }
   const listen = parseListenAddress(f.listenAddress);
   const tls = parseTls(listen, f);
+  const transport = parseTransport(f.transport ?? 'own');
   return {
     store: parseEndpoint(f.endpoint),
     listen,
     ...(tls === undefined ? {} : { tls }),
+    ...(transport === 'own' ? {} : { transport }),
     durability: parseDurability(f.durability),
     compactIntervalMs: parseDuration(f.compactInterval, '--compact-interval'),
     compactMinRetain: parseNonNegativeInt(f.compactMinRetain, '--compact-min-retain'),
@@ -62,6 +66,11 @@ export function kineCommand(deps: { log: Logger }): Command {
     .option('--cert-file <path>', 'TLS certificate (PEM) for the listener; required with a non-loopback TCP address')
     .option('--key-file <path>', 'TLS private key (PEM) for --cert-file')
     .option('--trusted-ca-file <path>', 'CA bundle (PEM): clients must present a certificate it signed')
+    .addOption(
+      new Option('--transport <name>', `HTTP/2 under gRPC (${KINE_TRANSPORTS.join(' | ')}): own = src/kine/grpc/http2, node-http2 = node:http2; for A/B measurement`)
+        .default('own')
+        .env('VCLUSTER_KINE_TRANSPORT'),
+    )
     .option('--no-metrics', 'accepted for compatibility; kine serves no metrics endpoint')
     .action(async (flags: KineFlags) => {
       const options = kineOptionsFromFlags(flags);

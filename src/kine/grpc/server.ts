@@ -5,7 +5,6 @@
  * path, messages coded by ./protobuf.ts. No compression, no reflection: only what kine needs.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from '../../lib/logger.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameError, sealFrame } from './framing.js';
 import { H2Connection, type H2Stream, type StreamHandler } from './http2/connection.js';
@@ -37,7 +36,7 @@ export interface BidiHandler {
 
 export type BidiMethod = (call: BidiCall) => BidiHandler;
 
-interface Route {
+export interface Route {
   readonly request: MessageSpec;
   readonly response: MessageSpec;
   readonly unary?: UnaryMethod;
@@ -63,9 +62,18 @@ export interface GrpcTlsOptions {
   readonly ca?: Buffer;
 }
 
-const GRPC_CONTENT_TYPE = 'application/grpc';
+/** What kine's services need from a gRPC server: this one (our HTTP/2) or ./node-http2-server.ts (node:http2). */
+export interface GrpcTransport {
+  unary(path: string, request: MessageSpec, response: MessageSpec, fn: UnaryMethod): void;
+  bidi(path: string, request: MessageSpec, response: MessageSpec, fn: BidiMethod): void;
+  listen(target: { readonly path: string } | { readonly host: string; readonly port: number }): Promise<number>;
+  close(graceMs?: number): Promise<void>;
+}
 
-function failure(err: unknown, fallback: (e: unknown) => GrpcStatus): GrpcStatus {
+export const GRPC_CONTENT_TYPE = 'application/grpc';
+
+/** The status for a failed call: framing and decoding errors as gRPC reports them, anything else through `fallback`. */
+export function failure(err: unknown, fallback: (e: unknown) => GrpcStatus): GrpcStatus {
   if (err instanceof FrameError) return err.status;
   if (err instanceof ProtobufError) return { code: GrpcCode.INTERNAL, details: `grpc: error unmarshalling request: ${err.message}` };
   return fallback(err);
@@ -100,6 +108,20 @@ function notGrpc(stream: H2Stream, status: string, text: string): void {
   stream.end();
 }
 
+/** UNIMPLEMENTED for a path no route serves, worded as grpc-go words it. */
+export function unknownRoute(path: string, routes: ReadonlyMap<string, unknown>): GrpcStatus {
+  const service = path.split('/')[1] ?? '';
+  const known = [...routes.keys()].some((p) => p.startsWith(`/${service}/`));
+  const method = path.split('/')[2] ?? '';
+  return { code: GrpcCode.UNIMPLEMENTED, details: known ? `unknown method ${method} for service ${service}` : `unknown service ${service}` };
+}
+
+/** UNIMPLEMENTED for a compressed request (we install no decompressor); undefined for identity or none. */
+export function unsupportedEncoding(encoding: string | undefined): GrpcStatus | undefined {
+  if (encoding === undefined || encoding === 'identity') return undefined;
+  return { code: GrpcCode.UNIMPLEMENTED, details: `grpc: Decompressor is not installed for grpc-encoding "${encoding}"` };
+}
+
 function headerValue(headers: HeaderList, name: string): string | undefined {
   for (const [n, v] of headers) if (n === name) return v;
   return undefined;
@@ -112,7 +134,7 @@ function answerAfterBody(answer: () => void): StreamHandler {
   return { data: () => undefined, end: answer, reset: () => undefined };
 }
 
-export class GrpcServer {
+export class GrpcServer implements GrpcTransport {
   private readonly routes = new Map<string, Route>();
   private readonly server: Server;
   private readonly connections = new Set<H2Connection>();
@@ -135,6 +157,8 @@ export class GrpcServer {
       this.server = createServer(serve);
     } else {
       const { cert, key, ca } = o.tls;
+      // node:tls (and crypto with it, ~2 MiB of RSS) is loaded only for a TLS listener, not by a kine on a unix socket
+      const { createServer: createTlsServer } = process.getBuiltinModule('node:tls');
       this.server = createTlsServer(
         {
           cert,
@@ -194,18 +218,12 @@ export class GrpcServer {
     if (headerValue(headers, ':method') !== 'POST') return answerAfterBody(() => notGrpc(stream, '405', 'gRPC calls use POST'));
     const route = this.routes.get(path);
     if (route === undefined) {
-      const service = path.split('/')[1] ?? '';
-      const known = [...this.routes.keys()].some((p) => p.startsWith(`/${service}/`));
-      const method = path.split('/')[2] ?? '';
-      trailersOnly(stream, {
-        code: GrpcCode.UNIMPLEMENTED,
-        details: known ? `unknown method ${method} for service ${service}` : `unknown service ${service}`,
-      });
+      trailersOnly(stream, unknownRoute(path, this.routes));
       return IGNORE_BODY;
     }
-    const encoding = headerValue(headers, 'grpc-encoding');
-    if (encoding !== undefined && encoding !== 'identity') {
-      trailersOnly(stream, { code: GrpcCode.UNIMPLEMENTED, details: `grpc: Decompressor is not installed for grpc-encoding "${encoding}"` });
+    const badEncoding = unsupportedEncoding(headerValue(headers, 'grpc-encoding'));
+    if (badEncoding !== undefined) {
+      trailersOnly(stream, badEncoding);
       return IGNORE_BODY;
     }
     if (route.unary !== undefined) return this.serveUnary(stream, path, route, route.unary);

@@ -10,7 +10,7 @@ import type { Backend } from '../backend/backend.js';
 import { describeStore, type KineOptions } from '../config.js';
 import { toGrpcStatus } from '../errors.js';
 import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
-import { GrpcServer } from '../grpc/server.js';
+import { GrpcServer, type GrpcServerOptions, type GrpcTransport } from '../grpc/server.js';
 import { openStore } from './store.js';
 import { readTls } from './tls-files.js';
 import type { UnaryMethods } from './handlers.js';
@@ -34,12 +34,15 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
   const backend = store.backend;
 
   const grpcLog = log.child({ layer: 'grpc' });
-  const server = new GrpcServer({
+  const serverOptions: GrpcServerOptions = {
     log: grpcLog,
     maxReceiveBytes: options.maxRequestBytes + 512 * 1024,
     toStatus: toGrpcStatus,
     ...(tls === undefined ? {} : { tls }),
-  });
+  };
+  // node:http2 is loaded only when asked for (--transport node-http2), not carried by every kine
+  const server: GrpcTransport =
+    options.transport === 'node-http2' ? new (await import('../grpc/node-http2-server.js')).NodeHttp2GrpcServer(serverOptions) : new GrpcServer(serverOptions);
   const sessions = new Set<WatchSession>();
   const bind = options.listen.kind === 'unix' ? `unix:${options.listen.path}` : `${options.listen.host}:${options.listen.port}`;
   let url = '';
@@ -97,7 +100,7 @@ export async function startKine(options: KineOptions, log: Logger, signal: Abort
     compactTimer.unref();
   }
 
-  log.info({ url, db: describeStore(options.store), durability: options.durability, revision: backend.currentRevision() }, 'kine listening');
+  log.info({ url, db: describeStore(options.store), durability: options.durability, transport: options.transport ?? 'own', revision: backend.currentRevision() }, 'kine listening');
   const stopped = new Promise<void>((res) => {
     const onAbort = (): void => {
       if (compactTimer !== undefined) clearInterval(compactTimer);

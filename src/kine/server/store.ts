@@ -9,8 +9,6 @@ import type { Backend } from '../backend/backend.js';
 import { LogBackend } from '../backend/log-backend.js';
 import type { Durability } from '../sqlite/schema.js';
 import type { StoreEndpoint } from '../config.js';
-import { PgBackend } from '../postgres/pg-backend.js';
-import { PgLog } from '../postgres/pg-log.js';
 import { WalCheckpointer } from '../sqlite/checkpointer.js';
 import { SqlLog } from '../sqlite/sql-log.js';
 
@@ -27,6 +25,9 @@ export interface StoreOptions {
 export async function openStore(store: StoreEndpoint, o: StoreOptions, log: Logger): Promise<OpenStore> {
   const backendLog = log.child({ layer: 'backend' });
   if (store.kind === 'postgres') {
+    // loaded only for PostgreSQL: the pg driver pulls in tls, crypto, http, http2, zlib and
+    // worker_threads, which a SQLite kine would carry for nothing (idle RSS)
+    const [{ PgLog }, { PgBackend }] = await Promise.all([import('../postgres/pg-log.js'), import('../postgres/pg-backend.js')]);
     const sql = await PgLog.open(store.url, log);
     const backend = new PgBackend(sql, { log: backendLog, compactBatchSize: o.compactBatchSize });
     try {
