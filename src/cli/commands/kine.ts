@@ -6,7 +6,7 @@ import {
   DEFAULTS, KINE_TRANSPORTS, parseDuration, parseDurability, parseEndpoint, parseListenAddress, parseNonNegativeInt, parseTls, parseTransport,
   type KineOptions,
 } from '../../kine/config.js';
-import { startKine } from '../../kine/server/server.js';
+import { startKine } from '../../kine/server/etcd-server.js';
 
 export interface KineFlags {
   readonly endpoint: string;

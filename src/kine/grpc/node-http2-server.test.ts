@@ -13,12 +13,12 @@ import { after, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { silentLogger } from '../../lib/logger.js';
 import { DEFAULTS, KINE_TRANSPORTS, type KineTransport } from '../config.js';
-import { startKine } from '../server/server.js';
+import { startKine } from '../server/etcd-server.js';
 import { GrpcCallError, GrpcClient } from './client.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, sealFrame } from './framing.js';
 import { NodeHttp2GrpcServer } from './node-http2-server.js';
 import { decode, encode, message } from './protobuf.js';
-import { GrpcServer, type GrpcServerOptions, type GrpcTransport } from './server.js';
+import { GrpcServer, type GrpcServerOptions, type GrpcTransport } from './grpc-server.js';
 import { GrpcCode } from './status.js';
 
 const Req = message('Req', { n: [1, 'int64'], text: [2, 'string'] });

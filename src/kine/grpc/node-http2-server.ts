@@ -27,7 +27,7 @@ import { decode, encode, type MessageSpec, type Wire } from './protobuf.js';
 import {
   failure, GRPC_CONTENT_TYPE, unknownRoute, unsupportedEncoding,
   type BidiCall, type BidiMethod, type GrpcServerOptions, type GrpcTransport, type Route, type UnaryMethod,
-} from './server.js';
+} from './grpc-server.js';
 import { encodeGrpcMessage, GrpcCode, type GrpcStatus } from './status.js';
 
 const RESPONSE_HEADERS: OutgoingHttpHeaders = { ':status': 200, 'content-type': GRPC_CONTENT_TYPE };

@@ -2,7 +2,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { EtcdError } from '../errors.js';
 import type { EtcdRpcName } from '../grpc/etcd-messages.js';
-import type { UnaryMethod } from '../grpc/server.js';
+import type { UnaryMethod } from '../grpc/grpc-server.js';
 import type { Wire } from './wire.js';
 
 /** Single-member identity reported in headers, Status and MemberList. */

@@ -2,7 +2,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { then, type Backend } from '../backend/backend.js';
 import { toGrpcStatus } from '../errors.js';
-import type { BidiMethod } from '../grpc/server.js';
+import type { BidiMethod } from '../grpc/grpc-server.js';
 import { header, unary, type UnaryMethods } from './handlers.js';
 import { asObject, boolField, intField } from './wire.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
 import type { KineTlsFiles } from '../config.js';
-import type { GrpcTlsOptions } from '../grpc/server.js';
+import type { GrpcTlsOptions } from '../grpc/grpc-server.js';
 
 function read(path: string, flag: string): Buffer {
   try {

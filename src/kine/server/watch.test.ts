@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../lib/logger.js';
 import type { Backend } from '../backend/backend.js';
 import { LogBackend } from '../backend/log-backend.js';
-import type { BidiCall } from '../grpc/server.js';
+import type { BidiCall } from '../grpc/grpc-server.js';
 import { SqlLog } from '../sqlite/sql-log.js';
 import { WatchSession } from './watch.js';
 

@@ -7,7 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import { then, type Backend, type WatchRegistration, type WatchStart } from '../backend/backend.js';
 import type { WatchListener } from '../backend/watch-hub.js';
 import { Errors } from '../errors.js';
-import type { BidiCall, BidiMethod } from '../grpc/server.js';
+import type { BidiCall, BidiMethod } from '../grpc/grpc-server.js';
 import { GrpcCode } from '../grpc/status.js';
 import type { KvEvent } from '../types.js';
 import { header } from './handlers.js';

@@ -9,7 +9,7 @@ import { silentLogger } from '../../lib/logger.js';
 import { GrpcCallError, GrpcClient } from './client.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, sealFrame } from './framing.js';
 import { decode, encode, message } from './protobuf.js';
-import { GrpcServer } from './server.js';
+import { GrpcServer } from './grpc-server.js';
 import { GrpcCode } from './status.js';
 
 const Req = message('Req', { n: [1, 'int64'], text: [2, 'string'] });

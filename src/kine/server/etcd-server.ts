@@ -10,7 +10,7 @@ import type { Backend } from '../backend/backend.js';
 import { describeStore, type KineOptions } from '../config.js';
 import { toGrpcStatus } from '../errors.js';
 import { ETCD_RPCS, type EtcdRpcName } from '../grpc/etcd-messages.js';
-import { GrpcServer, type GrpcServerOptions, type GrpcTransport } from '../grpc/server.js';
+import { GrpcServer, type GrpcServerOptions, type GrpcTransport } from '../grpc/grpc-server.js';
 import { openStore } from './store.js';
 import { readTls } from './tls-files.js';
 import type { UnaryMethods } from './handlers.js';
