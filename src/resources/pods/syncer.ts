@@ -5,7 +5,6 @@
  */
 import {
   Kinds,
-  type Node,
   type Pod,
   type Service,
   type TypedObject,
@@ -19,13 +18,13 @@ import { REQUEUE_SOON_MS } from '../../syncer/decide.js';
 import { GVK } from '../../syncer/translate/gvk.js';
 import { hostName } from '../../syncer/translate/names.js';
 import { resourceKind, type SyncContext, type Syncer } from '../../syncer/types.js';
-import { fakeNode } from '../nodes/translate.js';
+import { ensureFakeNode } from '../nodes/fake-nodes.js';
+import { requestTokens } from './tokens.js';
 import type { KubeletEndpoints } from '../../syncer/kubelet-proxy/endpoints.js';
 import { copyReferenced, releaseReferenced, type ReferencedObject } from '../shared/referenced-syncer.js';
 import {
   hostPodSpecUpdate,
   toHostPod,
-  tokenRequests,
   virtualPodStatus,
   type PodReference,
 } from './translate.js';
@@ -33,7 +32,6 @@ import { tokenAnnotationKeys } from './translate.js';
 import { tokenSecretName } from './translate-parts/token.js';
 import type { MappingsStore } from '../../syncer/mappings/store.js';
 import type { NameMapping } from '../../syncer/mappings/mapping.js';
-import { randomUUID } from 'node:crypto';
 import { warnOnVirtual } from '../../syncer/events.js';
 import { podSecurityMessage, podSecurityViolations } from './translate-parts/security.js';
 import { usesClusterDns } from './translate-parts/dns.js';
@@ -140,44 +138,6 @@ async function createOrKeep<T extends object>(client: KubeClient, obj: T): Promi
   }
 }
 
-async function requestTokens(ctx: SyncContext, deps: PodSyncerDeps, virtual: Pod): Promise<Record<string, string>> {
-  const tokens: Record<string, string> = {};
-  for (const req of tokenRequests(virtual, deps.clusterDomain)) {
-    const answer = await ctx.virtual.createSubresource<{ status?: { token?: string } }>(
-      Kinds.ServiceAccount,
-      { namespace: virtual.metadata?.namespace ?? 'default', name: req.serviceAccountName },
-      'token',
-      {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: {
-          audiences: req.audiences,
-          expirationSeconds: req.expirationSeconds,
-          boundObjectRef: { apiVersion: 'v1', ...req.boundObject },
-        },
-      },
-    );
-    if (answer.status?.token) tokens[req.key] = answer.status.token;
-  }
-  return tokens;
-}
-
-async function ensureVirtualNode(ctx: SyncContext, deps: PodSyncerDeps, nodeName: string): Promise<void> {
-  const node: Node = fakeNode(nodeName, {
-    kubeletVersion: deps.kubeletVersion,
-    ...(deps.kubelet ? { internalIP: await deps.kubelet.addressOf(nodeName), kubeletPort: deps.kubelet.port } : {}),
-    ids: { machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID() },
-    now: new Date().toISOString(),
-  });
-  try {
-    const created = await ctx.virtual.create(typed(node));
-    // Node status is not taken from a create: set it explicitly.
-    await ctx.virtual.updateStatus(typed({ ...created, status: node.status }));
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
-}
-
 async function deleteQuietly(client: KubeClient, pod: Pod, gracePeriodSeconds?: number): Promise<void> {
   const key = { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '' };
   try {
@@ -235,7 +195,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
         }
         log.warn({ waitedMs: DNS_WAIT_MS }, 'no DNS service on the host: syncing the pod without cluster DNS');
       }
-      const tokens = await requestTokens(ctx, deps, virtual);
+      const tokens = await requestTokens(ctx, deps.clusterDomain, virtual);
       const hostRuntimeClassName = await hostRuntimeClassOf(ctx, deps, virtual);
       const translated = toHostPod(virtual, {
         names: ctx.names,
@@ -302,7 +262,7 @@ export function createPodSyncer(deps: PodSyncerDeps): Syncer<Pod> {
       // The node: bind the virtual pod where the host scheduled its copy.
       const nodeName = host.spec?.nodeName;
       if (nodeName && !virtual.spec?.nodeName) {
-        await ensureVirtualNode(ctx, deps, nodeName);
+        await ensureFakeNode(ctx, deps, nodeName);
         try {
           await ctx.virtual.createSubresource(Kinds.Pod, { namespace: ns, name }, 'binding', {
             apiVersion: 'v1',
