@@ -285,6 +285,20 @@ describe('KubeClient requests', () => {
     );
   });
 
+  it('getRaw GETs a non-resource path and answers the body as text', async () => {
+    const seen: HttpRequest[] = [];
+    const t = fakeTransport((req) => {
+      seen.push(req);
+      return { statusCode: 200, body: 'ok' };
+    });
+    assert.equal(await createKubeClient(t).getRaw('/readyz', { timeoutMs: 10_000 }), 'ok');
+    assert.deepEqual(t.calls, [{ method: 'GET', url: '/readyz' }], 'no discovery, no query');
+    assert.equal(seen[0]?.timeoutMs, 10_000);
+    const notReady = fakeTransport(() => new KubeApiError(404, { code: 404, reason: 'NotFound' }));
+    await assert.rejects(createKubeClient(notReady).getRaw('/nope'), (err: unknown) => isNotFound(err));
+    await assert.rejects(createKubeClient(t).getRaw('readyz'), { message: /must start with \// });
+  });
+
   it('GETs are retried on transient errors; writes are not', async () => {
     let n = 0;
     const flaky = fakeTransport(() =>

@@ -65,6 +65,11 @@ export interface PatchOptions extends WriteOptions {
   readonly force?: boolean;
 }
 
+export interface RawGetOptions extends RequestOptions {
+  /** Whole-request timeout. @default 60_000 */
+  readonly timeoutMs?: number;
+}
+
 export interface DeleteOptions extends RequestOptions {
   readonly gracePeriodSeconds?: number;
   readonly propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
@@ -126,6 +131,11 @@ export interface KubeClient {
   ): Promise<void>;
   /** Whether a kind is namespaced (API discovery). */
   isNamespaced(type: ResourceType): Promise<boolean>;
+  /**
+   * GET of a non-resource path (`/readyz`, `/version`), as `kubectl get --raw`: the body as text; a
+   * non-2xx answer rejects with KubeApiError.
+   */
+  getRaw(path: string, options?: RawGetOptions): Promise<string>;
 }
 
 /** A KubeClient that owns connections. */
@@ -275,6 +285,18 @@ class HttpKubeClient implements ClosableKubeClient {
 
   async isNamespaced(type: ResourceType): Promise<boolean> {
     return (await this.#resource(type)).namespaced;
+  }
+
+  async getRaw(path: string, options: RawGetOptions = {}): Promise<string> {
+    if (!path.startsWith('/')) {
+      throw new VClusterError(`get raw ${JSON.stringify(path)}: the path must start with /`, { code: ErrorCode.USAGE });
+    }
+    return this.#send({
+      method: 'GET',
+      path,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...signalOf(options),
+    });
   }
 
   async #path(

@@ -18,6 +18,7 @@ import type {
   ListOptions,
   ObjectList,
   PatchOptions,
+  RawGetOptions,
   WatchOptions,
   WriteOptions,
 } from './client.js';
@@ -61,12 +62,14 @@ const WITH_STATUS = new Set([
 ]);
 
 export type FakeVerb =
-  'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch' | 'createSubresource';
+  'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch' | 'createSubresource' | 'getRaw';
 
 export interface FakeAction {
   readonly verb: FakeVerb;
+  /** '' for getRaw. */
   readonly kind: string;
   readonly namespace?: string;
+  /** The path for getRaw. */
   readonly name?: string;
 }
 
@@ -79,7 +82,11 @@ export interface FakeKubeClientOptions {
   readonly inject?: (action: FakeAction) => Error | undefined;
   /** RFC 3339 time for creationTimestamp/deletionTimestamp. @default now */
   readonly now?: () => string;
+  /** getRaw's answers by path (others are 404). @default `ok` for /readyz, /livez and /healthz */
+  readonly raw?: Readonly<Record<string, string>>;
 }
+
+const HEALTH_ANSWERS: Readonly<Record<string, string>> = { '/readyz': 'ok', '/livez': 'ok', '/healthz': 'ok' };
 
 type Obj = KubeObject & Record<string, unknown>;
 type Meta = NonNullable<KubeObject['metadata']>;
@@ -222,6 +229,7 @@ export class FakeKubeClient implements ClosableKubeClient {
   readonly #clusterScoped: Set<string>;
   readonly #inject: FakeKubeClientOptions['inject'];
   readonly #now: () => string;
+  readonly #raw: Readonly<Record<string, string>>;
   #rv = 0;
   /** Every request, in order. */
   readonly actions: FakeAction[] = [];
@@ -230,6 +238,7 @@ export class FakeKubeClient implements ClosableKubeClient {
     this.#clusterScoped = new Set([...CLUSTER_SCOPED, ...(options.clusterScoped ?? [])]);
     this.#inject = options.inject;
     this.#now = options.now ?? (() => new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+    this.#raw = options.raw ?? HEALTH_ANSWERS;
     for (const obj of options.objects ?? []) this.#insert(obj);
     this.actions.length = 0;
   }
@@ -241,7 +250,7 @@ export class FakeKubeClient implements ClosableKubeClient {
 
   /** Writes (create/update/patch/delete ...) recorded so far. */
   writes(): FakeAction[] {
-    return this.actions.filter((a) => a.verb !== 'get' && a.verb !== 'list' && a.verb !== 'watch');
+    return this.actions.filter((a) => !['get', 'list', 'watch', 'getRaw'].includes(a.verb));
   }
 
   /** A copy of a stored object without recording an action, or undefined. */
@@ -256,6 +265,18 @@ export class FakeKubeClient implements ClosableKubeClient {
 
   isNamespaced(type: ResourceType): Promise<boolean> {
     return Promise.resolve(!this.#clusterScoped.has(typeKey(type)));
+  }
+
+  getRaw(path: string, _options: RawGetOptions = {}): Promise<string> {
+    return this.#run(() => {
+      const action: FakeAction = { verb: 'getRaw', kind: '', name: path };
+      this.actions.push(action);
+      const err = this.#inject?.(action);
+      if (err) throw err;
+      const answer = Object.hasOwn(this.#raw, path) ? this.#raw[path] : undefined;
+      if (answer === undefined) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+      return answer;
+    });
   }
 
   #namespaced(type: ResourceType): boolean {

@@ -16,6 +16,7 @@ export {
   type PatchType,
   type PatchOptions,
   type DeleteOptions,
+  type RawGetOptions,
   type WatchOptions,
 } from './client.js';
 export { IndexedCache, NAMESPACE_INDEX, type IndexFunc, type CacheDelta } from './cache.js';
@@ -33,5 +34,6 @@ export {
   type DelayFunc,
 } from './informer.js';
 export * from './kubeconfig.js';
+export * from './delete.js';
 export { throttleFor, unlimited, type Throttle } from './throttle.js';
 export { transportFromKubeConfig, type Transport, type HttpRequest, type HttpResponse } from './transport.js';

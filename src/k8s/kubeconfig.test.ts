@@ -3,12 +3,15 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ErrorCode, VClusterError } from '../lib/errors.js';
 import {
   addContext,
   contextNamespace,
   defaultKubeconfigPath,
   emptyKubeconfig,
   extractContext,
+  flattenContext,
+  getContext,
   getCurrentContext,
   mergeKubeconfig,
   parseKubeconfig,
@@ -189,6 +192,154 @@ describe('contexts', () => {
   ];
   for (const c of parseCases)
     it(`parseVclusterContextName(${c.ctx})`, () => assert.deepEqual(parseVclusterContextName(c.ctx), c.want));
+});
+
+describe('flattenContext', () => {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const FILES: Readonly<Record<string, string>> = {
+    '/kube/ca.crt': 'CA PEM',
+    '/kube/certs/user.crt': 'CERT PEM',
+    '/abs/user.key': 'KEY PEM',
+    '/kube/token': 'tok-from-file\n',
+  };
+  const read = (path: string): Buffer => {
+    const text = FILES[path];
+    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    return Buffer.from(text);
+  };
+  // three contexts over two clusters and three users; `other` is what minify must drop
+  const KC = `apiVersion: v1
+kind: Config
+preferences: {colors: true}
+clusters:
+- name: files
+  cluster: {server: 'https://files:6443', certificate-authority: ca.crt, tls-server-name: api}
+- name: inline
+  cluster: {server: 'https://inline:6443', certificate-authority-data: SU5MSU5FIENB}
+users:
+- name: files
+  user: {client-certificate: certs/user.crt, client-key: /abs/user.key}
+- name: tokens
+  user: {tokenFile: ./token}
+- name: exec
+  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ./bin/login, args: [x]}}
+contexts:
+- name: files
+  context: {cluster: files, user: files, namespace: team}
+- name: inline
+  context: {cluster: inline, user: tokens}
+- name: exec
+  context: {cluster: inline, user: exec}
+- name: no-user
+  context: {cluster: inline, user: ghost}
+- name: no-cluster
+  context: {cluster: ghost, user: files}
+current-context: inline
+`;
+  const kc = parseKubeconfig(KC);
+  const flatten = (context: string | undefined): ReturnType<typeof flattenContext> =>
+    flattenContext(kc, { ...(context !== undefined ? { context } : {}), baseDir: '/kube', readFile: read });
+
+  const cases: {
+    name: string;
+    context?: string;
+    cluster?: Record<string, unknown>;
+    user?: Record<string, unknown>;
+    error?: RegExp;
+  }[] = [
+    {
+      name: 'file credentials are read into the *-data fields (relative to the kubeconfig folder)',
+      context: 'files',
+      cluster: { server: 'https://files:6443', 'certificate-authority-data': b64('CA PEM'), 'tls-server-name': 'api' },
+      user: { 'client-certificate-data': b64('CERT PEM'), 'client-key-data': b64('KEY PEM') },
+    },
+    {
+      name: 'a tokenFile stays a file, made absolute; data fields are kept as they are',
+      context: 'inline',
+      cluster: { server: 'https://inline:6443', 'certificate-authority-data': 'SU5MSU5FIENB' },
+      user: { tokenFile: '/kube/token' },
+    },
+    {
+      name: 'the current context when none is named',
+      cluster: { server: 'https://inline:6443', 'certificate-authority-data': 'SU5MSU5FIENB' },
+      user: { tokenFile: '/kube/token' },
+    },
+    {
+      name: 'exec users are kept, a relative command made absolute',
+      context: 'exec',
+      cluster: { server: 'https://inline:6443', 'certificate-authority-data': 'SU5MSU5FIENB' },
+      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/kube/bin/login', args: ['x'] } },
+    },
+    { name: 'a missing context is named', context: 'nope', error: /^kubeconfig has no context "nope"$/ },
+    { name: 'a missing user is named', context: 'no-user', error: /^kubeconfig context "no-user": no user "ghost"$/ },
+    { name: 'a missing cluster is named', context: 'no-cluster', error: /^kubeconfig context "no-cluster": no cluster "ghost"$/ },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      if (c.error) {
+        assert.throws(() => flatten(c.context), (err: unknown) => {
+          assert.ok(err instanceof VClusterError);
+          assert.equal(err.code, ErrorCode.NOT_FOUND);
+          assert.match(err.message, c.error!);
+          return true;
+        });
+        return;
+      }
+      const flat = flatten(c.context);
+      const name = c.context ?? 'inline';
+      assert.equal(flat['current-context'], name);
+      assert.equal(flat.contexts.length, 1);
+      assert.deepEqual(flat.contexts[0], getContext(kc, name));
+      assert.equal(flat.clusters.length, 1);
+      assert.equal(flat.users.length, 1);
+      assert.equal(flat.clusters[0]?.name, flat.contexts[0]?.context.cluster);
+      assert.equal(flat.users[0]?.name, flat.contexts[0]?.context.user);
+      assert.deepEqual(flat.clusters[0]?.cluster, c.cluster);
+      assert.deepEqual(flat.users[0]?.user, c.user);
+      assert.deepEqual(flat.preferences, { colors: true });
+      // it stands alone: written and read back, it is the same
+      assert.deepEqual(parseKubeconfig(stringifyKubeconfig(flat)), flat);
+    });
+  }
+
+  it('does not change its input', () => {
+    const before = structuredClone(kc);
+    flatten('files');
+    assert.deepEqual(kc, before);
+  });
+
+  const refused: { name: string; text: string; error: RegExp; code: string }[] = [
+    {
+      name: 'an unreadable file is named with its absolute path',
+      text: 'clusters: [{name: c, cluster: {server: s, certificate-authority: missing.crt}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n',
+      error: /^kubeconfig cluster "c": certificate-authority \/kube\/missing\.crt: cannot read$/,
+      code: ErrorCode.PRECONDITION,
+    },
+    {
+      name: 'a file and data for the same field',
+      text: 'clusters: [{name: c, cluster: {server: s}}]\nusers: [{name: u, user: {client-key: /abs/user.key, client-key-data: S0VZ}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n',
+      error: /^kubeconfig user "u": both client-key and client-key-data are set$/,
+      code: ErrorCode.PRECONDITION,
+    },
+    {
+      name: 'no context named and no current one',
+      text: 'contexts: [{name: x, context: {cluster: c, user: u}}]\n',
+      error: /^kubeconfig has no current context to flatten$/,
+      code: ErrorCode.NOT_FOUND,
+    },
+  ];
+  for (const c of refused) {
+    it(c.name, () => {
+      const input = parseKubeconfig(c.text);
+      const context = c.name.startsWith('no context') ? undefined : 'x';
+      assert.throws(() => flattenContext(input, { ...(context ? { context } : {}), baseDir: '/kube', readFile: read }), (err: unknown) => {
+        assert.ok(err instanceof VClusterError);
+        assert.equal(err.code, c.code);
+        assert.match(err.message, c.error);
+        return true;
+      });
+    });
+  }
 });
 
 describe('kubeconfig files', () => {

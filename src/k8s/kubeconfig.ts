@@ -6,7 +6,7 @@
  * user's ~/.kube/config loses nothing.
  */
 import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
-import { dirname, join, delimiter, basename } from 'node:path';
+import { dirname, join, delimiter, basename, isAbsolute, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { ErrorCode, VClusterError, isErrnoException } from '../lib/errors.js';
@@ -274,6 +274,91 @@ export function extractContext(kc: Kubeconfig, options: ExtractOptions = {}): Ku
     ],
     'current-context': newName,
     preferences: {},
+  };
+}
+
+export interface FlattenOptions {
+  /** @default the current context */
+  readonly context?: string;
+  /** Where relative file paths start: the kubeconfig file's folder. */
+  readonly baseDir: string;
+  /** Reads a credential file (absolute path); throws when it cannot. */
+  readonly readFile: (path: string) => Buffer;
+}
+
+const FILE_FIELDS = {
+  cluster: [['certificate-authority', 'certificate-authority-data']],
+  user: [
+    ['client-certificate', 'client-certificate-data'],
+    ['client-key', 'client-key-data'],
+  ],
+} as const;
+
+/**
+ * What `kubectl config view --minify --flatten --raw --context=X` prints, as a Kubeconfig: only the
+ * context (made current), its cluster and its user, with every credential file inlined (certificate,
+ * key and CA files read into the *-data fields as base64), so the result stands alone; a tokenFile is
+ * kept as an absolute path, as kubectl keeps it. Relative paths start at `baseDir`, as do relative exec commands naming a file (`./bin/x`).
+ * Top-level fields (preferences, extensions) are kept. Pure: files are read through `readFile`.
+ */
+export function flattenContext(kc: Kubeconfig, options: FlattenOptions): Kubeconfig {
+  const name = options.context ?? getCurrentContext(kc);
+  if (name === undefined) {
+    throw new VClusterError('kubeconfig has no current context to flatten', { code: ErrorCode.NOT_FOUND });
+  }
+  const ctx = getContext(kc, name);
+  if (!ctx) throw new VClusterError(`kubeconfig has no context ${JSON.stringify(name)}`, { code: ErrorCode.NOT_FOUND });
+  const what = `kubeconfig context ${JSON.stringify(name)}`;
+  const cluster = ctx.context.cluster ? getCluster(kc, ctx.context.cluster) : undefined;
+  if (ctx.context.cluster && !cluster)
+    throw new VClusterError(`${what}: no cluster ${JSON.stringify(ctx.context.cluster)}`, { code: ErrorCode.NOT_FOUND });
+  const user = ctx.context.user ? getUser(kc, ctx.context.user) : undefined;
+  if (ctx.context.user && !user)
+    throw new VClusterError(`${what}: no user ${JSON.stringify(ctx.context.user)}`, { code: ErrorCode.NOT_FOUND });
+  const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(options.baseDir, p));
+  const read = (owner: string, field: string, path: string): Buffer => {
+    try {
+      return options.readFile(absolute(path));
+    } catch (err) {
+      throw new VClusterError(`${owner}: ${field} ${absolute(path)}: cannot read`, { code: ErrorCode.PRECONDITION, cause: err });
+    }
+  };
+  const inline = (owner: string, fields: Record<string, unknown>, pairs: readonly (readonly [string, string])[]): Record<string, unknown> => {
+    const out = { ...fields };
+    for (const [pathField, dataField] of pairs) {
+      const path = out[pathField];
+      if (typeof path !== 'string' || path === '') continue;
+      if (typeof out[dataField] === 'string' && out[dataField] !== '') {
+        throw new VClusterError(`${owner}: both ${pathField} and ${dataField} are set`, { code: ErrorCode.PRECONDITION });
+      }
+      out[dataField] = read(owner, pathField, path).toString('base64');
+      delete out[pathField];
+    }
+    return out;
+  };
+  const flatUser = (u: NamedUser): NamedUser => {
+    const owner = `kubeconfig user ${JSON.stringify(u.name)}`;
+    const fields = inline(owner, u.user, FILE_FIELDS.user);
+    // a tokenFile stays a file, made absolute, as kubectl keeps it: such tokens rotate (projected SA tokens)
+    const tokenFile = fields.tokenFile;
+    if (typeof tokenFile === 'string' && tokenFile !== '') fields.tokenFile = absolute(tokenFile);
+    const exec = fields.exec;
+    if (typeof exec === 'object' && exec !== null && !Array.isArray(exec)) {
+      const command = (exec as Record<string, unknown>).command;
+      if (typeof command === 'string' && command.includes(sep) && !isAbsolute(command)) {
+        fields.exec = { ...exec, command: absolute(command) };
+      }
+    }
+    return { ...u, user: fields };
+  };
+  return {
+    ...kc,
+    clusters: cluster
+      ? [{ ...cluster, cluster: inline(`kubeconfig cluster ${JSON.stringify(cluster.name)}`, cluster.cluster, FILE_FIELDS.cluster) }]
+      : [],
+    users: user ? [flatUser(user)] : [],
+    contexts: [ctx],
+    'current-context': name,
   };
 }
 

@@ -200,6 +200,10 @@ export const Kinds = {
   NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
   PodDisruptionBudget: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
   PriorityClass: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass' },
+  Role: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+  RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  ClusterRole: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' },
+  ClusterRoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding' },
 } as const satisfies Record<string, ResourceType>;
 
 /** A `metav1.Status`, the body of every API error. */

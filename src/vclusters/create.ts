@@ -12,6 +12,7 @@ import { ensurePki } from '../controlplane/pki/store.js';
 import { virtualClusterPkiSpec } from '../controlplane/plan.js';
 import { writeVClusterState } from '../controlplane/state.js';
 import type { LifecycleContext } from './context.js';
+import { deleteAllOf } from '../k8s/delete.js';
 import { ignoreNotFound } from '../k8s/errors.js';
 import { Kinds, type Namespace, type Service } from '../k8s/types.js';
 import { applyToHost, assertReachable, flattenedKubeconfig, hostAccess, type HostAccess } from './host-access.js';
@@ -138,7 +139,7 @@ export async function createVCluster(ctx: LifecycleContext, opts: CreateOptions)
     }
     const yamlText = renderEffectiveConfig({ ...config, networking: { ...config.networking, serviceCIDR: serviceCidr } });
     const objects = [...(driver === 'local' ? [vclusterService(name, namespace)] : []), workloadServiceAccount(name, namespace), configSecret(name, namespace, yamlText, storeName(config)), configMap(name, namespace, yamlText)];
-    undo.push(() => host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']));
+    undo.push(async () => deleteAllOf(await host.client(), RELEASE_HOST_KINDS, { namespace, labelSelector: `app=vcluster,release=${name}`, ignoreNotFound: true }));
     for (const obj of objects) await (await host.client()).create(obj);
     // Isolation (policies.*): created, or brought up to date if an earlier run left them behind.
     const policies = policyObjects(name, namespace, config);

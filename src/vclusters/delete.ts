@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { ErrorCode, VClusterError } from '../lib/errors.js';
 import { removeContext } from './connect.js';
 import type { LifecycleContext } from './context.js';
+import { deleteAllOf } from '../k8s/delete.js';
 import { ignoreNotFound } from '../k8s/errors.js';
 import { Kinds, type Namespace, type Service, type StatefulSet } from '../k8s/types.js';
 import { hostAccess } from './host-access.js';
@@ -43,8 +44,8 @@ export async function deleteVCluster(ctx: LifecycleContext, opts: DeleteOptions)
     await undeployKubernetes(host, name, namespace);
     ctx.progress(`deleted statefulset ${name} and its pod, volume and RBAC`);
   } else if (local && (await stopLocal(ctx, local.dir))) ctx.progress(`stopped the control plane of vcluster ${name}`);
-  await host.kubectl(['delete', SYNCED_HOST_KINDS.join(','), '-n', namespace, '-l', `${MANAGED_BY_LABEL}=${name}`, '--ignore-not-found', '--wait=false']);
-  await host.kubectl(['delete', RELEASE_HOST_KINDS, '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
+  await deleteAllOf(client, SYNCED_HOST_KINDS, { namespace, labelSelector: `${MANAGED_BY_LABEL}=${name}`, ignoreNotFound: true, wait: false });
+  await deleteAllOf(client, RELEASE_HOST_KINDS, { namespace, labelSelector: `app=vcluster,release=${name}`, ignoreNotFound: true });
   ctx.progress(`deleted the host objects of vcluster ${name} in namespace ${namespace}`);
   let namespaceDeleted = false;
   const ns = await ignoreNotFound(client.get<Namespace>(Kinds.Namespace, { name: namespace }));

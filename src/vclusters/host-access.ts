@@ -1,15 +1,16 @@
 /**
  * The host cluster as the CLI reaches it: the user's kubeconfig and a context (the current one unless
- * --context): reads and writes go through the in-process KubeClient (`client()`); the pinned kubectl
- * stays for what the client does not do (port-forward, exec, logs, `get --raw`, `config view --flatten`,
- * deleting several kinds by label at once, deleting and waiting until gone).
+ * --context): every request goes through the in-process KubeClient (`client()`); the pinned kubectl
+ * stays only for the streams the client does not do (port-forward, exec, logs).
  */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ErrorCode, VClusterError, formatError } from '../lib/errors.js';
 import { openKubeClient, type KubeClient } from '../k8s/client.js';
 import { ignoreNotFound } from '../k8s/errors.js';
 import { kubectlFor, type Kubectl } from '../k8s/kubectl.js';
 import type { TypedObject } from '../k8s/types.js';
-import { contextNamespace, getContext, getCurrentContext, readKubeconfigFile } from '../k8s/kubeconfig.js';
+import { contextNamespace, flattenContext, getContext, getCurrentContext, readKubeconfigFile, stringifyKubeconfig } from '../k8s/kubeconfig.js';
 import { parseContextName } from './naming.js';
 
 export interface HostAccess {
@@ -74,7 +75,7 @@ export async function applyToHost(client: KubeClient, objects: readonly TypedObj
 /** Fails with UNAVAILABLE naming the context when the host API does not answer. */
 export async function assertReachable(host: HostAccess): Promise<void> {
   try {
-    await host.kubectl(['get', '--raw=/readyz', '--request-timeout=10s']);
+    await (await host.client()).getRaw('/readyz', { timeoutMs: 10_000 });
   } catch (err) {
     throw new VClusterError(`the host cluster of context "${host.context}" is unreachable: ${formatError(err)}`, {
       code: ErrorCode.UNAVAILABLE,
@@ -85,5 +86,7 @@ export async function assertReachable(host: HostAccess): Promise<void> {
 
 /** A standalone kubeconfig holding only this context (credentials inlined), for `vcluster start`. */
 export async function flattenedKubeconfig(host: HostAccess): Promise<string> {
-  return (await host.kubectl(['config', 'view', '--minify', '--flatten', '--raw'])).stdout;
+  const kc = await readKubeconfigFile(host.kubeconfig);
+  const flat = flattenContext(kc, { context: host.context, baseDir: dirname(resolve(host.kubeconfig)), readFile: (path) => readFileSync(path) });
+  return stringifyKubeconfig(flat);
 }

@@ -4,6 +4,7 @@
  * vcluster.yaml, readable with kubectl), and Secret vc-<name> (the kubeconfig); the isolation objects
  * (ResourceQuota, LimitRange, NetworkPolicy) are in policy-objects.ts. Pure.
  */
+import { Kinds, type ResourceType } from '../k8s/types.js';
 import { releaseLabels } from './naming.js';
 
 export interface HostObject {
@@ -36,8 +37,16 @@ export function workloadServiceAccount(name: string, namespace: string): HostObj
  * The kinds of a vcluster's own host objects (policy-objects.ts too, and the local driver's Endpoints of
  * Service NAME, controlplane/in-cluster-api.ts), for cleanup by app=vcluster,release=NAME.
  */
-export const RELEASE_HOST_KINDS =
-  'services,endpoints,secrets,configmaps,serviceaccounts,resourcequotas,limitranges,networkpolicies.networking.k8s.io';
+export const RELEASE_HOST_KINDS: readonly ResourceType[] = [
+  Kinds.Service,
+  Kinds.Endpoints,
+  Kinds.Secret,
+  Kinds.ConfigMap,
+  Kinds.ServiceAccount,
+  Kinds.ResourceQuota,
+  Kinds.LimitRange,
+  Kinds.NetworkPolicy,
+];
 
 export function configSecret(name: string, namespace: string, configYaml: string, store: string): HostObject {
   return {
@@ -81,13 +90,13 @@ export function kubeconfigSecret(name: string, namespace: string, d: KubeconfigS
 }
 
 /** The kinds the syncer may create on the host, for cleanup by the managed-by label. */
-export const SYNCED_HOST_KINDS = [
-  'pods',
-  'services',
-  'endpoints',
-  'endpointslices.discovery.k8s.io',
-  'configmaps',
-  'secrets',
-  'persistentvolumeclaims',
-  'serviceaccounts',
-] as const;
+export const SYNCED_HOST_KINDS: readonly ResourceType[] = [
+  Kinds.Pod,
+  Kinds.Service,
+  Kinds.Endpoints,
+  Kinds.EndpointSlice,
+  Kinds.ConfigMap,
+  Kinds.Secret,
+  Kinds.PersistentVolumeClaim,
+  Kinds.ServiceAccount,
+];

@@ -15,6 +15,7 @@ import type { VClusterState } from '../../controlplane/state.js';
 import { configHash } from './config-hash.js';
 import { controlPlaneImages } from './image-refs.js';
 import { ErrorCode, VClusterError } from '../../lib/errors.js';
+import { deleteAllOf, deleteObject } from '../../k8s/delete.js';
 import { ignoreNotFound } from '../../k8s/errors.js';
 import { Kinds, type Node, type Pod, type Service } from '../../k8s/types.js';
 import { applyToHost, type HostAccess } from '../../vclusters/host-access.js';
@@ -128,13 +129,16 @@ export async function waitPodReady(host: HostAccess, name: string, namespace: st
 
 /** Everything deployKubernetes made (the synced objects and the common host objects are removed by the caller). */
 export async function undeployKubernetes(host: HostAccess, name: string, namespace: string): Promise<void> {
+  const client = await host.client();
   const cluster = `vc-${name}-v-${namespace}`;
-  await host.kubectl(['delete', 'statefulset', name, '-n', namespace, '--ignore-not-found', '--wait=true']);
-  await host.kubectl(['delete', 'pod', `${name}-0`, '-n', namespace, '--ignore-not-found', '--grace-period=5', '--wait=true']);
-  await host.kubectl(['delete', 'roles,rolebindings,secrets', '-n', namespace, '-l', `app=vcluster,release=${name}`, '--ignore-not-found']);
-  await host.kubectl(['delete', 'secret', seedSecretName(name), '-n', namespace, '--ignore-not-found']);
-  await host.kubectl(['delete', 'pvc', dataClaimName(name), '-n', namespace, '--ignore-not-found', '--wait=false']);
-  await host.kubectl(['delete', 'clusterrolebinding,clusterrole', cluster, '--ignore-not-found']);
-  await host.kubectl(['delete', 'persistentvolume', `vcluster-ts-${namespace}-${name}-data`, '--ignore-not-found', '--wait=false']);
+  const absentIsFine = { ignoreNotFound: true } as const;
+  await deleteObject(client, Kinds.StatefulSet, { namespace, name }, absentIsFine);
+  await deleteObject(client, Kinds.Pod, { namespace, name: `${name}-0` }, { ...absentIsFine, gracePeriodSeconds: 5 });
+  await deleteAllOf(client, [Kinds.Role, Kinds.RoleBinding, Kinds.Secret], { namespace, labelSelector: `app=vcluster,release=${name}`, ...absentIsFine });
+  await deleteObject(client, Kinds.Secret, { namespace, name: seedSecretName(name) }, absentIsFine);
+  await deleteObject(client, Kinds.PersistentVolumeClaim, { namespace, name: dataClaimName(name) }, { ...absentIsFine, wait: false });
+  await deleteObject(client, Kinds.ClusterRoleBinding, { name: cluster }, absentIsFine);
+  await deleteObject(client, Kinds.ClusterRole, { name: cluster }, absentIsFine);
+  await deleteObject(client, Kinds.PersistentVolume, { name: `vcluster-ts-${namespace}-${name}-data` }, { ...absentIsFine, wait: false });
 }
 

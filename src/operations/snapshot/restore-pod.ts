@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { dataDir } from '../../controlplane/datadir.js';
 import { readVClusterState } from '../../controlplane/state.js';
 import { waitPodReady } from '../../drivers/kubernetes/deploy.js';
+import { deleteObject } from '../../k8s/delete.js';
 import { ErrorCode, VClusterError, formatError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { Kinds, type Service } from '../../k8s/types.js';
@@ -92,7 +93,8 @@ export async function restoreInPod(ctx: LifecycleContext, vc: LocatedVCluster, c
   ctx.progress(`handing the snapshot to pod ${namespace}/${name}-0`);
   await runPodCli(vc, ['operations', 'stage-restore', '--data-dir', POD_DATA_DIR], archive);
   ctx.progress(`restarting pod ${namespace}/${name}-0 to swap the snapshot in`);
-  await kubectl(['delete', 'pod', `${name}-0`, '-n', namespace, '--wait=true']);
+  // waits until the pod is gone or the StatefulSet made a new one (another uid), within the time the kubectl it replaces had
+  await deleteObject(await vc.host.client(), Kinds.Pod, { namespace, name: `${name}-0` }, { timeoutMs: 600_000 });
   await waitPodReady(vc.host, name, namespace);
   // the image has no cat: node prints the file
   const print = `process.stdout.write(require('fs').readFileSync(${JSON.stringify(`${POD_DATA_DIR}/${RESTORE_RESULT_FILE}`)}))`;
