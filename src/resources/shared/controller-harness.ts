@@ -10,7 +10,7 @@ import { silentLogger } from '../../lib/logger.js';
 import type { Controller } from '../../runtime/controller.js';
 import type { NameContext } from '../../syncer/translate/names.js';
 import type { SyncContext } from '../../syncer/types.js';
-import type { SyncHarness } from './sync-harness.js';
+import { pollUntil, waitSettled, type SyncHarness } from './sync-harness.js';
 
 export interface ControllerHarnessOptions {
   readonly names: NameContext;
@@ -28,36 +28,6 @@ export interface HarnessInformers {
 
 /** Builds the controller under test from the sync context and the informer factories. */
 export type ControllerBuilder = (ctx: SyncContext, informers: HarnessInformers) => Controller;
-
-/** Polls `check` every 10 ms until it returns without throwing, or fails with its last error. */
-export async function pollUntil(what: string, check: () => void | Promise<void>, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: err });
-    }
-    await new Promise<void>((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Waits until neither client has changed for `quietMs`. */
-export async function waitSettled(virtual: FakeKubeClient, host: FakeKubeClient, quietMs = 150): Promise<void> {
-  const state = (): string => `${virtual.resourceVersion}/${host.resourceVersion}`;
-  let last = state();
-  let since = Date.now();
-  const deadline = Date.now() + 3_000;
-  while (Date.now() - since < quietMs) {
-    if (Date.now() > deadline) throw new Error('the clusters never settled');
-    await new Promise<void>((resolve) => setTimeout(resolve, 10));
-    if (state() !== last) {
-      last = state();
-      since = Date.now();
-    }
-  }
-}
 
 /** Starts informers on both fake clusters, waits for their caches, then starts the controller. */
 export async function startControllerHarness(build: ControllerBuilder, o: ControllerHarnessOptions): Promise<SyncHarness> {

@@ -39,6 +39,36 @@ export interface HarnessOptions {
 /** A syncer, or how to make one from the virtual cluster's informers (e.g. Endpoints read the Services). */
 export type SyncerSource<T extends KubeObject> = Syncer<T> | ((virtualInformers: InformerFactory) => Syncer<T>);
 
+/** Polls `check` every 10 ms until it returns without throwing, or fails with its last error. */
+export async function pollUntil(what: string, check: () => void | Promise<void>, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: err });
+    }
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits until neither client has changed for `quietMs`. */
+export async function waitSettled(virtual: FakeKubeClient, host: FakeKubeClient, quietMs = 150): Promise<void> {
+  const state = (): string => `${virtual.resourceVersion}/${host.resourceVersion}`;
+  let last = state();
+  let since = Date.now();
+  const deadline = Date.now() + 3_000;
+  while (Date.now() - since < quietMs) {
+    if (Date.now() > deadline) throw new Error('the clusters never settled');
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+    if (state() !== last) {
+      last = state();
+      since = Date.now();
+    }
+  }
+}
+
 /** Starts informers on both fake clusters and the syncer's controller. */
 export async function startSyncHarness<T extends KubeObject>(source: SyncerSource<T>, o: HarnessOptions): Promise<SyncHarness> {
   const virtual = new FakeKubeClient({ objects: o.virtualObjects ?? [] });
@@ -61,32 +91,8 @@ export async function startSyncHarness<T extends KubeObject>(source: SyncerSourc
   return {
     virtual,
     host,
-    async until(what, check, timeoutMs = 3_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          await check();
-          return;
-        } catch (err) {
-          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: err });
-        }
-        await new Promise<void>((resolve) => setTimeout(resolve, 10));
-      }
-    },
-    async settled(quietMs = 150) {
-      const state = (): string => `${virtual.resourceVersion}/${host.resourceVersion}`;
-      let last = state();
-      let since = Date.now();
-      const deadline = Date.now() + 3_000;
-      while (Date.now() - since < quietMs) {
-        if (Date.now() > deadline) throw new Error('the clusters never settled');
-        await new Promise<void>((resolve) => setTimeout(resolve, 10));
-        if (state() !== last) {
-          last = state();
-          since = Date.now();
-        }
-      }
-    },
+    until: pollUntil,
+    settled: (quietMs) => waitSettled(virtual, host, quietMs),
     async stop() {
       abort.abort();
       await Promise.all([...informers, running]);
