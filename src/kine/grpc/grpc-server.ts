@@ -4,6 +4,7 @@
  * "h2" and optional client certificates): unary and bidirectional-streaming methods registered by
  * path, messages coded by ./protobuf.ts. No compression, no reflection: only what kine needs.
  */
+import { listenOn, type ListenTarget } from './listen.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../lib/logger.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, FrameError, sealFrame } from './framing.js';
@@ -66,7 +67,7 @@ export interface GrpcTlsOptions {
 export interface GrpcTransport {
   unary(path: string, request: MessageSpec, response: MessageSpec, fn: UnaryMethod): void;
   bidi(path: string, request: MessageSpec, response: MessageSpec, fn: BidiMethod): void;
-  listen(target: { readonly path: string } | { readonly host: string; readonly port: number }): Promise<number>;
+  listen(target: ListenTarget): Promise<number>;
   close(graceMs?: number): Promise<void>;
 }
 
@@ -182,19 +183,8 @@ export class GrpcServer implements GrpcTransport {
   }
 
   /** Listens on a unix socket path, or on host:port (port 0: any free port); resolves to the port (0 for unix). */
-  listen(target: { readonly path: string } | { readonly host: string; readonly port: number }): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      const done = (): void => {
-        this.server.off('error', onError);
-        this.server.on('error', (err) => this.o.log.error({ err }, 'grpc server error'));
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr !== null ? addr.port : 0);
-      };
-      if ('path' in target) this.server.listen(target.path, done);
-      else this.server.listen(target.port, target.host, done);
-    });
+  listen(target: ListenTarget): Promise<number> {
+    return listenOn(this.server, target, this.o.log);
   }
 
   /** Ends open streams with UNAVAILABLE, closes connections (destroyed after `graceMs`), stops listening. */

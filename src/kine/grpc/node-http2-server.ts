@@ -7,6 +7,7 @@
  * Bounds come from node:http2's own settings, mapped from the same H2Limits: concurrent streams,
  * stream and connection windows, header list size, session memory (queued bytes), idle sessions.
  */
+import { listenOn, type ListenTarget } from './listen.js';
 import {
   createSecureServer,
   createServer,
@@ -122,19 +123,8 @@ export class NodeHttp2GrpcServer implements GrpcTransport {
     this.routes.set(path, { request, response, bidi: fn });
   }
 
-  listen(target: { readonly path: string } | { readonly host: string; readonly port: number }): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      const done = (): void => {
-        this.server.off('error', onError);
-        this.server.on('error', (err) => this.o.log.error({ err }, 'grpc server error'));
-        const addr = this.server.address();
-        resolve(typeof addr === 'object' && addr !== null ? addr.port : 0);
-      };
-      if ('path' in target) this.server.listen(target.path, done);
-      else this.server.listen(target.port, target.host, done);
-    });
+  listen(target: ListenTarget): Promise<number> {
+    return listenOn(this.server, target, this.o.log);
   }
 
   async close(graceMs = 1000): Promise<void> {
