@@ -110,8 +110,13 @@ describe('buildControllerManager', () => {
       assert.ok(spec.args.includes('--bind-address=127.0.0.1'));
       assert.ok(spec.args.includes('--use-service-account-credentials=true'));
       assert.ok(spec.args.includes('--service-account-private-key-file=/sa'));
+      assert.ok(spec.args.includes('--kube-api-qps=100') && spec.args.includes('--kube-api-burst=200'));
     });
   }
+  it('extraArgs replace the API client limits', () => {
+    const spec = buildControllerManager({ ...base, mode: 'virtual', extraArgs: ['--kube-api-qps=20'] });
+    assert.deepEqual(spec.args.filter((a) => a.startsWith('--kube-api-qps')), ['--kube-api-qps=20']);
+  });
   it('the virtual list disables exactly vCluster’s set', () => {
     assert.equal(
       VIRTUAL_CONTROLLERS,
