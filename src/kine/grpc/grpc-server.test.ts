@@ -10,6 +10,8 @@ import { GrpcCallError, GrpcClient } from './client.js';
 import { FRAME_HEADER_BYTES, FrameDecoder, sealFrame } from './framing.js';
 import { decode, encode, message } from './protobuf.js';
 import { GrpcServer } from './grpc-server.js';
+import { Flag, FrameType, frame, H2Error, PREFACE, rstStreamFrame, settingsFrame } from './http2/frames.js';
+import { encodeHeaders } from './http2/hpack.js';
 import { GrpcCode } from './status.js';
 
 const Req = message('Req', { n: [1, 'int64'], text: [2, 'string'] });
@@ -17,6 +19,7 @@ const Res = message('Res', { n: [1, 'int64'], text: [2, 'string'] });
 const dir = mkdtempSync(join(tmpdir(), 'grpc-test-'));
 const sock = join(dir, 'grpc.sock');
 const closed: string[] = [];
+let counted = 0;
 
 function newServer(): GrpcServer {
   const s = new GrpcServer({
@@ -29,6 +32,7 @@ function newServer(): GrpcServer {
     await new Promise((r) => setTimeout(r, 5));
     return { n: req.n };
   });
+  s.unary('/t.S/Count', Req, Res, () => ({ n: ++counted }));
   s.unary('/t.S/Fail', Req, Res, () => {
     throw new Error('100% broken: naïve');
   });
@@ -94,6 +98,44 @@ describe('GrpcServer with GrpcClient on a unix socket', () => {
     assert.equal(got.message, 'asked to stop');
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(closed.includes('echo'), 'the handler saw the stream close');
+  });
+
+  it('calls no method for a request the client reset in the same read, and closes a bidi call it reset', async () => {
+    const socket = netConnect(sock);
+    await new Promise((r) => socket.once('connect', r));
+    let got = Buffer.alloc(0);
+    let pingAcked = false;
+    socket.on('data', (c: Buffer) => {
+      got = Buffer.concat([got, c]);
+      while (got.length >= 9 && got.length >= 9 + got.readUIntBE(0, 3)) {
+        if (got[3] === FrameType.PING && got[4] === Flag.ACK) pingAcked = true;
+        got = got.subarray(9 + got.readUIntBE(0, 3));
+      }
+    });
+    const headers = (id: number, path: string): Buffer =>
+      frame(FrameType.HEADERS, Flag.END_HEADERS, id, encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', path], ['content-type', 'application/grpc']]));
+    const msg = sealFrame(encode(Req, { n: 1 }, FRAME_HEADER_BYTES));
+    const closedBefore = closed.length;
+    socket.write(
+      Buffer.concat([
+        PREFACE,
+        settingsFrame([]),
+        headers(1, '/t.S/Count'),
+        frame(FrameType.DATA, Flag.END_STREAM, 1, msg),
+        rstStreamFrame(1, H2Error.CANCEL),
+        headers(3, '/t.S/Echo'),
+        frame(FrameType.DATA, 0, 3, msg),
+        rstStreamFrame(3, H2Error.CANCEL),
+        frame(FrameType.PING, 0, 0, Buffer.alloc(8)),
+      ]),
+    );
+    // the PING's answer leaves after the server has handled every frame before it
+    const deadline = Date.now() + 2000;
+    while ((!pingAcked || closed.length === closedBefore) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(pingAcked, 'PING answered');
+    assert.deepEqual(closed.slice(closedBefore), ['echo'], 'the reset bidi call was closed');
+    assert.deepEqual(await client.unary('/t.S/Count', Req, Res, {}), { n: 1 }, 'the reset unary call never ran');
+    socket.destroy();
   });
 
   it('reconnects after the server restarts', async () => {

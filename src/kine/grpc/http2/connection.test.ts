@@ -72,6 +72,7 @@ async function start(
   onStream: (s: H2Stream, h: HeaderList) => StreamHandler,
   clientSettings: [number, number][] = [],
   limits: Partial<H2Limits> = {},
+  serverQueue?: { queuedBytes: number },
 ): Promise<{ client: RawClient; conns: H2Connection[]; writes: () => number }> {
   const conns: H2Connection[] = [];
   let writes = 0;
@@ -84,7 +85,7 @@ async function start(
       writes++;
       return write(b);
     };
-    conns.push(new H2Connection(socket, { log: silentLogger(), onStream, limits }));
+    conns.push(new H2Connection(socket, { log: silentLogger(), onStream, limits, ...(serverQueue === undefined ? {} : { serverQueue }) }));
   });
   servers.push(server);
   server.listen(0, '127.0.0.1');
@@ -427,6 +428,132 @@ describe('H2Connection bounds', () => {
       await new Promise((r) => setImmediate(r));
     }
     assert.equal(conns[0]?.activeStreams, 0, 'the connection was dropped and its stream reset');
+  });
+
+  it('resets a request whose RST_STREAM comes in the same read before its handler gets any of it', async () => {
+    const calls: string[] = [];
+    const { client } = await start((s, h) => {
+      const path = h.find(([n]) => n === ':path')?.[1] ?? '';
+      calls.push(`open ${path}`);
+      const answer = echo(s);
+      return {
+        data: (c) => {
+          calls.push(`data ${path}`);
+          answer.data(c);
+        },
+        end: () => {
+          calls.push(`end ${path}`);
+          answer.end();
+        },
+        reset: () => calls.push(`reset ${path}`),
+      };
+    });
+    const headers = (id: number, path: string): Buffer =>
+      frame(FrameType.HEADERS, Flag.END_HEADERS, id, encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', path]]));
+    client.socket.write(
+      Buffer.concat([
+        headers(1, '/a/Unary'),
+        frame(FrameType.DATA, Flag.END_STREAM, 1, Buffer.from('x')),
+        headers(3, '/a/Bidi'),
+        frame(FrameType.DATA, 0, 3, Buffer.from('y')),
+        rstStreamFrame(1, H2Error.CANCEL),
+        rstStreamFrame(3, H2Error.CANCEL),
+        headers(5, '/a/Kept'),
+        frame(FrameType.DATA, Flag.END_STREAM, 5, Buffer.from('z')),
+      ]),
+    );
+    await client.until((f) => f.some((x) => x.stream === 5 && (x.flags & Flag.END_STREAM) !== 0), 'answer on stream 5');
+    assert.deepEqual(calls, ['open /a/Unary', 'reset /a/Unary', 'open /a/Bidi', 'reset /a/Bidi', 'open /a/Kept', 'data /a/Kept', 'end /a/Kept']);
+    assert.deepEqual(
+      client.frames.filter((x) => x.stream === 1 || x.stream === 3),
+      [],
+      'nothing sent on the streams the client reset',
+    );
+  });
+
+  it('resets a stream whose send window stays shut past the stall limit and frees its queue', async () => {
+    const queue = { queuedBytes: 0 };
+    let resets = 0;
+    const { client, conns } = await start(
+      (s, h) => {
+        if (h.some(([n, v]) => n === ':path' && v === '/a/Small')) return echo(s);
+        return {
+          data: () => undefined,
+          end: () => {
+            s.headers(RESPONSE);
+            s.data(Buffer.alloc(100, 1));
+            s.trailers(OK);
+          },
+          reset: () => resets++,
+        };
+      },
+      [[Setting.INITIAL_WINDOW_SIZE, 10]],
+      { flowControlStallMs: 100 },
+      queue,
+    );
+    client.request(1, '/a/Big');
+    await client.until((f) => f.some((x) => x.stream === 1 && x.type === FrameType.DATA), 'first DATA');
+    const firstData = Date.now();
+    assert.equal(queue.queuedBytes, 90, 'the 90 bytes the window holds back are counted against the server queue');
+    await client.until(() => rstCodes(client, 1).length > 0, 'RST_STREAM');
+    assert.ok(Date.now() - firstData >= 80, 'not reset before the stall limit');
+    assert.deepEqual(rstCodes(client, 1), [H2Error.CANCEL]);
+    assert.equal(resets, 1, 'the handler learns of the reset');
+    assert.equal(queue.queuedBytes, 0, 'the queued bytes are released');
+    assert.equal(conns[0]?.activeStreams, 0);
+    assert.equal(goawayCode(client), undefined, 'only the stream, not the connection');
+    client.request(3, '/a/Small', Buffer.from('hi'));
+    await client.until((f) => f.some((x) => x.stream === 3 && (x.flags & Flag.END_STREAM) !== 0), 'answer on stream 3');
+  });
+
+  it('does not reset a stream whose window the peer keeps opening, however long the answer takes', async () => {
+    const { client } = await start(
+      (s) => ({
+        data: () => undefined,
+        end: () => {
+          s.headers(RESPONSE);
+          s.data(Buffer.alloc(100, 1));
+          s.trailers(OK);
+        },
+        reset: () => undefined,
+      }),
+      [[Setting.INITIAL_WINDOW_SIZE, 10]],
+      { flowControlStallMs: 200 },
+    );
+    client.request(1, '/a/Big');
+    for (let i = 0; i < 9; i++) {
+      await new Promise((r) => setTimeout(r, 40));
+      client.socket.write(windowUpdateFrame(1, 10));
+    }
+    await client.until((f) => f.some((x) => x.stream === 1 && (x.flags & Flag.END_STREAM) !== 0), 'trailers');
+    assert.deepEqual(rstCodes(client, 1), []);
+    const sent = client.frames.filter((x) => x.stream === 1 && x.type === FrameType.DATA).reduce((n, x) => n + x.payload.length, 0);
+    assert.equal(sent, 100);
+  });
+
+  it('drops a peer that keeps the connection window shut past the stall limit with GOAWAY', async () => {
+    const queue = { queuedBytes: 0 };
+    let resets = 0;
+    const { client } = await start(
+      (s) => ({
+        data: () => undefined,
+        end: () => {
+          s.headers(RESPONSE);
+          s.data(Buffer.alloc(70_000, 1)); // more than the connection's initial window of 65535
+        },
+        reset: () => resets++,
+      }),
+      [[Setting.INITIAL_WINDOW_SIZE, 1 << 20]],
+      { flowControlStallMs: 100 },
+      queue,
+    );
+    client.request(1, '/a/Big');
+    await client.until(() => client.closed, 'close');
+    assert.equal(goawayCode(client), H2Error.ENHANCE_YOUR_CALM);
+    const sent = client.frames.filter((x) => x.stream === 1 && x.type === FrameType.DATA).reduce((n, x) => n + x.payload.length, 0);
+    assert.equal(sent, 65535, 'the connection window was used up');
+    assert.equal(resets, 1);
+    assert.equal(queue.queuedBytes, 0, 'the queued bytes are released');
   });
 
   it('closes a connection that sends no preface in time', async () => {

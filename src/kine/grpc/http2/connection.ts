@@ -13,8 +13,10 @@
  * beyond), resets per second (rapid reset: GOAWAY ENHANCE_YOUR_CALM), unwritten PING/SETTINGS
  * acknowledgements, CONTINUATION frames per header block, our receive windows (FLOW_CONTROL_ERROR
  * when overrun), bytes queued for a peer that does not read (we stop producing DATA for it once the
- * socket's buffer is full, and drop it past a byte or time bound), and the time to send the preface
- * or to stay idle.
+ * socket's buffer is full, and drop it past a byte or time bound), how long a peer may keep a
+ * send window shut on queued DATA (the stream is reset; for the connection window, the peer is
+ * dropped), and the time to send the preface or to stay idle. A request reset in the same read as
+ * its HEADERS is reset before its handler gets any of it.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../../lib/logger.js';
@@ -65,6 +67,15 @@ const MAX_RECEIVE_FRAME = DEFAULT_MAX_FRAME;
 const SLICE_MS = 10;
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * A handler call owed for a frame already parsed. The calls for the bytes at hand are made once
+ * all their frames are parsed, so a request reset in the same read does no work.
+ */
+type Delivery =
+  | { readonly kind: 'open'; readonly s: H2Stream; readonly headers: HeaderList }
+  | { readonly kind: 'data'; readonly s: H2Stream; readonly chunk: Buffer }
+  | { readonly kind: 'end'; readonly s: H2Stream };
+
 interface HeaderBlock {
   readonly streamId: number;
   readonly endStream: boolean;
@@ -77,6 +88,10 @@ interface HeaderBlock {
 export class H2Connection implements StreamOwner {
   private readonly streams = new Map<number, H2Stream>();
   private readonly blocked = new Set<H2Stream>();
+  /** Handler calls for frames parsed and not yet delivered, in the order of their frames. */
+  private deliveries: Delivery[] = [];
+  /** A continuation of onData (parsing or delivering) is scheduled; the socket is paused until it is done. */
+  private stepScheduled = false;
   private readonly hpack = new HpackDecoder();
   private readonly reader = new FrameReader(MAX_RECEIVE_FRAME);
   private readonly limits: H2Limits;
@@ -109,6 +124,9 @@ export class H2Connection implements StreamOwner {
   private prefaceTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
+  /** Since when queued DATA has waited for the peer to open the connection's send window. */
+  private windowBlockedSince: number | undefined;
+  private flowTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -193,6 +211,7 @@ export class H2Connection implements StreamOwner {
         // to the back of the line: the next connection WINDOW_UPDATE serves the others first
         this.blocked.delete(stream);
         this.blocked.add(stream);
+        this.windowShut(stream);
         return;
       }
       const n = Math.max(0, Math.min(head.buf.length, allowed));
@@ -202,6 +221,7 @@ export class H2Connection implements StreamOwner {
       if (n > 0) this.push(head.buf.subarray(0, n));
       this.sendWindow -= n;
       stream.sendWindow -= n;
+      if (n > 0) stream.windowBlockedSince = undefined;
       this.queuedBytes -= n;
       this.serverQueue.queuedBytes -= n;
       if (n === head.buf.length) {
@@ -234,6 +254,7 @@ export class H2Connection implements StreamOwner {
   resetStream(stream: H2Stream, code: number): void {
     if (!this.streams.has(stream.id)) return;
     this.push(rstStreamFrame(stream.id, code));
+    stream.aborted = true;
     stream.localClosed = true;
     stream.remoteClosed = true;
     this.retire(stream);
@@ -316,6 +337,57 @@ export class H2Connection implements StreamOwner {
     else if (this.serverQueue.queuedBytes > this.limits.maxServerQueuedBytes) this.drop(`peer not reading while the server has ${String(this.serverQueue.queuedBytes)} bytes queued`);
   }
 
+  /** Queued DATA waits for a WINDOW_UPDATE: start the clock of each window that is shut. */
+  private windowShut(stream: H2Stream): void {
+    const now = this.now();
+    stream.windowBlockedSince = stream.sendWindow <= 0 ? (stream.windowBlockedSince ?? now) : undefined;
+    if (this.sendWindow <= 0) this.windowBlockedSince ??= now;
+    if (this.flowTimer === undefined && this.limits.flowControlStallMs > 0) this.armFlowTimer(this.limits.flowControlStallMs);
+  }
+
+  private armFlowTimer(ms: number): void {
+    this.flowTimer = setTimeout(() => {
+      this.flowTimer = undefined;
+      try {
+        this.checkWindowStalls();
+      } catch (err) {
+        // a stream's reset handler threw: as in onData, the connection cannot go on
+        this.o.log.error({ err }, 'http2 connection failed');
+        this.fail(H2Error.INTERNAL_ERROR, 'internal error');
+      }
+    }, Math.max(ms, 1));
+    this.flowTimer.unref();
+  }
+
+  /**
+   * A peer may keep a window shut (RFC 9113 §6.9), but not hold our queued answers forever: a
+   * stream whose window stays shut past the limit is reset with CANCEL (we give up on it; the peer
+   * broke no rule, so not FLOW_CONTROL_ERROR) and its queue freed; if the connection's window is
+   * the one shut, every stream waits on it and the peer is dropped (GOAWAY ENHANCE_YOUR_CALM, §10.5).
+   */
+  private checkWindowStalls(): void {
+    if (this.closed) return;
+    const limit = this.limits.flowControlStallMs;
+    const now = this.now();
+    const waiting = [...this.blocked].filter((s) => s.queue.some((q) => q.buf.length > 0));
+    if (this.sendWindow > 0 || waiting.length === 0) this.windowBlockedSince = undefined;
+    else if (this.windowBlockedSince !== undefined && now - this.windowBlockedSince >= limit) {
+      this.fail(H2Error.ENHANCE_YOUR_CALM, 'connection flow-control window held shut');
+      return;
+    }
+    let next = this.windowBlockedSince;
+    for (const s of waiting) {
+      const since = s.windowBlockedSince;
+      if (since === undefined || s.sendWindow > 0) continue;
+      if (now - since >= limit) {
+        this.o.log.debug({ stream: s.id, waitedMs: now - since }, 'http2 stream window held shut; sending RST_STREAM');
+        this.push(rstStreamFrame(s.id, H2Error.CANCEL));
+        this.abandon(s);
+      } else if (next === undefined || since < next) next = since;
+    }
+    if (next !== undefined) this.armFlowTimer(next + limit - now);
+  }
+
   /** Closes at once, without a word: for peers that do not read or never speak. */
   private drop(reason: string): void {
     if (this.closed) return;
@@ -369,20 +441,56 @@ export class H2Connection implements StreamOwner {
         yielded = true;
         return false;
       });
-      if (yielded && this.reader.buffered > 0) {
-        this.socket.pause();
-        setImmediate(() => {
-          if (this.closed) return;
-          this.socket.resume();
-          this.onData(EMPTY);
-        });
-      }
+      // handlers run only once every frame at hand is parsed: a request whose RST_STREAM came in
+      // the same read is reset before it can start any work
+      if ((yielded && this.reader.buffered > 0) || !this.deliver(until)) this.continueLater();
     } catch (err) {
       if (err instanceof Http2ConnectionError) this.fail(err.h2Code, err.message);
       else {
         this.o.log.error({ err }, 'http2 connection failed');
         this.fail(H2Error.INTERNAL_ERROR, 'internal error');
       }
+    }
+  }
+
+  /** The rest of onData's work in a later turn of the loop; the peer's bytes wait in the socket meanwhile. */
+  private continueLater(): void {
+    if (this.stepScheduled) return;
+    this.stepScheduled = true;
+    this.socket.pause();
+    setImmediate(() => {
+      this.stepScheduled = false;
+      if (this.closed) return;
+      this.socket.resume();
+      this.onData(EMPTY);
+    });
+  }
+
+  /** Makes the owed handler calls in order, at least one, until the slice is over; true once none is left. */
+  private deliver(until: number): boolean {
+    const q = this.deliveries;
+    let i = 0;
+    try {
+      while (i < q.length && !this.closed) {
+        const d = q[i++];
+        if (d !== undefined) this.deliverOne(d);
+        if (performance.now() >= until) break;
+      }
+    } finally {
+      q.splice(0, i);
+    }
+    return this.closed || this.deliveries.length === 0;
+  }
+
+  private deliverOne(d: Delivery): void {
+    const s = d.s;
+    if (d.kind === 'open') {
+      s.handler = this.o.onStream(s, d.headers);
+      // reset before its turn (RST_STREAM in the same read, or a stream error): that is all it learns
+      if (s.aborted) s.handler.reset();
+    } else if (!s.aborted) {
+      if (d.kind === 'data') s.handler?.data(d.chunk);
+      else s.handler?.end();
     }
   }
 
@@ -401,6 +509,7 @@ export class H2Connection implements StreamOwner {
 
   /** The stream is gone for both sides (a reset either way): retire it and tell its handler. */
   private abandon(s: H2Stream): void {
+    s.aborted = true;
     s.localClosed = true;
     s.remoteClosed = true;
     this.retire(s);
@@ -493,7 +602,7 @@ export class H2Connection implements StreamOwner {
     // the client's side is closed before the handler sees the last bytes, so an answer given
     // synchronously from them needs no RST_STREAM to stop a client that has already stopped
     if (end) s.remoteClosed = true;
-    if (body.length > 0) s.handler?.data(body);
+    if (body.length > 0) this.deliveries.push({ kind: 'data', s, chunk: body });
     if (end) this.remoteEnd(s);
   }
 
@@ -561,7 +670,7 @@ export class H2Connection implements StreamOwner {
     s.expectedLength = check.contentLength;
     this.streams.set(id, s);
     if (endStream) s.remoteClosed = true;
-    s.handler = this.o.onStream(s, headers);
+    this.deliveries.push({ kind: 'open', s, headers });
     if (endStream) this.remoteEnd(s);
   }
 
@@ -579,12 +688,12 @@ export class H2Connection implements StreamOwner {
   }
 
   /**
-   * After the client's END_STREAM has been delivered (callers set `remoteClosed` before handing
-   * the handler the last bytes, so an answer given from them sees the stream half-closed).
+   * After the client's END_STREAM has been parsed: the handler's end() is owed after its last bytes
+   * (callers set `remoteClosed` before, so an answer given from those bytes sees the stream half-closed).
    */
   private remoteEnd(s: H2Stream): void {
     if (s.localClosed) this.retire(s);
-    s.handler?.end();
+    this.deliveries.push({ kind: 'end', s });
   }
 
   private onPriority(f: RawFrame): void {
@@ -643,6 +752,7 @@ export class H2Connection implements StreamOwner {
       if (inc === 0) throw new Http2ConnectionError(H2Error.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
       if (this.sendWindow + inc > MAX_WINDOW) throw new Http2ConnectionError(H2Error.FLOW_CONTROL_ERROR, 'connection window above 2^31-1');
       this.sendWindow += inc;
+      if (this.sendWindow > 0) this.windowBlockedSince = undefined;
       for (const s of [...this.blocked]) this.pump(s);
       return;
     }
@@ -679,12 +789,15 @@ export class H2Connection implements StreamOwner {
     clearTimeout(this.prefaceTimer);
     clearTimeout(this.idleTimer);
     clearTimeout(this.stallTimer);
+    clearTimeout(this.flowTimer);
     this.out = [];
     this.outBytes = 0;
+    this.deliveries = [];
     const open = [...this.streams.values()];
     this.streams.clear();
     this.blocked.clear();
     for (const s of open) {
+      s.aborted = true;
       s.localClosed = true;
       s.remoteClosed = true;
       s.queue.length = 0;

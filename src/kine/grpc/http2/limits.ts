@@ -19,6 +19,8 @@ export interface H2Limits {
   readonly maxServerQueuedBytes: number;
   /** How long a peer may leave our writes stalled before it is dropped. @default 30 s */
   readonly slowReaderTimeoutMs: number;
+  /** How long queued DATA may wait for a WINDOW_UPDATE: then the stream is reset (CANCEL), or for the connection window the peer is dropped (GOAWAY ENHANCE_YOUR_CALM). 0: never. @default 30 s */
+  readonly flowControlStallMs: number;
   /** Time for the client preface and its first SETTINGS frame. @default 10 s */
   readonly prefaceTimeoutMs: number;
   /** A connection with no open stream and no frame received for this long is closed (GOAWAY NO_ERROR). 0: never. @default 5 min */
@@ -41,6 +43,7 @@ export const DEFAULT_H2_LIMITS: H2Limits = {
   maxQueuedBytes: 16 << 20,
   maxServerQueuedBytes: 64 << 20,
   slowReaderTimeoutMs: 30_000,
+  flowControlStallMs: 30_000,
   prefaceTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
   streamWindowBytes: 1 << 20,

@@ -43,6 +43,10 @@ export class H2Stream {
   pendingTrailers: Buffer | undefined;
   /** End the stream with an empty DATA frame once the queue is empty. */
   pendingEnd = false;
+  /** Reset (by either side, or with the connection): its handler is given nothing more. */
+  aborted = false;
+  /** Since when queued DATA has waited for the peer to open this stream's send window (the connection's clock). */
+  windowBlockedSince: number | undefined;
 
   constructor(
     readonly id: number,
