@@ -5,7 +5,14 @@
  */
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import type { Logger } from '../../lib/logger.js';
+import { Errors } from '../errors.js';
 import type { MaybePromise } from './backend.js';
+
+/** etcd's Compact checks: the revision is above the current compaction and not in the future. */
+export function checkCompactRevision(rev: number, current: number, compactRev: number): void {
+  if (rev <= compactRev) throw Errors.compacted();
+  if (rev > current) throw Errors.futureRev();
+}
 
 /** What compaction needs from a log. */
 export interface CompactionLog {
@@ -47,6 +54,11 @@ export class Compactor {
     this.running = this.run().finally(() => {
       this.running = undefined;
     });
+  }
+
+  /** Finishes a compaction to `compactRev` a previous process recorded but did not complete. */
+  resume(compactRev: number): void {
+    if (this.store.compactedThroughRevision() < compactRev) this.schedule(compactRev);
   }
 
   /** Resolves when no run is under way. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Row } from '../sql/row.js';
 import type { Compare, CompareResult, CompareTarget, KeyValue } from '../types.js';
-import { applyCompare } from './compare.js';
+import { applyCompare, compareRows } from './compare.js';
 
 const kv: KeyValue = { key: Buffer.from('k'), createRevision: 5, modRevision: 9, version: 3, value: Buffer.from('b'), lease: 7 };
 const cmp = (target: CompareTarget, result: CompareResult, operand: number | string): Compare => ({
@@ -29,4 +30,18 @@ describe('applyCompare', () => {
     ['range: every key must match', cmp('VERSION', 'EQUAL', 3), [kv, { ...kv, version: 1 }], false],
   ];
   for (const [name, c, kvs, want] of cases) it(name, () => assert.equal(applyCompare(c, kvs), want));
+});
+
+describe('compareRows', () => {
+  const row = (extra: Partial<Row>): Row => ({
+    id: 9, name: 'k', created: 0, deleted: 0, create_revision: 5, prev_revision: 6, lease: 7, value: Buffer.from('b'), old_value: null, version: 3, ...extra,
+  });
+  const cases: [string, Compare, Row[], boolean][] = [
+    ['MOD is the row id', cmp('MOD', 'EQUAL', 9), [row({})], true],
+    ['CREATE of a created row is its id', cmp('CREATE', 'EQUAL', 4), [row({ created: 1, id: 4 })], true],
+    ['VERSION of a created row is 1', cmp('VERSION', 'EQUAL', 1), [row({ created: 1, version: null })], true],
+    ['VALUE of a null value is empty', cmp('VALUE', 'EQUAL', ''), [row({ value: null })], true],
+    ['no rows: the zero KeyValue', cmp('MOD', 'EQUAL', 0), [], true],
+  ];
+  for (const [name, c, rows, want] of cases) it(name, () => assert.equal(compareRows(c, rows), want));
 });

@@ -1,5 +1,7 @@
 /** etcd's Txn compare semantics (server/etcdserver/txn: applyCompare / compareKV), pure. */
+import type { Row } from '../sql/row.js';
 import type { Compare, KeyValue } from '../types.js';
+import { rowToKv } from './rows.js';
 
 export function compareKv(c: Compare, kv: KeyValue): boolean {
   let r: number;
@@ -41,4 +43,9 @@ const ZERO_KV: KeyValue = { key: Buffer.alloc(0), createRevision: 0, modRevision
 export function applyCompare(c: Compare, kvs: readonly KeyValue[]): boolean {
   if (kvs.length === 0) return c.target === 'VALUE' ? false : compareKv(c, ZERO_KV);
   return kvs.every((kv) => compareKv(c, kv));
+}
+
+/** applyCompare over the live rows of the compare's range. */
+export function compareRows(c: Compare, rows: readonly Row[]): boolean {
+  return applyCompare(c, rows.map(rowToKv));
 }

@@ -15,15 +15,19 @@ import type {
   DeleteRequest, DeleteResult, KeyRange, KeyValue, KvEvent, PutRequest, PutResult, RangeRequest,
   RangeResult, RequestOp, ResponseOp, Revisioned, TxnRequest, TxnResult,
 } from '../types.js';
-import type { Backend, DbSize, ReplaySink, WatchStart } from './backend.js';
-import { applyCompare } from './compare.js';
-import { Compactor } from './compaction.js';
-import { LeaseTable, type LeaseState } from './leases.js';
-import { rowToEvent, rowToKv, tombstoneKv } from './rows.js';
-import { effectiveSortOrder, finishRange, hasRevisionFilters } from './range-finish.js';
+import type { Backend, DbSize, LeaseTimeToLive, ReplaySink, WatchStart } from './backend.js';
+import { compareRows } from './compare.js';
+import { checkCompactRevision, Compactor } from './compaction.js';
+import { heldBy, LeaseTable, planGrant, revocationOrder, type LeaseState } from './leases.js';
+import { countResult, liveRow, needsCount, planRange, rangeResult } from './range-plan.js';
+import { rowToEvent, rowToKv } from './rows.js';
 import { checkTxn } from './txn-check.js';
-import { hasWrites, mayWrite } from './txn-walk.js';
+import { branch, hasWrites, mayWrite, takenOps, txnResult, type LeafOp } from './txn-walk.js';
 import { WatchHub, type WatchListener } from './watch-hub.js';
+import { liveListener, nextPageFrom, planReplay, REPLAY_PAGE, watchCompacted, watchReplays } from './watch-start.js';
+import {
+  deleteDone, deleteResult, leaseKeyDelete, newWriteEffects, planPut, putDone, tombstoneRow, writeEffects, type WriteEffects,
+} from './write-rows.js';
 
 export interface BackendOptions {
   readonly log: Logger;
@@ -37,13 +41,8 @@ export interface BackendOptions {
   readonly now?: () => number;
 }
 
-const MAX_LEASE_TTL = 9_000_000_000;
-const CATCHUP_PAGE = 1000;
-
-interface WriteContext {
-  readonly events: KvEvent[];
-  readonly leaseMoves: { name: string; from: number; to: number }[];
-}
+/** Lease ids drawn at random are at most this (JavaScript's safe integers hold it with room to spare). */
+const MAX_LEASE_ID = 0x7fffffffffff;
 
 interface QueuedWrite {
   readonly req: TxnRequest;
@@ -82,18 +81,10 @@ export class LogBackend implements Backend {
 
   /** Loads leases (renewed to a full TTL, as etcd does after a restart) and starts expiry and any unfinished compaction. */
   start(): void {
-    const now = this.now();
-    for (const l of this.sql.loadLeases()) this.leases.add(l.id, l.ttl, now);
-    for (const k of this.sql.leasedKeys()) {
-      if (!this.leases.has(k.lease)) {
-        // a key written by Go kine, whose lease id is its TTL in seconds
-        this.leases.add(k.lease, Math.min(Math.max(k.lease, this.minLeaseTtl), 3600), now);
-      }
-      this.leases.attach(k.name, 0, k.lease);
-    }
+    this.leases.restore(this.sql.loadLeases(), this.sql.leasedKeys(), this.minLeaseTtl, this.now());
     this.leaseTimer = setInterval(() => this.expireLeases(), this.leaseCheckMs);
     this.leaseTimer.unref();
-    if (this.sql.compactedThroughRevision() < this.sql.compactRevision()) this.compactor.schedule(this.sql.compactRevision());
+    this.compactor.resume(this.sql.compactRevision());
   }
 
   async stop(): Promise<void> {
@@ -125,51 +116,28 @@ export class LogBackend implements Backend {
 
   // ---- reads ----
 
-  private checkRevision(rev: number): void {
-    if (rev > this.revision()) throw Errors.futureRev();
-    if (rev > 0 && rev < this.compactRevision()) throw Errors.compacted();
-  }
-
   range(req: RangeRequest): Revisioned<RangeResult> {
     const result = this.doRange(req);
     return { revision: this.revision(), result };
   }
 
   private doRange(req: RangeRequest): RangeResult {
-    if (req.key.length === 0) throw Errors.emptyKey();
-    this.checkRevision(req.revision);
-    const rev = req.revision > 0 ? req.revision : this.revision();
-    const bounds = rangeToBounds(req);
-    const filtered = hasRevisionFilters(req);
-    const sortOrder = effectiveSortOrder(req);
-    const fetchAll = filtered || sortOrder !== 'NONE';
-
-    let rows: Row[];
-    let count: number;
-    if (bounds.kind === 'empty') {
-      rows = [];
-      count = 0;
-    } else if (bounds.kind === 'single') {
-      const r = this.sql.get(bounds.name, rev);
-      rows = r !== undefined && !r.deleted ? [r] : [];
-      count = rows.length;
-    } else if (req.countOnly && !filtered) {
-      return { kvs: [], more: false, count: this.sql.count(bounds.start, bounds.end, rev) };
-    } else {
-      const limit = fetchAll || req.limit <= 0 ? 0 : req.limit + 1;
-      rows = this.sql.list(bounds.start, bounds.end, rev, limit, req.keysOnly && !fetchAll);
-      count = limit > 0 && rows.length >= limit ? this.sql.count(bounds.start, bounds.end, rev) : rows.length;
+    const plan = planRange(req, this.revision(), this.compactRevision());
+    const b = plan.bounds;
+    if (b.kind === 'empty') return rangeResult(plan, [], 0);
+    if (b.kind === 'single') {
+      const rows = liveRow(this.sql.get(b.name, plan.rev));
+      return rangeResult(plan, rows, rows.length);
     }
-    return finishRange(rows.map(rowToKv), req, sortOrder, count);
+    if (plan.countOnly) return countResult(this.sql.count(b.start, b.end, plan.rev));
+    const rows = this.sql.list(b.start, b.end, plan.rev, plan.fetchLimit, plan.fetchKeysOnly);
+    return rangeResult(plan, rows, needsCount(plan, rows.length) ? this.sql.count(b.start, b.end, plan.rev) : rows.length);
   }
 
   /** Live rows in a range at the current revision (tombstones excluded). */
   private liveRows(bounds: NameBounds): Row[] {
     if (bounds.kind === 'empty') return [];
-    if (bounds.kind === 'single') {
-      const r = this.sql.get(bounds.name, this.revision());
-      return r !== undefined && !r.deleted ? [r] : [];
-    }
+    if (bounds.kind === 'single') return liveRow(this.sql.get(bounds.name, this.revision()));
     return this.sql.list(bounds.start, bounds.end, this.revision(), 0, false);
   }
 
@@ -192,18 +160,18 @@ export class LogBackend implements Backend {
     const path: boolean[] = [];
     this.resolvePath(req, path);
     if (!hasWrites(req, path, { i: 0 })) {
-      const result = this.execTxn(req, path, { i: 0 }, undefined);
+      const result = this.execTxn(req, path, undefined);
       return { revision: this.revision(), result };
     }
-    const ctx: WriteContext = { events: [], leaseMoves: [] };
-    const result = this.sql.transaction(() => this.execTxn(req, path, { i: 0 }, ctx));
-    this.afterCommit(ctx);
+    const fx = newWriteEffects();
+    const result = this.sql.transaction(() => this.execTxn(req, path, fx));
+    this.afterCommit(fx);
     return { revision: this.revision(), result };
   }
 
-  private afterCommit(ctx: WriteContext, revision = this.revision()): void {
-    for (const m of ctx.leaseMoves) this.leases.attach(m.name, m.from, m.to);
-    this.hub.publish(ctx.events, revision);
+  private afterCommit(fx: WriteEffects): void {
+    this.leases.move(fx.leaseMoves);
+    this.hub.publish(fx.events, this.revision());
   }
 
   /**
@@ -238,9 +206,9 @@ export class LogBackend implements Backend {
         items.map((it) => () => {
           const path: boolean[] = [];
           this.resolvePath(it.req, path);
-          const ctx: WriteContext = { events: [], leaseMoves: [] };
-          const result = this.execTxn(it.req, path, { i: 0 }, ctx);
-          return { result, ctx, revision: this.revision() };
+          const fx = newWriteEffects();
+          const result = this.execTxn(it.req, path, fx);
+          return { result, fx, revision: this.revision() };
         }),
       );
     } catch (err) {
@@ -252,8 +220,8 @@ export class LogBackend implements Backend {
     const events: KvEvent[] = [];
     for (const o of outcomes) {
       if (!o.ok) continue;
-      for (const m of o.value.ctx.leaseMoves) this.leases.attach(m.name, m.from, m.to);
-      events.push(...o.value.ctx.events);
+      this.leases.move(o.value.fx.leaseMoves);
+      events.push(...o.value.fx.events);
     }
     this.hub.publish(events, this.revision());
     outcomes.forEach((o, i) => {
@@ -266,89 +234,40 @@ export class LogBackend implements Backend {
 
   /** Evaluates every compare of the txn tree against the state before the txn (etcd's order). */
   private resolvePath(t: TxnRequest, path: boolean[]): void {
-    const ok = t.compare.every((c) => applyCompare(c, this.liveRows(rangeToBounds(c)).map(rowToKv)));
+    const ok = t.compare.every((c) => compareRows(c, this.liveRows(rangeToBounds(c))));
     path.push(ok);
-    for (const op of ok ? t.success : t.failure) if (op.type === 'txn') this.resolvePath(op.txn, path);
+    for (const op of branch(t, ok)) if (op.type === 'txn') this.resolvePath(op.txn, path);
   }
 
-  private execTxn(t: TxnRequest, path: boolean[], pos: { i: number }, ctx: WriteContext | undefined): TxnResult {
-    const succeeded = path[pos.i++] ?? false;
-    const responses: ResponseOp[] = [];
-    for (const op of succeeded ? t.success : t.failure) {
-      switch (op.type) {
-        case 'range':
-          responses.push({ type: 'range', range: this.doRange(op.range), revision: this.revision() });
-          break;
-        case 'put':
-          if (ctx === undefined) throw new Error('write outside a transaction');
-          responses.push({ type: 'put', put: this.doPut(op.put, ctx), revision: this.revision() });
-          break;
-        case 'delete':
-          if (ctx === undefined) throw new Error('write outside a transaction');
-          responses.push({ type: 'delete', delete: this.doDelete(op.delete, ctx), revision: this.revision() });
-          break;
-        case 'txn':
-          responses.push({ type: 'txn', txn: this.execTxn(op.txn, path, pos, ctx), revision: 0 });
-          break;
-      }
+  private execTxn(t: TxnRequest, path: boolean[], fx: WriteEffects | undefined): TxnResult {
+    return txnResult(t, path, takenOps(t, path).map((op) => this.execOp(op, fx)));
+  }
+
+  private execOp(op: LeafOp, fx: WriteEffects | undefined): ResponseOp {
+    switch (op.type) {
+      case 'range':
+        return { type: 'range', range: this.doRange(op.range), revision: this.revision() };
+      case 'put':
+        return { type: 'put', put: this.doPut(op.put, writeEffects(fx)), revision: this.revision() };
+      case 'delete':
+        return { type: 'delete', delete: this.doDelete(op.delete, writeEffects(fx)), revision: this.revision() };
     }
-    return { succeeded, responses };
   }
 
-  private doPut(p: PutRequest, ctx: WriteContext): PutResult {
+  private doPut(p: PutRequest, fx: WriteEffects): PutResult {
     const name = keyToName(p.key);
-    const prev = this.sql.get(name, this.revision());
-    const live = prev !== undefined && !prev.deleted ? prev : undefined;
-    if ((p.ignoreValue || p.ignoreLease) && live === undefined) throw Errors.keyNotFound();
-    const lease = p.ignoreLease && live !== undefined ? live.lease : p.lease;
-    if (lease !== 0 && !this.leases.has(lease)) throw Errors.leaseNotFound();
-    const value = p.ignoreValue && live !== undefined ? (live.value ?? Buffer.alloc(0)) : p.value;
-    const prevKv = live !== undefined ? rowToKv(live) : undefined;
-    const id = this.sql.insert({
-      name,
-      created: prevKv === undefined,
-      deleted: false,
-      createRevision: prevKv?.createRevision ?? 0,
-      prevRevision: prev?.id ?? 0,
-      lease,
-      value,
-      oldValue: live?.value ?? null,
-      version: prevKv === undefined ? undefined : prevKv.version + 1,
-    });
-    const kv: KeyValue = {
-      key: p.key,
-      createRevision: prevKv?.createRevision ?? id,
-      modRevision: id,
-      version: prevKv === undefined ? 1 : prevKv.version + 1,
-      value,
-      lease,
-    };
-    ctx.events.push({ type: 'PUT', kv, prevKv });
-    ctx.leaseMoves.push({ name, from: prevKv?.lease ?? 0, to: lease });
-    return { prevKv: p.prevKv ? prevKv : undefined };
+    const plan = planPut(p, name, this.sql.get(name, this.revision()), this.leases);
+    return putDone(p, plan, this.sql.insert(plan.row), fx);
   }
 
-  private doDelete(d: DeleteRequest, ctx: WriteContext): DeleteResult {
-    const rows = this.liveRows(rangeToBounds(d));
+  private doDelete(d: DeleteRequest, fx: WriteEffects): DeleteResult {
     const prevKvs: KeyValue[] = [];
-    for (const row of rows) {
+    for (const row of this.liveRows(rangeToBounds(d))) {
       const kv = rowToKv(row);
-      const id = this.sql.insert({
-        name: row.name,
-        created: false,
-        deleted: true,
-        createRevision: kv.createRevision,
-        prevRevision: row.id,
-        lease: kv.lease,
-        value: null,
-        oldValue: row.value,
-        version: kv.version,
-      });
-      ctx.events.push({ type: 'DELETE', kv: tombstoneKv(kv.key, id), prevKv: kv });
-      ctx.leaseMoves.push({ name: row.name, from: kv.lease, to: 0 });
+      deleteDone(row, kv, this.sql.insert(tombstoneRow(row, kv)), fx);
       prevKvs.push(kv);
     }
-    return { deleted: rows.length, prevKvs: d.prevKv ? prevKvs : [] };
+    return deleteResult(d, prevKvs);
   }
 
   // ---- compaction ----
@@ -359,8 +278,7 @@ export class LogBackend implements Backend {
    * background in short batches, so writers are never blocked for long. `physical` waits.
    */
   async compact(rev: number, physical: boolean): Promise<number> {
-    if (rev <= this.compactRevision()) throw Errors.compacted();
-    if (rev > this.revision()) throw Errors.futureRev();
+    checkCompactRevision(rev, this.revision(), this.compactRevision());
     this.sql.setCompactRevision(rev);
     this.compactor.schedule(rev);
     if (physical) await this.compactor.idle();
@@ -379,26 +297,11 @@ export class LogBackend implements Backend {
    * is missed or duplicated.
    */
   watch(range: KeyRange, startRevision: number, listener: WatchListener): WatchStart {
-    // A watch from R continues a client's state at R-1; when R-1 is compacted away, the client
-    // must relist (Go kine's rule; etcd would start it and send updates without prev_kv, which
-    // kube-apiserver turns into an internal error).
     const compactRev = this.compactRevision();
-    if (startRevision > 0 && startRevision <= compactRev) return { kind: 'compacted', compactRevision: compactRev };
+    if (watchCompacted(startRevision, compactRev)) return { kind: 'compacted', compactRevision: compactRev };
     const current = this.revision();
-    if (startRevision > 0 && startRevision <= current) this.replay(range, startRevision, listener.onEvents.bind(listener));
-    // A watch on a future revision only sees events from that revision on.
-    const live: WatchListener =
-      startRevision > current + 1
-        ? {
-            range: listener.range,
-            onEvents: (events, revision) => {
-              const due = events.filter((e) => e.kv.modRevision >= startRevision);
-              if (due.length > 0) listener.onEvents(due, revision);
-            },
-          }
-        : listener;
-    this.hub.add(live);
-    return { kind: 'started', registration: { cancel: () => this.hub.remove(live) } };
+    if (watchReplays(startRevision, current)) this.replay(range, startRevision, listener.onEvents.bind(listener));
+    return this.hub.register(liveListener(listener, startRevision, current));
   }
 
   /**
@@ -407,37 +310,23 @@ export class LogBackend implements Backend {
    * Returns false (delivering nothing) when `from` is at or below the compaction.
    */
   replay(range: KeyRange, from: number, onEvents: ReplaySink): boolean {
-    if (from <= this.compactRevision()) return false;
-    const current = this.revision();
-    const bounds = rangeToBounds(range);
-    if (bounds.kind === 'empty' || from > current) return true;
-    const start = bounds.kind === 'single' ? bounds.name : bounds.start;
-    const end = bounds.kind === 'single' ? `${bounds.name}\u0000` : bounds.end;
-    let next = from;
-    for (;;) {
-      const rows = this.sql.after(start, end, next, current, CATCHUP_PAGE);
-      if (rows.length > 0) onEvents(rows.map(rowToEvent), current);
-      const last = rows[rows.length - 1];
-      if (rows.length < CATCHUP_PAGE || last === undefined) return true;
-      next = last.id + 1;
+    const scan = planReplay(range, from, this.revision(), this.compactRevision());
+    if (scan.kind !== 'scan') return scan.kind === 'none';
+    for (let next: number | undefined = scan.from; next !== undefined; ) {
+      const rows = this.sql.after(scan.start, scan.end, next, scan.to, REPLAY_PAGE);
+      if (rows.length > 0) onEvents(rows.map(rowToEvent), scan.to);
+      next = nextPageFrom(rows, REPLAY_PAGE);
     }
+    return true;
   }
 
   // ---- leases ----
 
   leaseGrant(ttl: number, id: number): { id: number; ttl: number } {
-    if (ttl > MAX_LEASE_TTL) throw Errors.leaseTTLTooLarge();
-    let leaseId = id;
-    if (leaseId === 0) {
-      do leaseId = Math.floor(Math.random() * 0x7fffffffffff) + 1;
-      while (this.leases.has(leaseId));
-    } else if (this.leases.has(leaseId)) {
-      throw Errors.leaseExist();
-    }
-    const effective = Math.max(ttl, this.minLeaseTtl);
-    this.sql.transaction(() => this.sql.saveLease(leaseId, effective));
-    this.leases.add(leaseId, effective, this.now());
-    return { id: leaseId, ttl: effective };
+    const grant = planGrant(ttl, id, { leases: this.leases, minTtl: this.minLeaseTtl, maxId: MAX_LEASE_ID });
+    this.sql.transaction(() => this.sql.saveLease(grant.id, grant.ttl));
+    this.leases.add(grant.id, grant.ttl, this.now());
+    return grant;
   }
 
   leaseRevoke(id: number): number {
@@ -448,37 +337,29 @@ export class LogBackend implements Backend {
   }
 
   private revoke(l: LeaseState): void {
-    const ctx: WriteContext = { events: [], leaseMoves: [] };
+    const fx = newWriteEffects();
     this.sql.transaction(() => {
-      for (const name of [...l.keys].sort()) {
+      for (const name of revocationOrder(l)) {
         const row = this.sql.get(name, this.revision());
-        if (row === undefined || row.deleted || row.lease !== l.id) continue;
-        this.doDelete({ key: rowToKv(row).key, end: Buffer.alloc(0), prevKv: false }, ctx);
+        if (heldBy(row, l.id)) this.doDelete(leaseKeyDelete(row), fx);
       }
       this.sql.deleteLease(l.id);
     });
     this.leases.delete(l.id);
-    this.afterCommit(ctx);
+    this.afterCommit(fx);
   }
 
   /** Renews a lease; returns its TTL, or 0 when it does not exist (etcd's KeepAlive answer). */
   leaseKeepAlive(id: number): number {
-    const l = this.leases.get(id);
-    if (l === undefined) return 0;
-    l.expiresAt = this.now() + l.ttl * 1000;
-    return l.ttl;
+    return this.leases.keepAlive(id, this.now());
   }
 
-  leaseTimeToLive(id: number): { ttl: number; grantedTtl: number; keys: Buffer[] } | undefined {
-    const l = this.leases.get(id);
-    if (l === undefined) return undefined;
-    const remaining = Math.max(Math.ceil((l.expiresAt - this.now()) / 1000), 0);
-    const keys = [...l.keys].sort().map((n) => Buffer.from(n === 'compact_rev_key_apiserver' ? 'compact_rev_key' : n, 'utf8'));
-    return { ttl: remaining, grantedTtl: l.ttl, keys };
+  leaseTimeToLive(id: number): LeaseTimeToLive | undefined {
+    return this.leases.timeToLive(id, this.now());
   }
 
   leaseList(): number[] {
-    return this.leases.all().map((l) => l.id);
+    return this.leases.ids();
   }
 
   private expireLeases(): void {

@@ -4,6 +4,7 @@
  */
 import { keyInRange } from '../sqlite/key-text.js';
 import type { KeyRange, KvEvent } from '../types.js';
+import type { WatchStart } from './backend.js';
 
 export interface WatchListener {
   readonly range: KeyRange;
@@ -20,6 +21,12 @@ export class WatchHub {
 
   remove(l: WatchListener): void {
     this.listeners.delete(l);
+  }
+
+  /** Adds `l` and returns the started watch, whose cancel removes it. */
+  register(l: WatchListener): WatchStart {
+    this.add(l);
+    return { kind: 'started', registration: { cancel: () => this.remove(l) } };
   }
 
   size(): number {

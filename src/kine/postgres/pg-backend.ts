@@ -9,19 +9,23 @@
  */
 import type { Logger } from '../../lib/logger.js';
 import type { Backend, DbSize, LeaseTimeToLive, ReplaySink, WatchStart } from '../backend/backend.js';
-import { applyCompare } from '../backend/compare.js';
-import { Compactor } from '../backend/compaction.js';
-import { LeaseTable, type LeaseState } from '../backend/leases.js';
-import { effectiveSortOrder, finishRange, hasRevisionFilters } from '../backend/range-finish.js';
-import { rowToEvent, rowToKv, tombstoneKv } from '../backend/rows.js';
+import { compareRows } from '../backend/compare.js';
+import { checkCompactRevision, Compactor } from '../backend/compaction.js';
+import { heldBy, LeaseTable, planGrant, revocationOrder, type LeaseState } from '../backend/leases.js';
+import { countResult, liveRow, needsCount, planRange, rangeResult } from '../backend/range-plan.js';
+import { rowToEvent, rowToKv } from '../backend/rows.js';
 import { checkTxn } from '../backend/txn-check.js';
-import { mayWrite } from '../backend/txn-walk.js';
+import { branch, mayWrite, takenOps, txnResult, type LeafOp } from '../backend/txn-walk.js';
 import { WatchHub, type WatchListener } from '../backend/watch-hub.js';
+import { liveListener, nextPageFrom, planReplay, REPLAY_PAGE, watchCompacted, watchReplays } from '../backend/watch-start.js';
+import {
+  deleteDone, deleteResult, leaseKeyDelete, newWriteEffects, planPut, putDone, tombstoneRow, writeEffects, type WriteEffects,
+} from '../backend/write-rows.js';
 import { Errors } from '../errors.js';
 import { keyToName, rangeToBounds, type NameBounds } from '../sqlite/key-text.js';
 import type { Row } from '../sql/row.js';
 import type {
-  DeleteRequest, DeleteResult, KeyRange, KeyValue, KvEvent, PutRequest, PutResult, RangeRequest, RangeResult, ResponseOp,
+  DeleteRequest, DeleteResult, KeyRange, KeyValue, PutRequest, PutResult, RangeRequest, RangeResult, ResponseOp,
   Revisioned, TxnRequest, TxnResult,
 } from '../types.js';
 import { postgresDialect } from './dialect.js';
@@ -42,15 +46,8 @@ export interface PgBackendOptions {
   readonly now?: () => number;
 }
 
-const MAX_LEASE_TTL = 9_000_000_000;
 /** Go kine's PostgreSQL `lease` column is INTEGER. */
 const MAX_LEASE_ID = 0x7fffffff;
-const CATCHUP_PAGE = 1000;
-
-interface WriteContext {
-  readonly events: KvEvent[];
-  readonly leaseMoves: { name: string; from: number; to: number }[];
-}
 
 export class PgBackend implements Backend {
   private readonly log: Logger;
@@ -86,11 +83,8 @@ export class PgBackend implements Backend {
 
   async start(): Promise<void> {
     const now = this.now();
-    for (const l of await this.sql.loadLeases()) this.leases.add(l.id, l.ttl, now);
-    for (const k of await this.sql.leasedKeys()) {
-      if (!this.leases.has(k.lease)) this.leases.add(k.lease, Math.min(Math.max(k.lease, this.minLeaseTtl), 3600), now);
-      this.leases.attach(k.name, 0, k.lease);
-    }
+    const leases = await this.sql.loadLeases();
+    this.leases.restore(leases, await this.sql.leasedKeys(), this.minLeaseTtl, now);
     const every = (ms: number, fn: () => void): void => {
       const t = setInterval(fn, ms);
       t.unref();
@@ -102,7 +96,7 @@ export class PgBackend implements Backend {
         this.queue.run(() => this.catchUp()).catch((err: unknown) => this.log.warn({ err }, 'poll for other writers failed'));
       });
     }
-    if (this.sql.compactedThroughRevision() < this.sql.compactRevision()) this.compactor.schedule(this.sql.compactRevision());
+    this.compactor.resume(this.sql.compactRevision());
     this.published = this.sql.currentRevision();
   }
 
@@ -140,25 +134,18 @@ export class PgBackend implements Backend {
     const max = await this.sql.maxRevision();
     const from = this.sql.currentRevision() + 1;
     if (max < from) return;
-    for (let next = from; ; ) {
-      const rows = await this.sql.after('', undefined, next, max, CATCHUP_PAGE);
+    for (let next: number | undefined = from; next !== undefined; ) {
+      const rows = await this.sql.after('', undefined, next, max, REPLAY_PAGE);
       const events = rows.map(rowToEvent);
       for (const e of events) this.leases.attach(keyToName(e.kv.key), e.prevKv?.lease ?? 0, e.type === 'PUT' ? e.kv.lease : 0);
       this.hub.publish(events, Math.min(rows[rows.length - 1]?.id ?? max, max));
-      const last = rows[rows.length - 1];
-      if (rows.length < CATCHUP_PAGE || last === undefined) break;
-      next = last.id + 1;
+      next = nextPageFrom(rows, REPLAY_PAGE);
     }
     this.sql.advanceTo(max);
     this.published = this.sql.currentRevision();
   }
 
   // ---- reads ----
-
-  private checkRevision(rev: number): void {
-    if (rev > this.sql.currentRevision()) throw Errors.futureRev();
-    if (rev > 0 && rev < this.compactRevision()) throw Errors.compacted();
-  }
 
   range(req: RangeRequest): Promise<Revisioned<RangeResult>> {
     return this.queue.run(async () => {
@@ -168,38 +155,21 @@ export class PgBackend implements Backend {
   }
 
   private async doRange(req: RangeRequest): Promise<RangeResult> {
-    if (req.key.length === 0) throw Errors.emptyKey();
-    this.checkRevision(req.revision);
-    const rev = req.revision > 0 ? req.revision : this.sql.currentRevision();
-    const bounds = rangeToBounds(req);
-    const filtered = hasRevisionFilters(req);
-    const sortOrder = effectiveSortOrder(req);
-    const fetchAll = filtered || sortOrder !== 'NONE';
-    let rows: Row[];
-    let count: number;
-    if (bounds.kind === 'empty') {
-      rows = [];
-      count = 0;
-    } else if (bounds.kind === 'single') {
-      const r = await this.sql.get(bounds.name, rev);
-      rows = r !== undefined && !r.deleted ? [r] : [];
-      count = rows.length;
-    } else if (req.countOnly && !filtered) {
-      return { kvs: [], more: false, count: await this.sql.count(bounds.start, bounds.end, rev) };
-    } else {
-      const limit = fetchAll || req.limit <= 0 ? 0 : req.limit + 1;
-      rows = await this.sql.list(bounds.start, bounds.end, rev, limit, req.keysOnly && !fetchAll);
-      count = limit > 0 && rows.length >= limit ? await this.sql.count(bounds.start, bounds.end, rev) : rows.length;
+    const plan = planRange(req, this.sql.currentRevision(), this.compactRevision());
+    const b = plan.bounds;
+    if (b.kind === 'empty') return rangeResult(plan, [], 0);
+    if (b.kind === 'single') {
+      const rows = liveRow(await this.sql.get(b.name, plan.rev));
+      return rangeResult(plan, rows, rows.length);
     }
-    return finishRange(rows.map(rowToKv), req, sortOrder, count);
+    if (plan.countOnly) return countResult(await this.sql.count(b.start, b.end, plan.rev));
+    const rows = await this.sql.list(b.start, b.end, plan.rev, plan.fetchLimit, plan.fetchKeysOnly);
+    return rangeResult(plan, rows, needsCount(plan, rows.length) ? await this.sql.count(b.start, b.end, plan.rev) : rows.length);
   }
 
   private async liveRows(bounds: NameBounds): Promise<Row[]> {
     if (bounds.kind === 'empty') return [];
-    if (bounds.kind === 'single') {
-      const r = await this.sql.get(bounds.name, this.sql.currentRevision());
-      return r !== undefined && !r.deleted ? [r] : [];
-    }
+    if (bounds.kind === 'single') return liveRow(await this.sql.get(bounds.name, this.sql.currentRevision()));
     return this.sql.list(bounds.start, bounds.end, this.sql.currentRevision(), 0, false);
   }
 
@@ -216,127 +186,77 @@ export class PgBackend implements Backend {
       if (!mayWrite(req)) {
         const path: boolean[] = [];
         await this.resolvePath(req, path);
-        return { revision: this.sql.currentRevision(), result: await this.execTxn(req, path, { i: 0 }, undefined) };
+        return { revision: this.sql.currentRevision(), result: await this.execTxn(req, path, undefined) };
       }
-      const ctx: WriteContext = { events: [], leaseMoves: [] };
+      const fx = newWriteEffects();
       const result = await this.sql.transaction(async () => {
         await this.catchUp();
         const path: boolean[] = [];
         await this.resolvePath(req, path);
-        return this.execTxn(req, path, { i: 0 }, ctx);
+        return this.execTxn(req, path, fx);
       });
-      this.afterCommit(ctx);
+      this.afterCommit(fx);
       return { revision: this.sql.currentRevision(), result };
     });
   }
 
-  private afterCommit(ctx: WriteContext): void {
-    for (const m of ctx.leaseMoves) this.leases.attach(m.name, m.from, m.to);
+  private afterCommit(fx: WriteEffects): void {
+    this.leases.move(fx.leaseMoves);
     this.published = this.sql.currentRevision();
-    this.hub.publish(ctx.events, this.published);
+    this.hub.publish(fx.events, this.published);
   }
 
   private async resolvePath(t: TxnRequest, path: boolean[]): Promise<void> {
     let ok = true;
     for (const c of t.compare) {
-      if (!applyCompare(c, (await this.liveRows(rangeToBounds(c))).map(rowToKv))) {
+      if (!compareRows(c, await this.liveRows(rangeToBounds(c)))) {
         ok = false;
         break;
       }
     }
     path.push(ok);
-    for (const op of ok ? t.success : t.failure) if (op.type === 'txn') await this.resolvePath(op.txn, path);
+    for (const op of branch(t, ok)) if (op.type === 'txn') await this.resolvePath(op.txn, path);
   }
 
-  private async execTxn(t: TxnRequest, path: boolean[], pos: { i: number }, ctx: WriteContext | undefined): Promise<TxnResult> {
-    const succeeded = path[pos.i++] ?? false;
+  private async execTxn(t: TxnRequest, path: boolean[], fx: WriteEffects | undefined): Promise<TxnResult> {
     const responses: ResponseOp[] = [];
-    const need = (): WriteContext => {
-      if (ctx === undefined) throw new Error('write outside a transaction');
-      return ctx;
-    };
-    for (const op of succeeded ? t.success : t.failure) {
-      switch (op.type) {
-        case 'range':
-          responses.push({ type: 'range', range: await this.doRange(op.range), revision: this.sql.currentRevision() });
-          break;
-        case 'put':
-          responses.push({ type: 'put', put: await this.doPut(op.put, need()), revision: this.sql.currentRevision() });
-          break;
-        case 'delete':
-          responses.push({ type: 'delete', delete: await this.doDelete(op.delete, need()), revision: this.sql.currentRevision() });
-          break;
-        case 'txn':
-          responses.push({ type: 'txn', txn: await this.execTxn(op.txn, path, pos, ctx), revision: 0 });
-          break;
-      }
-    }
-    return { succeeded, responses };
+    for (const op of takenOps(t, path)) responses.push(await this.execOp(op, fx));
+    return txnResult(t, path, responses);
   }
 
-  private async doPut(p: PutRequest, ctx: WriteContext): Promise<PutResult> {
+  private async execOp(op: LeafOp, fx: WriteEffects | undefined): Promise<ResponseOp> {
+    switch (op.type) {
+      case 'range':
+        return { type: 'range', range: await this.doRange(op.range), revision: this.sql.currentRevision() };
+      case 'put':
+        return { type: 'put', put: await this.doPut(op.put, writeEffects(fx)), revision: this.sql.currentRevision() };
+      case 'delete':
+        return { type: 'delete', delete: await this.doDelete(op.delete, writeEffects(fx)), revision: this.sql.currentRevision() };
+    }
+  }
+
+  private async doPut(p: PutRequest, fx: WriteEffects): Promise<PutResult> {
     const name = keyToName(p.key);
     if (!postgresDialect.storable(name)) throw Errors.malformed('PostgreSQL cannot store a key containing a NUL byte');
-    const prev = await this.sql.get(name, this.sql.currentRevision());
-    const live = prev !== undefined && !prev.deleted ? prev : undefined;
-    if ((p.ignoreValue || p.ignoreLease) && live === undefined) throw Errors.keyNotFound();
-    const lease = p.ignoreLease && live !== undefined ? live.lease : p.lease;
-    if (lease !== 0 && !this.leases.has(lease)) throw Errors.leaseNotFound();
-    const value = p.ignoreValue && live !== undefined ? (live.value ?? Buffer.alloc(0)) : p.value;
-    const prevKv = live !== undefined ? rowToKv(live) : undefined;
-    const id = await this.sql.insert({
-      name,
-      created: prevKv === undefined,
-      deleted: false,
-      createRevision: prevKv?.createRevision ?? 0,
-      prevRevision: prev?.id ?? 0,
-      lease,
-      value,
-      oldValue: live?.value ?? null,
-      version: prevKv === undefined ? undefined : prevKv.version + 1,
-    });
-    const kv: KeyValue = {
-      key: p.key,
-      createRevision: prevKv?.createRevision ?? id,
-      modRevision: id,
-      version: prevKv === undefined ? 1 : prevKv.version + 1,
-      value,
-      lease,
-    };
-    ctx.events.push({ type: 'PUT', kv, prevKv });
-    ctx.leaseMoves.push({ name, from: prevKv?.lease ?? 0, to: lease });
-    return { prevKv: p.prevKv ? prevKv : undefined };
+    const plan = planPut(p, name, await this.sql.get(name, this.sql.currentRevision()), this.leases);
+    return putDone(p, plan, await this.sql.insert(plan.row), fx);
   }
 
-  private async doDelete(d: DeleteRequest, ctx: WriteContext): Promise<DeleteResult> {
-    const rows = await this.liveRows(rangeToBounds(d));
+  private async doDelete(d: DeleteRequest, fx: WriteEffects): Promise<DeleteResult> {
     const prevKvs: KeyValue[] = [];
-    for (const row of rows) {
+    for (const row of await this.liveRows(rangeToBounds(d))) {
       const kv = rowToKv(row);
-      const id = await this.sql.insert({
-        name: row.name,
-        created: false,
-        deleted: true,
-        createRevision: kv.createRevision,
-        prevRevision: row.id,
-        lease: kv.lease,
-        value: null,
-        oldValue: row.value,
-        version: kv.version,
-      });
-      ctx.events.push({ type: 'DELETE', kv: tombstoneKv(kv.key, id), prevKv: kv });
-      ctx.leaseMoves.push({ name: row.name, from: kv.lease, to: 0 });
+      deleteDone(row, kv, await this.sql.insert(tombstoneRow(row, kv)), fx);
       prevKvs.push(kv);
     }
-    return { deleted: rows.length, prevKvs: d.prevKv ? prevKvs : [] };
+    return deleteResult(d, prevKvs);
   }
 
   // ---- compaction ----
 
   async compact(rev: number, physical: boolean): Promise<number> {
     await this.queue.run(async () => {
-      if (rev <= this.compactRevision()) throw Errors.compacted();
-      if (rev > this.sql.currentRevision()) throw Errors.futureRev();
+      checkCompactRevision(rev, this.sql.currentRevision(), this.compactRevision());
       await this.sql.setCompactRevision(rev);
     });
     this.compactor.schedule(rev);
@@ -349,21 +269,10 @@ export class PgBackend implements Backend {
   watch(range: KeyRange, startRevision: number, listener: WatchListener): Promise<WatchStart> {
     return this.queue.run(async () => {
       const compactRev = this.compactRevision();
-      if (startRevision > 0 && startRevision <= compactRev) return { kind: 'compacted', compactRevision: compactRev };
+      if (watchCompacted(startRevision, compactRev)) return { kind: 'compacted', compactRevision: compactRev };
       const current = this.sql.currentRevision();
-      if (startRevision > 0 && startRevision <= current) await this.doReplay(range, startRevision, listener.onEvents.bind(listener));
-      const live: WatchListener =
-        startRevision > current + 1
-          ? {
-              range: listener.range,
-              onEvents: (events, revision) => {
-                const due = events.filter((e) => e.kv.modRevision >= startRevision);
-                if (due.length > 0) listener.onEvents(due, revision);
-              },
-            }
-          : listener;
-      this.hub.add(live);
-      return { kind: 'started', registration: { cancel: () => this.hub.remove(live) } };
+      if (watchReplays(startRevision, current)) await this.doReplay(range, startRevision, listener.onEvents.bind(listener));
+      return this.hub.register(liveListener(listener, startRevision, current));
     });
   }
 
@@ -372,19 +281,14 @@ export class PgBackend implements Backend {
   }
 
   private async doReplay(range: KeyRange, from: number, sink: ReplaySink): Promise<boolean> {
-    if (from <= this.compactRevision()) return false;
-    const current = this.sql.currentRevision();
-    const bounds = rangeToBounds(range);
-    if (bounds.kind === 'empty' || from > current) return true;
-    const start = bounds.kind === 'single' ? bounds.name : bounds.start;
-    const end = bounds.kind === 'single' ? `${bounds.name}\u0000` : bounds.end;
-    for (let next = from; ; ) {
-      const rows = await this.sql.after(start, end, next, current, CATCHUP_PAGE);
-      if (rows.length > 0) sink(rows.map(rowToEvent), current);
-      const last = rows[rows.length - 1];
-      if (rows.length < CATCHUP_PAGE || last === undefined) return true;
-      next = last.id + 1;
+    const scan = planReplay(range, from, this.sql.currentRevision(), this.compactRevision());
+    if (scan.kind !== 'scan') return scan.kind === 'none';
+    for (let next: number | undefined = scan.from; next !== undefined; ) {
+      const rows = await this.sql.after(scan.start, scan.end, next, scan.to, REPLAY_PAGE);
+      if (rows.length > 0) sink(rows.map(rowToEvent), scan.to);
+      next = nextPageFrom(rows, REPLAY_PAGE);
     }
+    return true;
   }
 
   dbSize(): Promise<DbSize> {
@@ -395,18 +299,10 @@ export class PgBackend implements Backend {
 
   leaseGrant(ttl: number, id: number): Promise<{ id: number; ttl: number }> {
     return this.queue.run(async () => {
-      if (ttl > MAX_LEASE_TTL) throw Errors.leaseTTLTooLarge();
-      let leaseId = id;
-      if (leaseId === 0) {
-        do leaseId = Math.floor(Math.random() * MAX_LEASE_ID) + 1;
-        while (this.leases.has(leaseId));
-      } else if (this.leases.has(leaseId)) {
-        throw Errors.leaseExist();
-      }
-      const effective = Math.max(ttl, this.minLeaseTtl);
-      await this.sql.saveLease(leaseId, effective);
-      this.leases.add(leaseId, effective, this.now());
-      return { id: leaseId, ttl: effective };
+      const grant = planGrant(ttl, id, { leases: this.leases, minTtl: this.minLeaseTtl, maxId: MAX_LEASE_ID });
+      await this.sql.saveLease(grant.id, grant.ttl);
+      this.leases.add(grant.id, grant.ttl, this.now());
+      return grant;
     });
   }
 
@@ -420,37 +316,29 @@ export class PgBackend implements Backend {
   }
 
   private async revoke(l: LeaseState): Promise<void> {
-    const ctx: WriteContext = { events: [], leaseMoves: [] };
+    const fx = newWriteEffects();
     await this.sql.transaction(async () => {
       await this.catchUp();
-      for (const name of [...l.keys].sort()) {
+      for (const name of revocationOrder(l)) {
         const row = await this.sql.get(name, this.sql.currentRevision());
-        if (row === undefined || row.deleted || row.lease !== l.id) continue;
-        await this.doDelete({ key: rowToKv(row).key, end: Buffer.alloc(0), prevKv: false }, ctx);
+        if (heldBy(row, l.id)) await this.doDelete(leaseKeyDelete(row), fx);
       }
       await this.sql.deleteLease(l.id);
     });
     this.leases.delete(l.id);
-    this.afterCommit(ctx);
+    this.afterCommit(fx);
   }
 
   leaseKeepAlive(id: number): number {
-    const l = this.leases.get(id);
-    if (l === undefined) return 0;
-    l.expiresAt = this.now() + l.ttl * 1000;
-    return l.ttl;
+    return this.leases.keepAlive(id, this.now());
   }
 
   leaseTimeToLive(id: number): LeaseTimeToLive | undefined {
-    const l = this.leases.get(id);
-    if (l === undefined) return undefined;
-    const remaining = Math.max(Math.ceil((l.expiresAt - this.now()) / 1000), 0);
-    const keys = [...l.keys].sort().map((n) => Buffer.from(n === 'compact_rev_key_apiserver' ? 'compact_rev_key' : n, 'utf8'));
-    return { ttl: remaining, grantedTtl: l.ttl, keys };
+    return this.leases.timeToLive(id, this.now());
   }
 
   leaseList(): number[] {
-    return this.leases.all().map((l) => l.id);
+    return this.leases.ids();
   }
 
   private async expireLeases(): Promise<void> {
