@@ -7,11 +7,11 @@
 import { listenOn, type ListenTarget } from './listen.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../lib/logger.js';
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameError, sealFrame } from './framing.js';
+import { FRAME_HEADER_BYTES, FrameDecoder, sealFrame } from './framing.js';
 import { H2Connection, type H2Stream, type StreamHandler } from './http2/connection.js';
 import { encodeHeaders, type HeaderList } from './http2/hpack.js';
 import type { H2Limits } from './http2/limits.js';
-import { decode, encode, ProtobufError, type MessageSpec, type Wire } from './protobuf.js';
+import { decode, encode, type MessageSpec, type Wire } from './protobuf.js';
 import { encodeGrpcMessage, GrpcCode, type GrpcStatus } from './status.js';
 
 export type UnaryMethod = (req: Wire) => Wire | Promise<Wire>;
@@ -73,12 +73,10 @@ export interface GrpcTransport {
 
 export const GRPC_CONTENT_TYPE = 'application/grpc';
 
-/** The status for a failed call: framing and decoding errors as gRPC reports them, anything else through `fallback`. */
-export function failure(err: unknown, fallback: (e: unknown) => GrpcStatus): GrpcStatus {
-  if (err instanceof FrameError) return err.status;
-  if (err instanceof ProtobufError) return { code: GrpcCode.INTERNAL, details: `grpc: error unmarshalling request: ${err.message}` };
-  return fallback(err);
-}
+import { failure } from './call-status.js';
+import { startBidiCall } from './bidi-call.js';
+
+export { failure };
 
 const RESPONSE_HEADER_LIST: readonly [string, string][] = [
   [':status', '200'],
@@ -283,69 +281,17 @@ export class GrpcServer implements GrpcTransport {
   }
 
   private serveBidi(stream: H2Stream, route: Route, fn: BidiMethod): StreamHandler {
-    const frames = new FrameDecoder(this.o.maxReceiveBytes);
-    let pending = 0;
-    let drained: (() => void)[] = [];
-    let ended = false;
-    let closed = false;
     stream.headers(RESPONSE_HEADERS);
-    const afterWrite = (): void => {
-      pending--;
-      if (pending === 0 && drained.length > 0) {
-        const fns = drained;
-        drained = [];
-        for (const f of fns) f();
-      }
-    };
-    let onClose = (): void => undefined;
-    const endCall = (status?: GrpcStatus): void => {
-      if (ended) return;
-      ended = true;
-      this.openCalls.delete(endCall);
-      stream.trailers(status === undefined || status.code === GrpcCode.OK ? TRAILERS_OK : statusTrailers(status, false));
-      onClose(); // the call is over for the handler, whether or not the client has half-closed yet
-    };
-    const call: BidiCall = {
-      write: (msg) => {
-        if (ended || stream.closed) return;
-        const frame = sealFrame(encode(route.response, msg, FRAME_HEADER_BYTES));
-        pending++;
-        stream.data(frame, afterWrite);
+    const call = startBidiCall(
+      route,
+      fn,
+      {
+        usable: () => !stream.closed,
+        write: (frame, done) => stream.data(frame, done),
+        finish: (status) => stream.trailers(status === undefined ? TRAILERS_OK : statusTrailers(status, false)),
       },
-      get pending() {
-        return pending;
-      },
-      onDrained: (f) => {
-        if (pending === 0) f();
-        else drained.push(f);
-      },
-      end: endCall,
-    };
-    this.openCalls.add(endCall);
-    const handler = fn(call);
-    onClose = (): void => {
-      if (closed) return;
-      closed = true;
-      ended = true;
-      this.openCalls.delete(endCall);
-      handler.close();
-    };
-    return {
-      data: (chunk) => {
-        if (ended) return;
-        try {
-          for (const msg of frames.push(chunk)) {
-            handler.message(decode(route.request, msg));
-            if (ended) return;
-          }
-        } catch (err) {
-          endCall(failure(err, this.o.toStatus));
-        }
-      },
-      end: () => {
-        if (!ended) handler.end();
-      },
-      reset: onClose,
-    };
+      { maxReceiveBytes: this.o.maxReceiveBytes, toStatus: this.o.toStatus, openCalls: this.openCalls },
+    );
+    return { data: call.data, end: call.end, reset: call.close };
   }
 }

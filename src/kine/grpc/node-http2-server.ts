@@ -7,6 +7,7 @@
  * Bounds come from node:http2's own settings, mapped from the same H2Limits: concurrent streams,
  * stream and connection windows, header list size, session memory (queued bytes), idle sessions.
  */
+import { startBidiCall } from './bidi-call.js';
 import { listenOn, type ListenTarget } from './listen.js';
 import {
   createSecureServer,
@@ -27,7 +28,7 @@ import { DEFAULT_H2_LIMITS, type H2Limits } from './http2/limits.js';
 import { decode, encode, type MessageSpec, type Wire } from './protobuf.js';
 import {
   failure, GRPC_CONTENT_TYPE, unknownRoute, unsupportedEncoding,
-  type BidiCall, type BidiMethod, type GrpcServerOptions, type GrpcTransport, type Route, type UnaryMethod,
+  type BidiMethod, type GrpcServerOptions, type GrpcTransport, type Route, type UnaryMethod,
 } from './grpc-server.js';
 import { encodeGrpcMessage, GrpcCode, type GrpcStatus } from './status.js';
 
@@ -215,70 +216,24 @@ export class NodeHttp2GrpcServer implements GrpcTransport {
   }
 
   private serveBidi(stream: ServerHttp2Stream, route: Route, fn: BidiMethod): void {
-    const frames = new FrameDecoder(this.o.maxReceiveBytes);
-    let pending = 0;
-    let drained: (() => void)[] = [];
-    let ended = false;
-    let closed = false;
     let trailers = TRAILERS_OK;
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     stream.once('wantTrailers', () => stream.sendTrailers(trailers));
-    const afterWrite = (): void => {
-      pending--;
-      if (pending === 0 && drained.length > 0) {
-        const fns = drained;
-        drained = [];
-        for (const f of fns) f();
-      }
-    };
-    let onClose = (): void => undefined;
-    const endCall = (status?: GrpcStatus): void => {
-      if (ended) return;
-      ended = true;
-      this.openCalls.delete(endCall);
-      if (status !== undefined && status.code !== GrpcCode.OK) trailers = statusHeaders(status);
-      if (usable(stream)) stream.end();
-      onClose(); // the call is over for the handler, whether or not the client has half-closed yet
-    };
-    const call: BidiCall = {
-      write: (msg) => {
-        if (ended || !usable(stream)) return;
-        const frame = sealFrame(encode(route.response, msg, FRAME_HEADER_BYTES));
-        pending++;
-        stream.write(frame, afterWrite);
+    const call = startBidiCall(
+      route,
+      fn,
+      {
+        usable: () => usable(stream),
+        write: (frame, done) => void stream.write(frame, done),
+        finish: (status) => {
+          if (status !== undefined) trailers = statusHeaders(status);
+          if (usable(stream)) stream.end();
+        },
       },
-      get pending() {
-        return pending;
-      },
-      onDrained: (f) => {
-        if (pending === 0) f();
-        else drained.push(f);
-      },
-      end: endCall,
-    };
-    this.openCalls.add(endCall);
-    const handler = fn(call);
-    onClose = (): void => {
-      if (closed) return;
-      closed = true;
-      ended = true;
-      this.openCalls.delete(endCall);
-      handler.close();
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (ended) return;
-      try {
-        for (const msg of frames.push(chunk)) {
-          handler.message(decode(route.request, msg));
-          if (ended) return;
-        }
-      } catch (err) {
-        endCall(failure(err, this.o.toStatus));
-      }
-    });
-    stream.on('end', () => {
-      if (!ended) handler.end();
-    });
-    stream.once('close', onClose);
+      { maxReceiveBytes: this.o.maxReceiveBytes, toStatus: this.o.toStatus, openCalls: this.openCalls },
+    );
+    stream.on('data', (chunk: Buffer) => call.data(chunk));
+    stream.on('end', () => call.end());
+    stream.once('close', () => call.close());
   }
 }
